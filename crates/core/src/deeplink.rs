@@ -1,0 +1,290 @@
+//! `hearth://` deep links, parsed and validated into a typed value.
+//!
+//! On Linux and Windows a deep link arrives as a command-line argument of a new process, so anyone
+//! who can start the app can hand it any string. Everything here treats the URL as hostile: it
+//! must be one of the few shapes Hearth knows, every parameter is checked, and nothing of the query
+//! (which may hold an OAuth authorization code) ever reaches a log line or an error message.
+
+use std::fmt;
+
+use hearth_secret::Secret;
+use url::Url;
+
+/// The scheme Hearth registers with the OS.
+pub const SCHEME: &str = "hearth";
+
+/// Longer than any link Hearth or an OAuth provider produces; refuse before parsing.
+const MAX_LEN: usize = 4096;
+/// RFC 6749 puts no bound on `state` or `code`; real ones are well under this.
+const MAX_PARAM_LEN: usize = 1024;
+
+/// A validated deep link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeepLink {
+    /// `hearth://open[/<screen>]`: bring the window to the front, at a screen if given.
+    Open { screen: Option<Screen> },
+    /// `hearth://oauth/callback?…`: the redirect of an OAuth authorization-code flow.
+    OAuthCallback(OAuthCallback),
+}
+
+/// The screens a link may open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Screen {
+    Lights,
+    Remote,
+    Energy,
+    Settings,
+}
+
+impl Screen {
+    fn from_segment(segment: &str) -> Option<Self> {
+        Some(match segment {
+            "lights" => Self::Lights,
+            "remote" => Self::Remote,
+            "energy" => Self::Energy,
+            "settings" => Self::Settings,
+            _ => return None,
+        })
+    }
+}
+
+/// The parameters of an OAuth redirect. `state` is not secret (it is in the URL the browser
+/// showed), the authorization code is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthCallback {
+    pub state: String,
+    pub outcome: CallbackOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackOutcome {
+    /// The user consented: exchange this code for tokens.
+    Code(Secret),
+    /// The provider reported an error (`access_denied` when the user refused).
+    Error {
+        error: String,
+        description: Option<String>,
+    },
+}
+
+/// Why a deep link was refused. The messages name the problem, never a parameter's value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeepLinkError {
+    #[error("the link is longer than {MAX_LEN} bytes")]
+    TooLong,
+    #[error("the link is not a valid URL")]
+    Malformed,
+    #[error("the link's scheme is not `{SCHEME}`")]
+    WrongScheme,
+    #[error("the link must not carry a user, a password or a port")]
+    UnexpectedAuthority,
+    #[error("Hearth has no page at this link")]
+    UnknownTarget,
+    #[error("the parameter `{0}` is missing")]
+    MissingParameter(&'static str),
+    #[error("the parameter `{0}` appears more than once")]
+    DuplicateParameter(&'static str),
+    #[error("the parameter `{0}` is not valid")]
+    InvalidParameter(&'static str),
+    #[error("the callback carries both a code and an error")]
+    CodeAndError,
+}
+
+impl DeepLink {
+    /// Parses and validates a deep link.
+    pub fn parse(input: &str) -> Result<Self, DeepLinkError> {
+        if input.len() > MAX_LEN {
+            return Err(DeepLinkError::TooLong);
+        }
+        let url = Url::parse(input).map_err(|_| DeepLinkError::Malformed)?;
+        if url.scheme() != SCHEME {
+            return Err(DeepLinkError::WrongScheme);
+        }
+        if !url.username().is_empty() || url.password().is_some() || url.port().is_some() {
+            return Err(DeepLinkError::UnexpectedAuthority);
+        }
+        let host = url.host_str().ok_or(DeepLinkError::UnknownTarget)?;
+        let path = url.path().trim_end_matches('/');
+        match (host, path) {
+            ("open", "") => {
+                reject_query(&url)?;
+                Ok(Self::Open { screen: None })
+            }
+            ("open", screen) => {
+                reject_query(&url)?;
+                let screen = screen
+                    .strip_prefix('/')
+                    .and_then(Screen::from_segment)
+                    .ok_or(DeepLinkError::UnknownTarget)?;
+                Ok(Self::Open {
+                    screen: Some(screen),
+                })
+            }
+            ("oauth", "/callback") => parse_callback(&url).map(Self::OAuthCallback),
+            _ => Err(DeepLinkError::UnknownTarget),
+        }
+    }
+}
+
+fn reject_query(url: &Url) -> Result<(), DeepLinkError> {
+    match url.query() {
+        None | Some("") => Ok(()),
+        Some(_) => Err(DeepLinkError::UnknownTarget),
+    }
+}
+
+fn parse_callback(url: &Url) -> Result<OAuthCallback, DeepLinkError> {
+    let mut state = None;
+    let mut code = None;
+    let mut error = None;
+    let mut description = None;
+    for (name, value) in url.query_pairs() {
+        let (slot, name) = match name.as_ref() {
+            "state" => (&mut state, "state"),
+            "code" => (&mut code, "code"),
+            "error" => (&mut error, "error"),
+            "error_description" => (&mut description, "error_description"),
+            // Providers add their own parameters (the Hue cloud sends `pkce=0`): ignore them.
+            _ => continue,
+        };
+        if slot.is_some() {
+            return Err(DeepLinkError::DuplicateParameter(name));
+        }
+        if value.len() > MAX_PARAM_LEN {
+            return Err(DeepLinkError::InvalidParameter(name));
+        }
+        *slot = Some(value.into_owned());
+    }
+
+    let state = state.ok_or(DeepLinkError::MissingParameter("state"))?;
+    if state.is_empty() || !state.bytes().all(is_visible_ascii) {
+        return Err(DeepLinkError::InvalidParameter("state"));
+    }
+    let outcome = match (code, error) {
+        (Some(_), Some(_)) => return Err(DeepLinkError::CodeAndError),
+        (None, None) => return Err(DeepLinkError::MissingParameter("code")),
+        (Some(code), None) => {
+            if code.is_empty() || !code.bytes().all(is_visible_ascii) {
+                return Err(DeepLinkError::InvalidParameter("code"));
+            }
+            CallbackOutcome::Code(Secret::from(code))
+        }
+        (None, Some(error)) => {
+            // RFC 6749 §4.1.2.1: error codes are printable ASCII without `"` and `\`.
+            if error.is_empty() || !error.bytes().all(|b| is_visible_ascii(b) && b != b'"') {
+                return Err(DeepLinkError::InvalidParameter("error"));
+            }
+            let description = description.filter(|d| !d.trim().is_empty());
+            if description
+                .as_deref()
+                .is_some_and(|d| d.chars().any(char::is_control))
+            {
+                return Err(DeepLinkError::InvalidParameter("error_description"));
+            }
+            CallbackOutcome::Error { error, description }
+        }
+    };
+    Ok(OAuthCallback { state, outcome })
+}
+
+fn is_visible_ascii(byte: u8) -> bool {
+    (0x21..=0x7e).contains(&byte) && byte != b'\\'
+}
+
+/// A deep link as it may be logged: scheme, host and path, never the query or the fragment.
+/// Input that does not parse as a URL is reduced to its length.
+pub struct Redacted<'a>(pub &'a str);
+
+impl fmt::Display for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match Url::parse(self.0) {
+            Ok(url) => {
+                write!(f, "{}://{}{}", url.scheme(), url.host_str().unwrap_or(""), url.path())?;
+                if url.query().is_some() || url.fragment().is_some() {
+                    f.write_str("?<redacted>")?;
+                }
+                Ok(())
+            }
+            Err(_) => write!(f, "<unparsable link of {} bytes>", self.0.len()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::{DeepLink, Redacted};
+
+    fn check(input: &str, expect: Expect) {
+        let actual = match DeepLink::parse(input) {
+            Ok(link) => format!("{link:?}"),
+            Err(err) => format!("error: {err}"),
+        };
+        expect.assert_eq(&actual);
+    }
+
+    #[test]
+    fn accepts_the_known_shapes() {
+        check("hearth://open", expect!["Open { screen: None }"]);
+        check("hearth://open/", expect!["Open { screen: None }"]);
+        check("hearth://open/remote", expect!["Open { screen: Some(Remote) }"]);
+        check(
+            "hearth://oauth/callback?code=abc123&state=xyz",
+            expect![[r#"OAuthCallback(OAuthCallback { state: "xyz", outcome: Code(<redacted>) })"#]],
+        );
+        check(
+            "hearth://oauth/callback?pkce=0&code=mod6jErp&state=NzLj5g6P",
+            expect![[r#"OAuthCallback(OAuthCallback { state: "NzLj5g6P", outcome: Code(<redacted>) })"#]],
+        );
+        check(
+            "hearth://oauth/callback?error=access_denied&error_description=The+user+said+no&state=s",
+            expect![[r#"OAuthCallback(OAuthCallback { state: "s", outcome: Error { error: "access_denied", description: Some("The user said no") } })"#]],
+        );
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        check("not a url", expect!["error: the link is not a valid URL"]);
+        check("https://oauth/callback?code=a&state=b", expect!["error: the link's scheme is not `hearth`"]);
+        check("hearth:oauth/callback", expect!["error: Hearth has no page at this link"]);
+        check("hearth://evil/callback?code=a&state=b", expect!["error: Hearth has no page at this link"]);
+        check("hearth://oauth/other?code=a&state=b", expect!["error: Hearth has no page at this link"]);
+        check("hearth://open/nowhere", expect!["error: Hearth has no page at this link"]);
+        check("hearth://open?x=1", expect!["error: Hearth has no page at this link"]);
+        check("hearth://user:pw@oauth/callback?code=a&state=b", expect!["error: the link must not carry a user, a password or a port"]);
+        check("hearth://oauth:99/callback?code=a&state=b", expect!["error: the link must not carry a user, a password or a port"]);
+        check("hearth://oauth/callback?code=a", expect!["error: the parameter `state` is missing"]);
+        check("hearth://oauth/callback?state=s", expect!["error: the parameter `code` is missing"]);
+        check("hearth://oauth/callback?code=a&code=b&state=s", expect!["error: the parameter `code` appears more than once"]);
+        check("hearth://oauth/callback?code=a&state=s&state=t", expect!["error: the parameter `state` appears more than once"]);
+        check("hearth://oauth/callback?code=a&error=x&state=s", expect!["error: the callback carries both a code and an error"]);
+        check("hearth://oauth/callback?code=a%20b&state=s", expect!["error: the parameter `code` is not valid"]);
+        check("hearth://oauth/callback?code=&state=s", expect!["error: the parameter `code` is not valid"]);
+        check("hearth://oauth/callback?code=a&state=%0A", expect!["error: the parameter `state` is not valid"]);
+        check("hearth://oauth/callback?error=%22x&state=s", expect!["error: the parameter `error` is not valid"]);
+        check("hearth://oauth/callback?error=x&error_description=a%0Ab&state=s", expect!["error: the parameter `error_description` is not valid"]);
+    }
+
+    #[test]
+    fn rejects_oversized_input_before_parsing() {
+        let long = format!("hearth://oauth/callback?state=s&code={}", "a".repeat(5000));
+        check(&long, expect!["error: the link is longer than 4096 bytes"]);
+        let long_param = format!("hearth://oauth/callback?state=s&code={}", "a".repeat(2000));
+        check(&long_param, expect!["error: the parameter `code` is not valid"]);
+    }
+
+    #[test]
+    fn errors_and_redacted_form_never_show_the_query() {
+        let link = "hearth://oauth/callback?code=SECRETCODE&state=s&state=t";
+        let err = DeepLink::parse(link).unwrap_err();
+        assert!(!err.to_string().contains("SECRETCODE"));
+        assert_eq!(Redacted(link).to_string(), "hearth://oauth/callback?<redacted>");
+        assert_eq!(Redacted("hearth://open").to_string(), "hearth://open");
+        assert_eq!(
+            Redacted("garbage SECRETCODE").to_string(),
+            "<unparsable link of 18 bytes>"
+        );
+    }
+}

@@ -1,0 +1,116 @@
+//! Deep links: every `hearth://` URL the app receives, at start or forwarded by a second instance,
+//! goes through [`receive`], which validates it with [`hearth_core::deeplink`] before anything
+//! acts on it.
+
+use std::sync::Mutex;
+
+use hearth_core::deeplink::{CallbackOutcome, DeepLink, Redacted, Screen};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+/// The event the UI listens to.
+pub const EVENT: &str = "deep-link";
+
+/// What the UI may know of a received link: its kind, never an authorization code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReceivedLink {
+    Open { screen: Option<Screen> },
+    #[serde(rename = "oauth_callback")]
+    OAuthCallback { outcome: CallbackView },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum CallbackView {
+    /// A code arrived; whether a sign-in was waiting for it is the OAuth flow's business.
+    Code,
+    Error { error: String },
+}
+
+impl From<&DeepLink> for ReceivedLink {
+    fn from(link: &DeepLink) -> Self {
+        match link {
+            DeepLink::Open { screen } => Self::Open { screen: *screen },
+            DeepLink::OAuthCallback(callback) => Self::OAuthCallback {
+                outcome: match &callback.outcome {
+                    CallbackOutcome::Code(_) => CallbackView::Code,
+                    CallbackOutcome::Error { error, .. } => CallbackView::Error {
+                        error: error.clone(),
+                    },
+                },
+            },
+        }
+    }
+}
+
+/// The last link accepted, for a UI that loads after it arrived.
+#[derive(Default)]
+pub struct Inbox(Mutex<Option<ReceivedLink>>);
+
+impl Inbox {
+    pub fn last(&self) -> Option<ReceivedLink> {
+        self.0.lock().map(|last| last.clone()).unwrap_or_default()
+    }
+
+    fn put(&self, link: ReceivedLink) {
+        if let Ok(mut last) = self.0.lock() {
+            *last = Some(link);
+        }
+    }
+}
+
+/// Validates a link and acts on it. Rejected links are logged without their query string.
+pub fn receive<R: Runtime>(app: &AppHandle<R>, url: &str) -> Option<DeepLink> {
+    let link = match DeepLink::parse(url) {
+        Ok(link) => link,
+        Err(err) => {
+            log::warn!("rejected deep link {}: {err}", Redacted(url));
+            return None;
+        }
+    };
+    log::info!("received deep link {}", Redacted(url));
+    let view = ReceivedLink::from(&link);
+    app.state::<Inbox>().put(view.clone());
+    if let Err(err) = app.emit(EVENT, &view) {
+        log::warn!("could not tell the UI about a deep link: {err}");
+    }
+    if matches!(link, DeepLink::Open { .. }) {
+        crate::show_main_window(app);
+    }
+    Some(link)
+}
+
+/// Hooks [`receive`] to the deep-link plugin, when it is there (the mock runtime of the tests has
+/// no plugins), and registers the scheme with the OS where that is done at run time.
+pub fn listen<R: Runtime>(app: &AppHandle<R>) {
+    use tauri_plugin_deep_link::DeepLinkExt;
+
+    if app
+        .try_state::<tauri_plugin_deep_link::DeepLink<R>>()
+        .is_none()
+    {
+        return;
+    }
+    let deep_link = app.deep_link();
+    // Linux reads scheme handlers from .desktop files, which exist only once installed; Windows
+    // debug builds have no installer. Registering at start makes links work in both.
+    #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
+    if let Err(err) = deep_link.register_all() {
+        log::warn!("could not register the hearth:// scheme: {err}");
+    }
+    match deep_link.get_current() {
+        Ok(urls) => {
+            for url in urls.into_iter().flatten() {
+                receive(app, url.as_str());
+            }
+        }
+        Err(err) => log::warn!("could not read the link Hearth was started with: {err}"),
+    }
+    let handle = app.clone();
+    deep_link.on_open_url(move |event| {
+        for url in event.urls() {
+            receive(&handle, url.as_str());
+        }
+    });
+}
