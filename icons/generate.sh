@@ -3,6 +3,7 @@
 #   app.svg       the app icon (window, launcher, package)
 #   tray-on.svg   the tray icon while some light is on
 #   tray-off.svg  the tray icon while every light is off
+# and the UI's favicon (ui/public/favicon.png).
 # Uses the Tauri CLI from ui/node_modules (run `make deps` first). Tauri needs RGBA PNGs: the
 # script checks that every file it writes is one.
 set -euo pipefail
@@ -17,6 +18,8 @@ trap 'rm -rf "$work"' EXIT
 for file in 32x32.png 128x128.png 128x128@2x.png icon.png icon.ico icon.icns; do
   cp "$work/app/$file" "$file"
 done
+mkdir -p ../ui/public
+cp 32x32.png ../ui/public/favicon.png
 for variant in on off; do
   "$tauri" icon "tray-$variant.svg" -o "$work/tray-$variant" --png 64 >/dev/null 2>&1
   cp "$work/tray-$variant/64x64.png" "tray-$variant.png"

@@ -12,7 +12,7 @@ die() { printf 'deps: %s\n' "$*" >&2; exit 1; }
 packages=(
   build-essential pkg-config
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
-  xvfb xauth dbus-x11 xdg-utils webkit2gtk-driver chromium redis-server
+  xvfb xauth dbus-x11 xdg-utils desktop-file-utils webkit2gtk-driver chromium redis-server
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -1,9 +1,9 @@
 //! The commands the UI invokes. Each is a thin adapter: the work happens in `hearth-core`.
+//! Commands that can fail return [`crate::CommandError`], serialized as `{kind, message}`.
 
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
-use crate::error::CommandError;
 use crate::links::{Inbox, ReceivedLink};
 
 #[derive(Debug, Serialize)]
@@ -13,15 +13,15 @@ pub struct AppInfo {
 }
 
 #[tauri::command]
-pub fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, CommandError> {
+pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
     let package = app.package_info();
-    Ok(AppInfo {
+    AppInfo {
         name: package.name.clone(),
         version: package.version.to_string(),
-    })
+    }
 }
 
 #[tauri::command]
-pub fn last_deep_link(inbox: State<'_, Inbox>) -> Result<Option<ReceivedLink>, CommandError> {
-    Ok(inbox.last())
+pub fn last_deep_link(inbox: State<'_, Inbox>) -> Option<ReceivedLink> {
+    inbox.last()
 }

@@ -37,7 +37,9 @@ pub fn run() -> ExitCode {
                 .build(),
         )
         .plugin(tauri_plugin_store::Builder::new().build())
-        .plugin(tauri_plugin_opener::init());
+        .plugin(tauri_plugin_opener::init())
+        // Menus need GTK, which the mock runtime of the tests does not start.
+        .plugin(tray::plugin());
     match run_app(builder, tauri::generate_context!()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -65,7 +67,6 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         ])
         .on_window_event(on_window_event)
         .setup(|app| {
-            tray::create(app.handle())?;
             links::listen(app.handle());
             Ok(())
         })
@@ -73,12 +74,13 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 
 fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     // Closing the window hides it: Hearth lives in the tray until *Quit*.
-    if let WindowEvent::CloseRequested { api, .. } = event {
-        if window.label() == MAIN_WINDOW && tray::is_present(window.app_handle()) {
-            api.prevent_close();
-            if let Err(err) = window.hide() {
-                log::warn!("could not hide the window: {err}");
-            }
+    if let WindowEvent::CloseRequested { api, .. } = event
+        && window.label() == MAIN_WINDOW
+        && tray::is_present(window.app_handle())
+    {
+        api.prevent_close();
+        if let Err(err) = window.hide() {
+            log::warn!("could not hide the window: {err}");
         }
     }
 }
@@ -104,5 +106,94 @@ pub(crate) fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
         if let Err(err) = result {
             log::warn!("could not show the window: {err}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use tauri::test::{
+        INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+    };
+    use tauri::webview::InvokeRequest;
+    use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+    use super::{MAIN_WINDOW, app_builder, links};
+
+    fn app() -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+        let mut app = app_builder(mock_builder())
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        // Setup runs with the first turn of the event loop.
+        #[allow(
+            deprecated,
+            reason = "one turn, not a loop: what setup needs in a test"
+        )]
+        app.run_iteration(|_, _| {});
+        let window = WebviewWindowBuilder::new(&app, MAIN_WINDOW, tauri::WebviewUrl::default())
+            .build()
+            .unwrap();
+        (app, window)
+    }
+
+    fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str) -> serde_json::Value {
+        get_ipc_response(
+            window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::default(),
+                headers: tauri::http::HeaderMap::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .unwrap()
+        .deserialize()
+        .unwrap()
+    }
+
+    #[test]
+    fn app_info_comes_from_the_package() {
+        let (_app, window) = app();
+        let info = invoke(&window, "app_info");
+        assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+        assert!(info["name"].is_string());
+    }
+
+    #[test]
+    fn accepted_links_reach_the_ui_and_rejected_ones_do_not() {
+        let (app, window) = app();
+        assert_eq!(invoke(&window, "last_deep_link"), json!(null));
+
+        assert!(links::receive(app.handle(), "hearth://open/energy").is_some());
+        assert_eq!(
+            invoke(&window, "last_deep_link"),
+            json!({"kind": "open", "screen": "energy"})
+        );
+
+        // A forged link changes nothing.
+        assert!(links::receive(app.handle(), "hearth://evil/x?code=c&state=s").is_none());
+        assert!(links::receive(app.handle(), "hearth://oauth/callback?code=c").is_none());
+        assert_eq!(
+            invoke(&window, "last_deep_link"),
+            json!({"kind": "open", "screen": "energy"})
+        );
+
+        // The UI learns that a callback came, never its code.
+        assert!(
+            links::receive(
+                app.handle(),
+                "hearth://oauth/callback?code=TOPSECRET&state=s"
+            )
+            .is_some()
+        );
+        let last = invoke(&window, "last_deep_link");
+        assert_eq!(
+            last,
+            json!({"kind": "oauth_callback", "outcome": {"result": "code"}})
+        );
+        assert!(!last.to_string().contains("TOPSECRET"));
     }
 }

@@ -15,9 +15,13 @@ pub const EVENT: &str = "deep-link";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReceivedLink {
-    Open { screen: Option<Screen> },
+    Open {
+        screen: Option<Screen>,
+    },
     #[serde(rename = "oauth_callback")]
-    OAuthCallback { outcome: CallbackView },
+    OAuthCallback {
+        outcome: CallbackView,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,7 +29,9 @@ pub enum ReceivedLink {
 pub enum CallbackView {
     /// A code arrived; whether a sign-in was waiting for it is the OAuth flow's business.
     Code,
-    Error { error: String },
+    Error {
+        error: String,
+    },
 }
 
 impl From<&DeepLink> for ReceivedLink {

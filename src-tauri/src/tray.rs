@@ -56,9 +56,32 @@ fn icon_off() -> tauri::Result<Image<'static>> {
     Image::from_bytes(include_bytes!("../../icons/tray-off.png"))
 }
 
-pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let open = MenuItem::with_id(app, TrayItem::Open, TrayItem::Open.label(), true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, TrayItem::Quit, TrayItem::Quit.label(), true, None::<&str>)?;
+/// The tray as a plugin, so that `run()` adds it and the tests' mock runtime (which has no GTK
+/// for menus) can leave it out.
+pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("hearth-tray")
+        .setup(|app, _api| {
+            create(app)?;
+            Ok(())
+        })
+        .build()
+}
+
+fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let open = MenuItem::with_id(
+        app,
+        TrayItem::Open,
+        TrayItem::Open.label(),
+        true,
+        None::<&str>,
+    )?;
+    let quit = MenuItem::with_id(
+        app,
+        TrayItem::Quit,
+        TrayItem::Quit.label(),
+        true,
+        None::<&str>,
+    )?;
     let separator = PredefinedMenuItem::separator(app)?;
     let menu = Menu::with_items(app, &[&open, &separator, &quit])?;
     TrayIconBuilder::with_id(TRAY_ID)

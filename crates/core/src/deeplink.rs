@@ -200,7 +200,13 @@ impl fmt::Display for Redacted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match Url::parse(self.0) {
             Ok(url) => {
-                write!(f, "{}://{}{}", url.scheme(), url.host_str().unwrap_or(""), url.path())?;
+                write!(
+                    f,
+                    "{}://{}{}",
+                    url.scheme(),
+                    url.host_str().unwrap_or(""),
+                    url.path()
+                )?;
                 if url.query().is_some() || url.fragment().is_some() {
                     f.write_str("?<redacted>")?;
                 }
@@ -229,42 +235,105 @@ mod tests {
     fn accepts_the_known_shapes() {
         check("hearth://open", expect!["Open { screen: None }"]);
         check("hearth://open/", expect!["Open { screen: None }"]);
-        check("hearth://open/remote", expect!["Open { screen: Some(Remote) }"]);
+        check(
+            "hearth://open/remote",
+            expect!["Open { screen: Some(Remote) }"],
+        );
         check(
             "hearth://oauth/callback?code=abc123&state=xyz",
-            expect![[r#"OAuthCallback(OAuthCallback { state: "xyz", outcome: Code(<redacted>) })"#]],
+            expect![[
+                r#"OAuthCallback(OAuthCallback { state: "xyz", outcome: Code(<redacted>) })"#
+            ]],
         );
         check(
             "hearth://oauth/callback?pkce=0&code=mod6jErp&state=NzLj5g6P",
-            expect![[r#"OAuthCallback(OAuthCallback { state: "NzLj5g6P", outcome: Code(<redacted>) })"#]],
+            expect![[
+                r#"OAuthCallback(OAuthCallback { state: "NzLj5g6P", outcome: Code(<redacted>) })"#
+            ]],
         );
         check(
             "hearth://oauth/callback?error=access_denied&error_description=The+user+said+no&state=s",
-            expect![[r#"OAuthCallback(OAuthCallback { state: "s", outcome: Error { error: "access_denied", description: Some("The user said no") } })"#]],
+            expect![[
+                r#"OAuthCallback(OAuthCallback { state: "s", outcome: Error { error: "access_denied", description: Some("The user said no") } })"#
+            ]],
         );
     }
 
     #[test]
     fn rejects_everything_else() {
         check("not a url", expect!["error: the link is not a valid URL"]);
-        check("https://oauth/callback?code=a&state=b", expect!["error: the link's scheme is not `hearth`"]);
-        check("hearth:oauth/callback", expect!["error: Hearth has no page at this link"]);
-        check("hearth://evil/callback?code=a&state=b", expect!["error: Hearth has no page at this link"]);
-        check("hearth://oauth/other?code=a&state=b", expect!["error: Hearth has no page at this link"]);
-        check("hearth://open/nowhere", expect!["error: Hearth has no page at this link"]);
-        check("hearth://open?x=1", expect!["error: Hearth has no page at this link"]);
-        check("hearth://user:pw@oauth/callback?code=a&state=b", expect!["error: the link must not carry a user, a password or a port"]);
-        check("hearth://oauth:99/callback?code=a&state=b", expect!["error: the link must not carry a user, a password or a port"]);
-        check("hearth://oauth/callback?code=a", expect!["error: the parameter `state` is missing"]);
-        check("hearth://oauth/callback?state=s", expect!["error: the parameter `code` is missing"]);
-        check("hearth://oauth/callback?code=a&code=b&state=s", expect!["error: the parameter `code` appears more than once"]);
-        check("hearth://oauth/callback?code=a&state=s&state=t", expect!["error: the parameter `state` appears more than once"]);
-        check("hearth://oauth/callback?code=a&error=x&state=s", expect!["error: the callback carries both a code and an error"]);
-        check("hearth://oauth/callback?code=a%20b&state=s", expect!["error: the parameter `code` is not valid"]);
-        check("hearth://oauth/callback?code=&state=s", expect!["error: the parameter `code` is not valid"]);
-        check("hearth://oauth/callback?code=a&state=%0A", expect!["error: the parameter `state` is not valid"]);
-        check("hearth://oauth/callback?error=%22x&state=s", expect!["error: the parameter `error` is not valid"]);
-        check("hearth://oauth/callback?error=x&error_description=a%0Ab&state=s", expect!["error: the parameter `error_description` is not valid"]);
+        check(
+            "https://oauth/callback?code=a&state=b",
+            expect!["error: the link's scheme is not `hearth`"],
+        );
+        check(
+            "hearth:oauth/callback",
+            expect!["error: Hearth has no page at this link"],
+        );
+        check(
+            "hearth://evil/callback?code=a&state=b",
+            expect!["error: Hearth has no page at this link"],
+        );
+        check(
+            "hearth://oauth/other?code=a&state=b",
+            expect!["error: Hearth has no page at this link"],
+        );
+        check(
+            "hearth://open/nowhere",
+            expect!["error: Hearth has no page at this link"],
+        );
+        check(
+            "hearth://open?x=1",
+            expect!["error: Hearth has no page at this link"],
+        );
+        check(
+            "hearth://user:pw@oauth/callback?code=a&state=b",
+            expect!["error: the link must not carry a user, a password or a port"],
+        );
+        check(
+            "hearth://oauth:99/callback?code=a&state=b",
+            expect!["error: the link must not carry a user, a password or a port"],
+        );
+        check(
+            "hearth://oauth/callback?code=a",
+            expect!["error: the parameter `state` is missing"],
+        );
+        check(
+            "hearth://oauth/callback?state=s",
+            expect!["error: the parameter `code` is missing"],
+        );
+        check(
+            "hearth://oauth/callback?code=a&code=b&state=s",
+            expect!["error: the parameter `code` appears more than once"],
+        );
+        check(
+            "hearth://oauth/callback?code=a&state=s&state=t",
+            expect!["error: the parameter `state` appears more than once"],
+        );
+        check(
+            "hearth://oauth/callback?code=a&error=x&state=s",
+            expect!["error: the callback carries both a code and an error"],
+        );
+        check(
+            "hearth://oauth/callback?code=a%20b&state=s",
+            expect!["error: the parameter `code` is not valid"],
+        );
+        check(
+            "hearth://oauth/callback?code=&state=s",
+            expect!["error: the parameter `code` is not valid"],
+        );
+        check(
+            "hearth://oauth/callback?code=a&state=%0A",
+            expect!["error: the parameter `state` is not valid"],
+        );
+        check(
+            "hearth://oauth/callback?error=%22x&state=s",
+            expect!["error: the parameter `error` is not valid"],
+        );
+        check(
+            "hearth://oauth/callback?error=x&error_description=a%0Ab&state=s",
+            expect!["error: the parameter `error_description` is not valid"],
+        );
     }
 
     #[test]
@@ -272,7 +341,10 @@ mod tests {
         let long = format!("hearth://oauth/callback?state=s&code={}", "a".repeat(5000));
         check(&long, expect!["error: the link is longer than 4096 bytes"]);
         let long_param = format!("hearth://oauth/callback?state=s&code={}", "a".repeat(2000));
-        check(&long_param, expect!["error: the parameter `code` is not valid"]);
+        check(
+            &long_param,
+            expect!["error: the parameter `code` is not valid"],
+        );
     }
 
     #[test]
@@ -280,7 +352,10 @@ mod tests {
         let link = "hearth://oauth/callback?code=SECRETCODE&state=s&state=t";
         let err = DeepLink::parse(link).unwrap_err();
         assert!(!err.to_string().contains("SECRETCODE"));
-        assert_eq!(Redacted(link).to_string(), "hearth://oauth/callback?<redacted>");
+        assert_eq!(
+            Redacted(link).to_string(),
+            "hearth://oauth/callback?<redacted>"
+        );
         assert_eq!(Redacted("hearth://open").to_string(), "hearth://open");
         assert_eq!(
             Redacted("garbage SECRETCODE").to_string(),

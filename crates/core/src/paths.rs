@@ -10,7 +10,10 @@ pub const CONFIG_DIR_ENV: &str = "HEARTH_CONFIG_DIR";
 /// The configuration directory: `$HEARTH_CONFIG_DIR`, else `<OS config dir>/hearth`
 /// (`~/.config/hearth` on Linux). `None` only where the OS has no notion of a home directory.
 pub fn config_dir() -> Option<PathBuf> {
-    config_dir_from(std::env::var_os(CONFIG_DIR_ENV).map(PathBuf::from), dirs::config_dir())
+    config_dir_from(
+        std::env::var_os(CONFIG_DIR_ENV).map(PathBuf::from),
+        dirs::config_dir(),
+    )
 }
 
 fn config_dir_from(explicit: Option<PathBuf>, os_config: Option<PathBuf>) -> Option<PathBuf> {

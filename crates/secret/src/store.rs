@@ -206,7 +206,10 @@ impl FileStore {
     }
 
     fn update(&self, change: impl FnOnce(&mut BTreeMap<String, String>)) -> Result<(), StoreError> {
-        let _guard = self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _guard = self
+            .lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut secrets = self.read()?;
         change(&mut secrets);
         self.write(&secrets)
@@ -233,7 +236,10 @@ fn private_file(path: &Path) -> std::io::Result<fs::File> {
 
 impl SecretStore for FileStore {
     fn get(&self, name: &str) -> Result<Option<Secret>, StoreError> {
-        let _guard = self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _guard = self
+            .lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Ok(self.read()?.remove(name).map(Secret::from))
     }
 

@@ -1,0 +1,148 @@
+//! A private desktop for one test: an X display (Xvfb), a session bus (dbus-daemon) and a fresh
+//! home folder. The app's single-instance lock and tray live on the session bus, and its files in
+//! the home folder, so each test starts from nothing and cannot see another's app.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use tempfile::TempDir;
+
+use crate::process::{ChildGuard, wait_for};
+use crate::{HarnessError, Result};
+
+pub struct Desktop {
+    // Dropped in reverse order: the bus, then the display, then the folder.
+    bus: ChildGuard,
+    display: ChildGuard,
+    display_name: String,
+    bus_address: String,
+    home: TempDir,
+}
+
+impl Desktop {
+    pub fn start() -> Result<Self> {
+        let home = tempfile::Builder::new().prefix("hearth-e2e-").tempdir()?;
+        for dir in [".config", ".local/share", ".cache", "runtime"] {
+            std::fs::create_dir_all(home.path().join(dir))?;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            // XDG_RUNTIME_DIR must be private to its user.
+            std::fs::set_permissions(
+                home.path().join("runtime"),
+                std::fs::Permissions::from_mode(0o700),
+            )?;
+        }
+
+        let (display, display_name) = start_xvfb()?;
+
+        let bus_socket = home.path().join("runtime/bus");
+        let bus_address = format!("unix:path={}", bus_socket.display());
+        let bus = ChildGuard::spawn(
+            "dbus-daemon",
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--nopidfile"])
+                .arg(format!("--address={bus_address}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
+        wait_for("the session bus", Duration::from_secs(10), || {
+            bus_socket.exists().then_some(())
+        })?;
+
+        Ok(Self {
+            bus,
+            display,
+            display_name,
+            bus_address,
+            home,
+        })
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// The app's configuration folder inside this desktop.
+    pub fn config_dir(&self) -> PathBuf {
+        self.home.path().join(".config/hearth")
+    }
+
+    /// The folder where Tauri's log plugin writes the app's log file.
+    pub fn app_log_dir(&self) -> PathBuf {
+        self.home
+            .path()
+            .join(".local/share/org.hearth.desktop/logs")
+    }
+
+    /// The environment a program needs to run inside this desktop.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        let home = self.home.path();
+        let path = |sub: &str| home.join(sub).display().to_string();
+        vec![
+            ("DISPLAY", self.display_name.clone()),
+            ("DBUS_SESSION_BUS_ADDRESS", self.bus_address.clone()),
+            ("HOME", home.display().to_string()),
+            ("XDG_CONFIG_HOME", path(".config")),
+            ("XDG_DATA_HOME", path(".local/share")),
+            ("XDG_CACHE_HOME", path(".cache")),
+            ("XDG_RUNTIME_DIR", path("runtime")),
+            // No keychain daemon runs here: keep secrets in the private file, quietly.
+            ("HEARTH_SECRET_STORE", "file".to_owned()),
+            // Never look for bridges on a network from a test.
+            ("HEARTH_DISCOVERY", "off".to_owned()),
+        ]
+    }
+
+    /// A command that runs inside this desktop.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = Command::new(program);
+        command
+            .envs(self.env())
+            .env_remove("WAYLAND_DISPLAY")
+            .current_dir(self.home.path());
+        command
+    }
+
+    /// Fails if the X server or the bus died.
+    pub fn check(&mut self) -> Result<()> {
+        self.display.check_running()?;
+        self.bus.check_running()
+    }
+}
+
+/// Starts Xvfb on the first free display number from 100 (lower numbers are left to people).
+fn start_xvfb() -> Result<(ChildGuard, String)> {
+    for number in 100..200 {
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        if socket.exists() || Path::new(&format!("/tmp/.X{number}-lock")).exists() {
+            continue;
+        }
+        let name = format!(":{number}");
+        let mut xvfb = ChildGuard::spawn(
+            "Xvfb",
+            Command::new("Xvfb")
+                .args([&name, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
+        // Another test may have taken the same number in between: Xvfb then exits, try the next.
+        let ready = wait_for("Xvfb", Duration::from_secs(10), || {
+            if socket.exists() {
+                Some(true)
+            } else if xvfb.check_running().is_err() {
+                Some(false)
+            } else {
+                None
+            }
+        })?;
+        if ready {
+            return Ok((xvfb, name));
+        }
+    }
+    Err(HarnessError::Setup(
+        "no free X display between :100 and :199".to_owned(),
+    ))
+}

@@ -1,0 +1,48 @@
+//! Invariants of ARCHITECTURE.md that the dependency graph can prove.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Workspace packages whose normal (non-dev) dependencies include a crate named like `prefix*`.
+fn dependents_of(metadata: &Value, prefix: &str) -> BTreeSet<String> {
+    metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|package| package["source"].is_null())
+        .filter(|package| {
+            package["dependencies"].as_array().unwrap().iter().any(|dep| {
+                dep["kind"].is_null() && dep["name"].as_str().unwrap().starts_with(prefix)
+            })
+        })
+        .map(|package| package["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn metadata() -> Value {
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn only_the_shell_knows_tauri() {
+    assert_eq!(
+        dependents_of(&metadata(), "tauri"),
+        BTreeSet::from(["hearth-app".to_owned()])
+    );
+}
+
+#[test]
+fn only_the_secret_crate_touches_the_keychain() {
+    assert_eq!(
+        dependents_of(&metadata(), "keyring"),
+        BTreeSet::from(["hearth-secret".to_owned()])
+    );
+}
