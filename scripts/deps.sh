@@ -48,7 +48,8 @@ if ((node_major < 20 || (node_major == 20 && node_minor < 19))); then
 fi
 
 # The UI's packages, from the committed lock file. A stamp of the lock file's hash makes a second
-# run free.
+# run free. (@tauri-apps/cli is pinned to an exact version in ui/package.json: `npm ci` accepts the
+# lock file only if the registry has that version's binary for every platform.)
 stamp=ui/node_modules/.hearth-lock-sha256
 want=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
