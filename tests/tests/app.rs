@@ -4,6 +4,9 @@
 //! dbus-daemon, tauri-driver and WebKitWebDriver: `make test` provides all of them and runs them
 //! with `--ignored` after the rest.
 
+// Helpers here are test code too: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::Stdio;
 use std::time::Duration;
 

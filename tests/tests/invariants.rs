@@ -1,5 +1,8 @@
 //! Invariants of ARCHITECTURE.md that the dependency graph can prove.
 
+// Helpers here are test code too: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 use std::process::Command;
 
@@ -13,9 +16,13 @@ fn dependents_of(metadata: &Value, prefix: &str) -> BTreeSet<String> {
         .iter()
         .filter(|package| package["source"].is_null())
         .filter(|package| {
-            package["dependencies"].as_array().unwrap().iter().any(|dep| {
-                dep["kind"].is_null() && dep["name"].as_str().unwrap().starts_with(prefix)
-            })
+            package["dependencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|dep| {
+                    dep["kind"].is_null() && dep["name"].as_str().unwrap().starts_with(prefix)
+                })
         })
         .map(|package| package["name"].as_str().unwrap().to_owned())
         .collect()
@@ -23,11 +30,21 @@ fn dependents_of(metadata: &Value, prefix: &str) -> BTreeSet<String> {
 
 fn metadata() -> Value {
     let output = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
