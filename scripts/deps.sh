@@ -13,6 +13,7 @@ packages=(
   build-essential pkg-config
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth dbus-x11 xdg-utils desktop-file-utils webkit2gtk-driver chromium redis-server
+  gnome-keyring
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
@@ -47,16 +48,21 @@ if ((node_major < 20 || (node_major == 20 && node_minor < 19))); then
   die "Node.js $node_version is too old: the UI needs 20.19 or later."
 fi
 
-# The UI's packages, from the committed lock file. A stamp of the lock file's hash makes a second
-# run free. (@tauri-apps/cli is pinned to an exact version in ui/package.json: `npm ci` accepts the
-# lock file only if the registry has that version's binary for every platform.)
-stamp=ui/node_modules/.hearth-lock-sha256
-want=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  say "installing the UI's npm packages"
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  echo "$want" >"$stamp"
-fi
+# npm packages, from the committed lock files. A stamp of the lock file's hash makes a second run
+# free. (@tauri-apps/cli is pinned to an exact version in ui/package.json: `npm ci` accepts the lock
+# file only if the registry has that version's binary for every platform.)
+npm_ci() {
+  local dir=$1 what=$2 stamp want
+  stamp=$dir/node_modules/.hearth-lock-sha256
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "installing $what"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" >"$stamp"
+  fi
+}
+npm_ci ui "the UI's npm packages"
+npm_ci tests/peers/oidc "oidc-provider, the OAuth server the peer tests run against"
 
 # The WebDriver bridge between the tests and WebKitWebDriver.
 if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then

@@ -57,8 +57,9 @@ step "Rust tests" cargo_tests cargo test --workspace --locked
 step "UI type check" check npm --prefix ui run --silent check
 step "UI lint" check npm --prefix ui run --silent lint
 step "UI unit tests" vitest npm --prefix ui run --silent test
+# The browser tests drive hearth-proxy and hearth-sim too; the end-to-end tests drive the app.
+step "build the binaries" build cargo build --locked -p hearth-app -p hearth-proxy -p hearth-sim --bins
 step "browser tests" node_tap npm --prefix ui run --silent test:browser
-step "build the app" build cargo build --locked -p hearth-app --bin hearth
 step "end-to-end tests of the app" cargo_tests \
   cargo test --locked -p hearth-tests --test app -- --ignored --test-threads=1
 finish
