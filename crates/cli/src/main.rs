@@ -1,0 +1,183 @@
+//! `hearth-cli`: Hearth's lights from a terminal or a script, over the same code and the same
+//! configuration directory as the app (a bridge paired here is known there, and the reverse).
+
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use hearth_core::lights::LightsError;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  done
+  1  any other failure
+  2  wrong usage
+  3  no light, room, zone, scene or bridge has that name or id
+  4  the name matches several (they are listed)
+  5  no bridge paired yet, or the bridge refused Hearth's app key (pair again)
+  6  the bridge could not be reached, did not answer, or stayed busy
+  7  the bridge's certificate is not the one Hearth trusts
+  8  pairing: the link button was not pressed in time
+
+Environment:
+  HEARTH_CONFIG_DIR       the configuration directory (like --config-dir)
+  HEARTH_SECRET_STORE     keychain | file | memory | auto (default)
+  HEARTH_DISCOVERY=off    no mDNS and no cloud discovery: manual addresses only
+  HEARTH_DISCOVERY_URL    another cloud discovery endpoint
+  HEARTH_HUE_EXTRA_ROOTS  a PEM file of extra certificate authorities to trust for bridges
+  HEARTH_LOG              log level on standard error (default: warn)";
+
+#[derive(Parser)]
+#[command(name = "hearth-cli", version, about = "Hearth's Hue lights from the command line", after_help = EXIT_CODES)]
+struct Cli {
+    /// Use only this bridge (its id or its address) when several are paired.
+    #[arg(long, global = true)]
+    bridge: Option<String>,
+    /// The configuration directory shared with the app.
+    #[arg(long, global = true, env = "HEARTH_CONFIG_DIR")]
+    config_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Look for bridges (mDNS, the cloud endpoint, and any --address given).
+    Discover {
+        /// An address to try as well (`host` or `host:port`); may be repeated.
+        #[arg(long = "address")]
+        addresses: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pair with the bridge at ADDRESS: press its link button when asked.
+    Pair {
+        address: String,
+        /// How long to wait for the button, in seconds.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+        wait: u64,
+    },
+    /// The paired bridges and their connection.
+    Bridges {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget a paired bridge (its app key too).
+    Forget {
+        bridge_id: String,
+    },
+    Lights {
+        #[arg(long)]
+        json: bool,
+    },
+    Rooms {
+        #[arg(long)]
+        json: bool,
+    },
+    Zones {
+        #[arg(long)]
+        json: bool,
+    },
+    Scenes {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Switch a light, room or zone on (by name or id; `room:`/`zone:`/`light:` to choose).
+    On {
+        target: String,
+    },
+    Off {
+        target: String,
+    },
+    Toggle {
+        target: String,
+    },
+    /// Brightness in percent.
+    Bri {
+        target: String,
+        #[arg(value_parser = parse_percent)]
+        percent: f64,
+    },
+    /// Colour temperature in mirek (153 cold – 500 warm).
+    Ct {
+        target: String,
+        #[arg(value_parser = clap::value_parser!(u16).range(153..=500))]
+        mirek: u16,
+    },
+    /// Colour as CIE xy.
+    Color {
+        target: String,
+        #[arg(value_parser = parse_unit)]
+        x: f64,
+        #[arg(value_parser = parse_unit)]
+        y: f64,
+    },
+    /// Recall a scene (by name, `Room/Scene`, or id).
+    Scene {
+        scene: String,
+    },
+    /// Switch every light off.
+    AllOff,
+    /// Print one line per change the bridge reports, until interrupted.
+    Watch {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=100.0).contains(&value) => Ok(value),
+        _ => Err("a number from 0 to 100".to_owned()),
+    }
+}
+
+fn parse_unit(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
+        _ => Err("a number from 0 to 1".to_owned()),
+    }
+}
+
+/// What each kind of failure exits with (see `EXIT_CODES`).
+fn exit_code(err: &LightsError) -> u8 {
+    match err.kind() {
+        "not_found" | "unknown_bridge" => 3,
+        "ambiguous" => 4,
+        "no_bridge" | "unauthorized" => 5,
+        "unreachable" | "timeout" | "busy" | "not_connected" | "closed" | "stream_silent" => 6,
+        "certificate" => 7,
+        "button_not_pressed" | "link_button" => 8,
+        _ => 1,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("hearth-cli: cannot start: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("hearth-cli: {err}");
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! The lights model end to end against the simulated bridge: pairing with progress, persistence,
+//! commands, live state following changes made elsewhere, connection states, and the demo.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed step panics the test with its reason.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hearth_core::lights::{
+    ConnectionState, Lights, LightsConfig, PairingOptions, PairingProgress, Snapshot, Target,
+    Trust, app_key_name,
+};
+use hearth_hue::discovery::DiscoveryConfig;
+use hearth_hue::events::stream::StreamConfig;
+use hearth_secret::{MemoryStore, SecretStore};
+use hearth_sim::bridge::{BridgeSim, CertMode, Restart, SimConfig};
+use serde_json::json;
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+fn config(dir: Option<&Path>, sim: &BridgeSim) -> LightsConfig {
+    let mut config = LightsConfig::new(dir.map(Path::to_path_buf));
+    config.discovery = DiscoveryConfig::off();
+    config.roots = config.roots.with_pem(&sim.ca_pem()).unwrap();
+    config.pairing_poll = Duration::from_millis(50);
+    config.stream = StreamConfig {
+        read_timeout: Duration::from_millis(500),
+        initial_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(200),
+    };
+    config
+}
+
+/// Pairs, pressing the simulator's button at the first "press the button"; returns the steps.
+async fn pair(lights: &Lights, sim: &Arc<BridgeSim>) -> Vec<PairingProgress> {
+    let steps = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&steps);
+    let presser = Arc::clone(sim);
+    lights
+        .pair(&sim.address(), PairingOptions::default(), move |step| {
+            if matches!(step, PairingProgress::PressButton { .. }) {
+                presser.press_link_button();
+            }
+            seen.lock().unwrap().push(step);
+        })
+        .await
+        .unwrap();
+    steps.lock().unwrap().clone()
+}
+
+/// Waits for a snapshot that satisfies `check`.
+async fn wait_for(lights: &Lights, mut check: impl FnMut(&Snapshot) -> bool) -> Arc<Snapshot> {
+    let mut state = lights.subscribe();
+    tokio::time::timeout(PATIENCE, async {
+        loop {
+            let snapshot = state.borrow_and_update().clone();
+            if check(&snapshot) {
+                return snapshot;
+            }
+            state.changed().await.unwrap();
+        }
+    })
+    .await
+    .expect("the state never got there")
+}
+
+fn live(snapshot: &Snapshot) -> bool {
+    !snapshot.bridges.is_empty()
+        && snapshot
+            .bridges
+            .iter()
+            .all(|b| b.connection == ConnectionState::Live)
+}
+
+#[tokio::test]
+async fn pairs_persists_and_follows_the_bridge() {
+    let sim = Arc::new(
+        BridgeSim::start(SimConfig {
+            cert: CertMode::SelfSigned,
+            ..SimConfig::default()
+        })
+        .await
+        .unwrap(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
+    let lights = Lights::open(config(Some(dir.path()), &sim), Arc::clone(&store))
+        .await
+        .unwrap();
+    assert!(lights.snapshot().bridges.is_empty());
+
+    let steps = pair(&lights, &sim).await;
+    assert!(
+        matches!(&steps[0], PairingProgress::Contacting { address } if *address == sim.address())
+    );
+    let PairingProgress::Found {
+        bridge_id,
+        certificate,
+        ..
+    } = &steps[1]
+    else {
+        panic!("{steps:?}")
+    };
+    assert_eq!(*bridge_id, sim.bridge_id());
+    assert_eq!(certificate.trust, Trust::Pinned);
+    assert_eq!(
+        certificate.fingerprint,
+        hearth_hue::Fingerprint::of(&sim.certificate_der())
+    );
+    assert!(
+        matches!(steps[2], PairingProgress::PressButton { remaining_secs } if remaining_secs <= 30 && remaining_secs > 0)
+    );
+    assert!(matches!(steps.last(), Some(PairingProgress::Paired { .. })));
+
+    // The key is in the secret store, the bridge in bridges.json, and no secret there.
+    let key = store.get(&app_key_name(&sim.bridge_id())).unwrap().unwrap();
+    let file = std::fs::read_to_string(dir.path().join("bridges.json")).unwrap();
+    assert!(file.contains(&sim.bridge_id()) && !file.contains(key.expose()));
+
+    let snapshot = wait_for(&lights, live).await;
+    assert_eq!(snapshot.rooms.len(), 3);
+    assert_eq!(snapshot.zones.len(), 1);
+    assert_eq!(snapshot.lights.len(), 6);
+    assert_eq!(snapshot.scenes.len(), 8);
+    let json = serde_json::to_string(&*snapshot).unwrap();
+    assert!(!json.contains(key.expose()));
+
+    // A room toggled here: the bridge follows, and so does the snapshot (through its events).
+    let room = snapshot
+        .rooms
+        .iter()
+        .find(|r| r.name == "Living room")
+        .unwrap()
+        .clone();
+    let now_on = lights.toggle(&room.target()).await.unwrap();
+    assert_eq!(now_on, !room.on);
+    for light in sim.lights_of(&room.id) {
+        assert_eq!(sim.resource(&light).unwrap()["on"]["on"], now_on);
+    }
+    wait_for(&lights, |s| {
+        s.group(&room.id).is_some_and(|r| r.on == now_on)
+    })
+    .await;
+
+    // A change made elsewhere (another app, a switch) shows up.
+    let ceiling = sim.find("light", "Ceiling").unwrap();
+    let was = lights.snapshot().light(&ceiling).unwrap().on;
+    sim.change_light(
+        &ceiling,
+        &json!({"on": {"on": !was}, "dimming": {"brightness": 12.0}}),
+    )
+    .unwrap();
+    let snapshot = wait_for(&lights, |s| s.light(&ceiling).is_some_and(|l| l.on != was)).await;
+    assert_eq!(snapshot.light(&ceiling).unwrap().brightness, Some(12.0));
+
+    // Brightness, colour temperature, colour, a scene, everything off.
+    let desk = Target::light(sim.find("light", "Floor lamp").unwrap());
+    lights.set_brightness(&desk, 33.0).await.unwrap();
+    lights.set_color_temperature(&desk, 250).await.unwrap();
+    assert_eq!(
+        sim.resource(&desk.id).unwrap()["color_temperature"]["mirek"],
+        250
+    );
+    lights.set_color_rgb(&desk, (255, 0, 0)).await.unwrap();
+    assert_eq!(sim.resource(&desk.id).unwrap()["color"]["xy"]["x"], 0.6401);
+    let relax = snapshot
+        .scenes
+        .iter()
+        .find(|s| s.name == "Relax" && s.group_name.as_deref() == Some("Kitchen"))
+        .unwrap();
+    lights.recall_scene(&relax.id).await.unwrap();
+    wait_for(&lights, |s| {
+        s.scenes.iter().any(|sc| sc.id == relax.id && sc.active)
+    })
+    .await;
+    lights.all_off().await.unwrap();
+    assert!(
+        sim.ids_of("light")
+            .iter()
+            .all(|l| sim.resource(l).unwrap()["on"]["on"] == false)
+    );
+    wait_for(&lights, |s| {
+        s.lights.iter().all(|l| !l.on) && s.rooms.iter().all(|r| !r.on)
+    })
+    .await;
+
+    // Another Lights on the same files (the CLI next to the app) knows the bridge.
+    drop(lights);
+    let again = Lights::open(config(Some(dir.path()), &sim), store)
+        .await
+        .unwrap();
+    let snapshot = again.wait_until_live(PATIENCE).await.unwrap();
+    assert_eq!(snapshot.bridges[0].id, sim.bridge_id());
+}
+
+#[tokio::test]
+async fn connection_states_follow_faults_and_a_changed_certificate_is_refused() {
+    let sim = Arc::new(
+        BridgeSim::start(SimConfig {
+            cert: CertMode::SelfSigned,
+            ..SimConfig::default()
+        })
+        .await
+        .unwrap(),
+    );
+    let lights = Lights::open(config(None, &sim), Arc::new(MemoryStore::default()))
+        .await
+        .unwrap();
+    pair(&lights, &sim).await;
+    lights.wait_until_live(PATIENCE).await.unwrap();
+
+    sim.drop_streams();
+    wait_for(&lights, |s| {
+        matches!(
+            s.bridges[0].connection,
+            ConnectionState::Reconnecting { .. }
+        )
+    })
+    .await;
+    wait_for(&lights, live).await;
+
+    sim.restart(Restart {
+        downtime: Duration::from_millis(50),
+        new_certificate: Some(CertMode::SelfSigned),
+        ..Restart::default()
+    })
+    .await
+    .unwrap();
+    let snapshot = wait_for(&lights, |s| {
+        matches!(&s.bridges[0].connection, ConnectionState::Offline { kind, .. } if kind == "certificate")
+    })
+    .await;
+    let ConnectionState::Offline { reason, .. } = &snapshot.bridges[0].connection else {
+        unreachable!()
+    };
+    assert!(reason.contains("has changed"), "{reason}");
+    let err = lights.wait_until_live(PATIENCE).await.unwrap_err();
+    assert_eq!(err.kind(), "certificate");
+    // Commands to a bridge that is not live fail clearly rather than hang.
+    let room = Target::room(sim.find("room", "Kitchen").unwrap());
+    let err = tokio::time::timeout(PATIENCE, lights.set_on(&room, true))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err.kind(), "certificate", "{err}");
+}
+
+#[tokio::test]
+async fn pairing_fails_cleanly() {
+    let sim = Arc::new(BridgeSim::start(SimConfig::default()).await.unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let lights = Lights::open(config(Some(dir.path()), &sim), store.clone())
+        .await
+        .unwrap();
+
+    let options = PairingOptions {
+        timeout: Some(Duration::from_millis(300)),
+        ..PairingOptions::default()
+    };
+    let err = lights
+        .pair(&sim.address(), options, |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "button_not_pressed");
+    assert!(err.to_string().contains("press the round button"), "{err}");
+
+    // The secret store refuses: no bridge is half-remembered.
+    store.refuse_writes(true);
+    sim.press_link_button();
+    let err = lights
+        .pair(&sim.address(), PairingOptions::default(), |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "secret_store");
+    assert!(!dir.path().join("bridges.json").exists());
+    assert!(lights.snapshot().bridges.is_empty());
+
+    let err = lights
+        .pair("not an address", PairingOptions::default(), |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "bad_address");
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let err = lights
+        .pair(&dead.to_string(), PairingOptions::default(), |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "unreachable");
+    let err = lights.toggle(&Target::room("nope")).await.unwrap_err();
+    assert_eq!(err.kind(), "no_bridge");
+
+    // Firmware from before CLIP v2: refused with the way out, before any button is pressed.
+    let old = BridgeSim::start(SimConfig {
+        clip_v2: false,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let lights = Lights::open(config(None, &old), Arc::new(MemoryStore::default()))
+        .await
+        .unwrap();
+    let err = lights
+        .pair(&old.address(), PairingOptions::default(), |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "unsupported");
+    assert!(err.to_string().contains("update its firmware"), "{err}");
+}
+
+#[tokio::test]
+async fn the_demo_runs_without_hardware() {
+    let demo = hearth_core::demo::start(hearth_core::demo::DemoOptions::default())
+        .await
+        .unwrap();
+    let snapshot = demo.lights.snapshot();
+    assert!(live(&snapshot));
+    assert_eq!(snapshot.rooms.len(), 4);
+    assert_eq!(snapshot.lights.len(), 8);
+    let room = snapshot.rooms[0].clone();
+    let on = demo.lights.toggle(&room.target()).await.unwrap();
+    let sim = demo.simulator();
+    assert!(
+        sim.lights_of(&room.id)
+            .iter()
+            .all(|l| sim.resource(l).unwrap()["on"]["on"] == on)
+    );
+    wait_for(&demo.lights, |s| {
+        s.group(&room.id).is_some_and(|r| r.on == on)
+    })
+    .await;
+}

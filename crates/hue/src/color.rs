@@ -1,0 +1,210 @@
+//! Colours: CIE xy points, a light's gamut, and RGB to xy within that gamut.
+
+use serde::{Deserialize, Serialize};
+
+/// A point in the CIE 1931 chromaticity diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Xy {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Xy {
+    /// D65, the white point of sRGB: what black maps to (a colour without light has no hue).
+    pub const WHITE: Self = Self {
+        x: 0.3127,
+        y: 0.3290,
+    };
+
+    /// Clamped to the 0–1 square the API accepts (NaN becomes 0).
+    #[must_use]
+    pub fn clamped(self) -> Self {
+        let clamp = |v: f64| if v.is_nan() { 0.0 } else { v.clamp(0.0, 1.0) };
+        Self {
+            x: clamp(self.x),
+            y: clamp(self.y),
+        }
+    }
+
+    /// Rounded to 4 decimals, the bridge's own precision.
+    #[must_use]
+    pub fn rounded(self) -> Self {
+        let round = |v: f64| (v * 10_000.0).round() / 10_000.0;
+        Self {
+            x: round(self.x),
+            y: round(self.y),
+        }
+    }
+}
+
+/// The triangle of colours a light can show.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Gamut {
+    pub red: Xy,
+    pub green: Xy,
+    pub blue: Xy,
+}
+
+impl Gamut {
+    /// Early colour-only lights (LivingColors, Bloom).
+    pub const A: Self = Self::new((0.704, 0.296), (0.2151, 0.7106), (0.138, 0.08));
+    /// First Hue bulbs.
+    pub const B: Self = Self::new((0.675, 0.322), (0.409, 0.518), (0.167, 0.04));
+    /// Current Hue colour lights.
+    pub const C: Self = Self::new((0.6915, 0.3083), (0.17, 0.7), (0.1532, 0.0475));
+
+    const fn new(red: (f64, f64), green: (f64, f64), blue: (f64, f64)) -> Self {
+        Self {
+            red: Xy { x: red.0, y: red.1 },
+            green: Xy {
+                x: green.0,
+                y: green.1,
+            },
+            blue: Xy {
+                x: blue.0,
+                y: blue.1,
+            },
+        }
+    }
+
+    pub fn contains(&self, p: Xy) -> bool {
+        let d1 = cross(self.red, self.green, p);
+        let d2 = cross(self.green, self.blue, p);
+        let d3 = cross(self.blue, self.red, p);
+        let negative = d1 < 0.0 || d2 < 0.0 || d3 < 0.0;
+        let positive = d1 > 0.0 || d2 > 0.0 || d3 > 0.0;
+        !(negative && positive)
+    }
+
+    /// The point itself if the light can show it, else the nearest point it can.
+    pub fn clamp(&self, p: Xy) -> Xy {
+        if self.contains(p) {
+            return p;
+        }
+        [
+            closest_on_segment(self.red, self.green, p),
+            closest_on_segment(self.green, self.blue, p),
+            closest_on_segment(self.blue, self.red, p),
+        ]
+        .into_iter()
+        .min_by(|a, b| distance2(*a, p).total_cmp(&distance2(*b, p)))
+        .unwrap_or(p)
+    }
+}
+
+/// An sRGB colour (0–255 per channel) as the xy point `gamut` can show closest to it. Brightness
+/// is not part of xy: set it separately.
+pub fn rgb_to_xy(red: u8, green: u8, blue: u8, gamut: &Gamut) -> Xy {
+    let linear = |c: u8| {
+        let v = f64::from(c) / 255.0;
+        if v > 0.04045 {
+            ((v + 0.055) / 1.055).powf(2.4)
+        } else {
+            v / 12.92
+        }
+    };
+    let (lr, lg, lb) = (linear(red), linear(green), linear(blue));
+    // sRGB (D65) to CIE XYZ.
+    let cie_x = 0.4124 * lr + 0.3576 * lg + 0.1805 * lb;
+    let cie_y = 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
+    let cie_z = 0.0193 * lr + 0.1192 * lg + 0.9505 * lb;
+    let sum = cie_x + cie_y + cie_z;
+    if sum <= f64::EPSILON {
+        return gamut.clamp(Xy::WHITE).rounded();
+    }
+    gamut
+        .clamp(Xy {
+            x: cie_x / sum,
+            y: cie_y / sum,
+        })
+        .rounded()
+}
+
+fn cross(a: Xy, b: Xy, p: Xy) -> f64 {
+    (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
+}
+
+fn distance2(a: Xy, b: Xy) -> f64 {
+    (a.x - b.x).powi(2) + (a.y - b.y).powi(2)
+}
+
+fn closest_on_segment(a: Xy, b: Xy, p: Xy) -> Xy {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let length2 = dx * dx + dy * dy;
+    let t = if length2 <= f64::EPSILON {
+        0.0
+    } else {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / length2).clamp(0.0, 1.0)
+    };
+    Xy {
+        x: a.x + t * dx,
+        y: a.y + t * dy,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::{Gamut, Xy, rgb_to_xy};
+
+    #[test]
+    fn primaries_and_white_in_each_gamut() {
+        let mut lines = Vec::new();
+        for (name, gamut) in [("A", Gamut::A), ("B", Gamut::B), ("C", Gamut::C)] {
+            for (colour, rgb) in [
+                ("red", (255, 0, 0)),
+                ("green", (0, 255, 0)),
+                ("blue", (0, 0, 255)),
+                ("white", (255, 255, 255)),
+                ("black", (0, 0, 0)),
+            ] {
+                let xy = rgb_to_xy(rgb.0, rgb.1, rgb.2, &gamut);
+                lines.push(format!("{name} {colour:5} {:.4} {:.4}", xy.x, xy.y));
+            }
+        }
+        expect![["
+            A red   0.6401 0.3300
+            A green 0.3000 0.6000
+            A blue  0.1418 0.0815
+            A white 0.3127 0.3290
+            A black 0.3127 0.3290
+            B red   0.6401 0.3300
+            B green 0.4090 0.5180
+            B blue  0.1716 0.0491
+            B white 0.3132 0.3288
+            B black 0.3132 0.3288
+            C red   0.6401 0.3300
+            C green 0.3000 0.6000
+            C blue  0.1535 0.0599
+            C white 0.3127 0.3290
+            C black 0.3127 0.3290
+        "]]
+        .assert_eq(&(lines.join("\n") + "\n"));
+    }
+
+    #[test]
+    fn clamping_leaves_inner_points_alone() {
+        let inside = Xy { x: 0.4, y: 0.4 };
+        assert_eq!(Gamut::C.clamp(inside), inside);
+        // Below blue: the nearest point the light can show is the blue corner.
+        let outside = Xy { x: 0.1, y: 0.0 };
+        assert!(!Gamut::C.contains(outside));
+        let clamped = Gamut::C.clamp(outside);
+        assert!(
+            (clamped.x - Gamut::C.blue.x).abs() < 1e-9
+                && (clamped.y - Gamut::C.blue.y).abs() < 1e-9
+        );
+        // Beyond the red-green edge: the clamped point lies on that edge.
+        let clamped = Gamut::C.clamp(Xy { x: 0.6, y: 0.6 });
+        assert!((super::cross(Gamut::C.red, Gamut::C.green, clamped)).abs() < 1e-9);
+        assert_eq!(
+            Xy {
+                x: f64::NAN,
+                y: 3.0
+            }
+            .clamped(),
+            Xy { x: 0.0, y: 1.0 }
+        );
+    }
+}

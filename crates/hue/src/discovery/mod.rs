@@ -1,0 +1,204 @@
+//! Finding bridges: mDNS (`_hue._tcp`), the Hue cloud's discovery endpoint, and addresses the user
+//! types. Every candidate is confirmed with an unauthenticated `GET /api/config` before it is
+//! shown: only an address that answers as a bridge is one.
+//!
+//! Network discovery can be switched off entirely (mDNS and the cloud endpoint), leaving only
+//! manual addresses: the demo does so, and so do tests, which must never send multicast on a
+//! real network or reach the real endpoint.
+
+pub mod cloud;
+pub mod mdns;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::address::BridgeAddress;
+use crate::tls::{BridgeIdentity, PeerCertificate, TrustRoots};
+use crate::transport::{LocalConfig, LocalTransport};
+use crate::{Client, Error};
+
+/// The Hue cloud's discovery endpoint (rate-limited by Signify: ask rarely).
+pub const DEFAULT_CLOUD_URL: &str = "https://discovery.meethue.com/";
+
+#[derive(Clone, Debug)]
+pub struct DiscoveryConfig {
+    pub mdns: bool,
+    /// `None` switches the cloud endpoint off.
+    pub cloud_url: Option<String>,
+    /// How long to listen for mDNS answers.
+    pub mdns_window: Duration,
+    /// For the cloud request and for each `GET /api/config`.
+    pub timeout: Duration,
+    pub roots: TrustRoots,
+    /// Browse on loopback only: for tests inside their own network namespace.
+    pub mdns_loopback_only: bool,
+}
+
+impl DiscoveryConfig {
+    /// Everything on, the way a user's app discovers.
+    pub fn network() -> Self {
+        Self {
+            mdns: true,
+            cloud_url: Some(DEFAULT_CLOUD_URL.to_owned()),
+            mdns_window: Duration::from_secs(3),
+            timeout: Duration::from_secs(4),
+            roots: TrustRoots::signify(),
+            mdns_loopback_only: false,
+        }
+    }
+
+    /// Manual addresses only.
+    pub fn off() -> Self {
+        Self {
+            mdns: false,
+            cloud_url: None,
+            ..Self::network()
+        }
+    }
+}
+
+/// Where a candidate came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Mdns,
+    Cloud,
+    Manual,
+}
+
+/// An address that might be a bridge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub address: BridgeAddress,
+    /// The id the source claims (to be confirmed).
+    pub id_hint: Option<String>,
+    pub source: Source,
+}
+
+/// A confirmed bridge.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiscoveredBridge {
+    pub id: String,
+    pub name: String,
+    pub address: BridgeAddress,
+    pub model: String,
+    pub api_version: String,
+    pub supports_v2: bool,
+    pub sources: Vec<Source>,
+    pub certificate: Option<PeerCertificate>,
+}
+
+/// What discovery found, and what went wrong on the way (shown, not fatal).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DiscoveryReport {
+    pub bridges: Vec<DiscoveredBridge>,
+    pub problems: Vec<String>,
+}
+
+/// Gathers candidates from every enabled source and the manual addresses, confirms each, and
+/// returns each bridge once (by id), with every source that found it.
+pub async fn discover(config: &DiscoveryConfig, manual: &[BridgeAddress]) -> DiscoveryReport {
+    let mut report = DiscoveryReport::default();
+    let mut candidates: Vec<Candidate> = manual
+        .iter()
+        .map(|address| Candidate {
+            address: address.clone(),
+            id_hint: None,
+            source: Source::Manual,
+        })
+        .collect();
+    let mdns = async {
+        if config.mdns {
+            Some(mdns::browse(config.mdns_window, config.mdns_loopback_only).await)
+        } else {
+            None
+        }
+    };
+    let cloud = async {
+        match &config.cloud_url {
+            Some(url) => Some(cloud::fetch(url, config.timeout).await),
+            None => None,
+        }
+    };
+    let (mdns, cloud) = tokio::join!(mdns, cloud);
+    for (source, found) in [("mDNS", mdns), ("the discovery endpoint", cloud)] {
+        match found {
+            Some(Ok(found)) => candidates.extend(found),
+            Some(Err(err)) => report.problems.push(format!("{source}: {err}")),
+            None => {}
+        }
+    }
+    let mut unique: Vec<Candidate> = Vec::new();
+    for candidate in candidates {
+        match unique.iter_mut().find(|c| c.address == candidate.address) {
+            Some(existing) => existing.source = existing.source.min(candidate.source),
+            None => unique.push(candidate),
+        }
+    }
+    let confirmations = unique.iter().map(|candidate| async move {
+        (
+            candidate,
+            confirm(&candidate.address, &config.roots, config.timeout).await,
+        )
+    });
+    let mut by_id: BTreeMap<String, DiscoveredBridge> = BTreeMap::new();
+    for (candidate, result) in futures_util::future::join_all(confirmations).await {
+        match result {
+            Ok(mut bridge) => {
+                bridge.sources = vec![candidate.source];
+                if let Some(hint) = &candidate.id_hint
+                    && !hint.eq_ignore_ascii_case(&bridge.id)
+                {
+                    tracing::info!(
+                        "{} claimed bridge {hint} but is {}",
+                        bridge.address,
+                        bridge.id
+                    );
+                }
+                match by_id.get_mut(&bridge.id) {
+                    Some(existing) => {
+                        existing.sources.push(candidate.source);
+                        existing.sources.sort();
+                        existing.sources.dedup();
+                    }
+                    None => {
+                        by_id.insert(bridge.id.clone(), bridge);
+                    }
+                }
+            }
+            Err(err) => report.problems.push(format!(
+                "{} is not a bridge Hearth can use: {err}",
+                candidate.address
+            )),
+        }
+    }
+    report.bridges = by_id.into_values().collect();
+    report
+}
+
+/// Asks `address` who it is, accepting any certificate (first contact) but recording it.
+pub async fn confirm(
+    address: &BridgeAddress,
+    roots: &TrustRoots,
+    timeout: Duration,
+) -> Result<DiscoveredBridge, Error> {
+    let mut local = LocalConfig::new(address.clone(), BridgeIdentity::first_contact());
+    local.roots = roots.clone();
+    local.request_timeout = timeout;
+    local.connect_timeout = timeout;
+    let transport = std::sync::Arc::new(LocalTransport::new(local)?);
+    let config = Client::new(transport.clone()).config().await?;
+    let certificate = transport.peer_certificate();
+    Ok(DiscoveredBridge {
+        supports_v2: config.supports_v2(),
+        id: config.bridge_id,
+        name: config.name,
+        address: address.clone(),
+        model: config.model_id,
+        api_version: config.api_version,
+        sources: Vec::new(),
+        certificate,
+    })
+}

@@ -1,0 +1,202 @@
+//! The JSON routes' error: the RFC 6749 / 8628 shape `{error, error_description}` with our own
+//! words. Internal causes (store, upstream) are logged, never answered.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::store::StoreError;
+use crate::upstream::UpstreamError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid_request: {0}")]
+    InvalidRequest(&'static str),
+    #[error("invalid_client")]
+    InvalidClient,
+    #[error("invalid_grant")]
+    InvalidGrant,
+    #[error("unsupported_grant_type")]
+    UnsupportedGrantType,
+    #[error("authorization_pending")]
+    AuthorizationPending,
+    #[error("slow_down")]
+    SlowDown { interval_secs: u64 },
+    #[error("access_denied")]
+    AccessDenied,
+    #[error("expired_token")]
+    ExpiredToken,
+    #[error("invalid_token")]
+    InvalidToken,
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("not_found")]
+    NotFound,
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("the proxy is not configured for this yet")]
+    NotConfigured,
+    #[error(transparent)]
+    Upstream(#[from] UpstreamError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// An RFC 6749 / RFC 8628 error code (or `no_data_found`, `temporarily_unavailable`…).
+    pub error: &'static str,
+    pub error_description: &'static str,
+    /// With `slow_down`: the interval now required, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<u64>,
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        use StatusCode as S;
+        match self {
+            Self::InvalidRequest(why) => (S::BAD_REQUEST, "invalid_request", why),
+            Self::InvalidClient => (S::UNAUTHORIZED, "invalid_client", "Unknown client_id."),
+            Self::InvalidGrant => (
+                S::BAD_REQUEST,
+                "invalid_grant",
+                "The code or token is unknown, used or expired.",
+            ),
+            Self::UnsupportedGrantType => (
+                S::BAD_REQUEST,
+                "unsupported_grant_type",
+                "This grant type is not accepted here.",
+            ),
+            Self::AuthorizationPending => (
+                S::BAD_REQUEST,
+                "authorization_pending",
+                "The user has not finished yet.",
+            ),
+            Self::SlowDown { .. } => (
+                S::BAD_REQUEST,
+                "slow_down",
+                "Polling too fast: wait the interval given.",
+            ),
+            Self::AccessDenied => (S::BAD_REQUEST, "access_denied", "The user refused."),
+            Self::ExpiredToken => (
+                S::BAD_REQUEST,
+                "expired_token",
+                "The device code expired: start again.",
+            ),
+            Self::InvalidToken => (
+                S::UNAUTHORIZED,
+                "invalid_token",
+                "The access token is unknown or expired.",
+            ),
+            Self::Forbidden(why) => (S::FORBIDDEN, "access_denied", why),
+            Self::NotFound => (S::NOT_FOUND, "not_found", "No such resource on this proxy."),
+            Self::RateLimited { .. } => (
+                S::TOO_MANY_REQUESTS,
+                "temporarily_unavailable",
+                "Too many requests: retry later.",
+            ),
+            Self::NotConfigured => (
+                S::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                "The proxy is not fully configured yet.",
+            ),
+            Self::Store(_) => (
+                S::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                "Storage is unavailable: retry later.",
+            ),
+            Self::Upstream(e) => match e {
+                UpstreamError::NoConsent => (
+                    S::FORBIDDEN,
+                    "access_denied",
+                    "No consent for this usage point (ADAM-DC-0008).",
+                ),
+                UpstreamError::NotHolder => (
+                    S::FORBIDDEN,
+                    "access_denied",
+                    "The customer is not the holder of this usage point (ADAM-DC-0007).",
+                ),
+                UpstreamError::BadParameters => (
+                    S::BAD_REQUEST,
+                    "invalid_request",
+                    "The provider refused the parameters (ADAM-ERR0123).",
+                ),
+                UpstreamError::NoData => {
+                    (S::NOT_FOUND, "no_data_found", "No data for this period.")
+                }
+                UpstreamError::OAuth(code) => {
+                    (S::BAD_REQUEST, code, "The provider refused the request.")
+                }
+                UpstreamError::RateLimited { .. } | UpstreamError::Pacer(_) => (
+                    S::SERVICE_UNAVAILABLE,
+                    "temporarily_unavailable",
+                    "The provider's quota is busy: retry later.",
+                ),
+                UpstreamError::Unreachable(_)
+                | UpstreamError::Unavailable { .. }
+                | UpstreamError::BadResponse { .. }
+                | UpstreamError::Unit(_)
+                | UpstreamError::Store(_) => (
+                    S::BAD_GATEWAY,
+                    "temporarily_unavailable",
+                    "The provider is unavailable: retry later.",
+                ),
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, error, error_description) = self.parts();
+        match &self {
+            Self::Store(_) | Self::Upstream(_) => tracing::error!(error = %self, "request failed"),
+            _ => tracing::debug!(error = %self, "request refused"),
+        }
+        let interval = match self {
+            Self::SlowDown { interval_secs } => Some(interval_secs),
+            _ => None,
+        };
+        let retry_after = match self {
+            Self::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            Self::Upstream(UpstreamError::RateLimited { retry_after, .. }) => {
+                Some(retry_after.map_or(5, |d| d.as_secs().max(1)))
+            }
+            Self::Upstream(UpstreamError::Pacer(_)) | Self::Store(_) | Self::NotConfigured => {
+                Some(5)
+            }
+            _ => None,
+        };
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                error,
+                error_description,
+                interval,
+            }),
+        )
+            .into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(secs) = retry_after
+            && let Ok(value) = HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            let challenge = if error == "invalid_token" {
+                "Bearer error=\"invalid_token\""
+            } else {
+                "Basic"
+            };
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
+        }
+        response
+    }
+}

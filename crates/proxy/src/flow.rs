@@ -1,0 +1,276 @@
+//! Device flows and the proxy's own tokens, as records in the store.
+//!
+//! Keys (secrets only ever as SHA-256 hashes):
+//! - `flow:{hash(device_code)}`: the [`Flow`], until delivered or a while after it expires (so a
+//!   late poll gets `expired_token`, not `invalid_grant`);
+//! - `user:{user_code}`: the device-code hash, for the code's lifetime;
+//! - `poll:{hash(device_code)}`: the polling gate's state;
+//! - `state:{hash(state)}`: the browser-side [`Pending`] authorization, bound to the browser
+//!   cookie;
+//! - `access:{hash}` / `refresh:{hash}` (Enedis mode): the [`Grant`] a token stands for.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use crate::AppState;
+use crate::codes;
+use crate::store::{StoreError, now_ms};
+
+/// How long a flow is kept after it expired, to answer `expired_token`.
+const EXPIRED_GRACE: Duration = Duration::from_secs(600);
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flow {
+    pub client_id: String,
+    pub scope: Option<String>,
+    pub user_code: String,
+    pub expires_ms: u64,
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    Pending,
+    Denied,
+    /// The token response for the device, kept until it polls once.
+    Approved {
+        response: Map<String, Value>,
+    },
+}
+
+impl Flow {
+    pub fn is_expired(&self) -> bool {
+        now_ms() >= self.expires_ms
+    }
+
+    fn remaining(&self) -> Duration {
+        Duration::from_millis(self.expires_ms.saturating_sub(now_ms()))
+    }
+}
+
+pub fn flow_key(device_hash: &str) -> String {
+    format!("flow:{device_hash}")
+}
+
+fn user_key(user_code: &str) -> String {
+    format!("user:{user_code}")
+}
+
+pub fn poll_key(device_hash: &str) -> String {
+    format!("poll:{device_hash}")
+}
+
+/// A new flow: returns (device code, normalised user code).
+pub async fn start(
+    state: &AppState,
+    client_id: &str,
+    scope: Option<String>,
+) -> Result<(String, String), StoreError> {
+    let lifetime = state.config.code_lifetime();
+    let device_code = codes::new_device_code();
+    let device_hash = codes::hash(&device_code);
+    // A collision among live user codes is rare (20^8 codes) but must not link two devices.
+    let mut user_code = codes::new_user_code();
+    while !state
+        .store
+        .put_new(&user_key(&user_code), &device_hash, Some(lifetime))
+        .await?
+    {
+        user_code = codes::new_user_code();
+    }
+    let flow = Flow {
+        client_id: client_id.to_owned(),
+        scope,
+        user_code: user_code.clone(),
+        expires_ms: now_ms() + u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX),
+        status: Status::Pending,
+    };
+    state
+        .store
+        .put(
+            &flow_key(&device_hash),
+            &encode(&flow)?,
+            Some(lifetime + EXPIRED_GRACE),
+        )
+        .await?;
+    Ok((device_code, user_code))
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(value: &str) -> Result<T, StoreError> {
+    serde_json::from_str(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// The flow behind a (normalised) user code, with its device-code hash, while it is alive.
+pub async fn by_user_code(
+    state: &AppState,
+    user_code: &str,
+) -> Result<Option<(String, Flow)>, StoreError> {
+    let Some(device_hash) = state.store.get(&user_key(user_code)).await? else {
+        return Ok(None);
+    };
+    Ok(get(state, &device_hash)
+        .await?
+        .map(|(_, flow)| (device_hash, flow)))
+}
+
+/// The flow and its stored form (for [`transition`]).
+pub async fn get(
+    state: &AppState,
+    device_hash: &str,
+) -> Result<Option<(String, Flow)>, StoreError> {
+    match state.store.get(&flow_key(device_hash)).await? {
+        Some(raw) => Ok(Some((raw.clone(), decode(&raw)?))),
+        None => Ok(None),
+    }
+}
+
+/// Moves a pending flow to `status`, atomically: of an approval and a refusal racing, one wins.
+/// `false` when the flow is gone, no longer pending, or expired.
+pub async fn transition(
+    state: &AppState,
+    device_hash: &str,
+    status: Status,
+) -> Result<bool, StoreError> {
+    let Some((raw, flow)) = get(state, device_hash).await? else {
+        return Ok(false);
+    };
+    if flow.status != Status::Pending || flow.is_expired() {
+        return Ok(false);
+    }
+    let ttl = flow.remaining() + EXPIRED_GRACE;
+    let user_code = flow.user_code.clone();
+    let next = Flow { status, ..flow };
+    let replaced = state
+        .store
+        .replace_if(&flow_key(device_hash), &raw, &encode(&next)?, Some(ttl))
+        .await?;
+    if replaced {
+        // The user code has served its purpose: it cannot be entered again.
+        state.store.delete(&user_key(&user_code)).await?;
+    }
+    Ok(replaced)
+}
+
+/// The browser side of a flow between the confirmation and the provider's redirect.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Pending {
+    pub device_hash: String,
+    pub browser_hash: String,
+    pub code_verifier: String,
+}
+
+pub fn state_key(state_param: &str) -> String {
+    format!("state:{}", codes::hash(state_param))
+}
+
+pub async fn put_pending(
+    state: &AppState,
+    state_param: &str,
+    pending: &Pending,
+    flow: &Flow,
+) -> Result<(), StoreError> {
+    state
+        .store
+        .put(
+            &state_key(state_param),
+            &encode(pending)?,
+            Some(flow.remaining()),
+        )
+        .await
+}
+
+pub async fn get_pending(
+    state: &AppState,
+    state_param: &str,
+) -> Result<Option<Pending>, StoreError> {
+    state
+        .store
+        .get(&state_key(state_param))
+        .await?
+        .map(|raw| decode(&raw))
+        .transpose()
+}
+
+/// What a token issued in Enedis mode stands for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Grant {
+    /// Names the link across refreshes (the pacer's fair-queue user).
+    pub grant_id: String,
+    pub client_id: String,
+    /// The PRMs Enedis confirmed for the consent: the only ones this grant reads.
+    pub prms: Vec<String>,
+}
+
+fn access_key(token: &str) -> String {
+    format!("access:{}", codes::hash(token))
+}
+
+fn refresh_key(token: &str) -> String {
+    format!("refresh:{}", codes::hash(token))
+}
+
+/// Issues an access and a refresh token for `grant`; the response is in the seed's shape, with
+/// the PRMs under both spellings Enedis clients read.
+pub async fn issue(state: &AppState, grant: &Grant) -> Result<Map<String, Value>, StoreError> {
+    let access = codes::new_token();
+    let refresh = codes::new_token();
+    let encoded = encode(grant)?;
+    let access_ttl = Duration::from_secs(state.config.access_token_secs);
+    let refresh_ttl = Duration::from_secs(state.config.refresh_token_days * 86_400);
+    state
+        .store
+        .put(&access_key(&access), &encoded, Some(access_ttl))
+        .await?;
+    state
+        .store
+        .put(&refresh_key(&refresh), &encoded, Some(refresh_ttl))
+        .await?;
+    let prms = grant.prms.join(";");
+    let response = json!({
+        "access_token": access,
+        "refresh_token": refresh,
+        "token_type": "Bearer",
+        "expires_in": state.config.access_token_secs,
+        "usage_point_id": prms,
+        "usage_points_id": prms,
+    });
+    match response {
+        Value::Object(map) => Ok(map),
+        _ => Err(StoreError::Corrupt("token response".into())),
+    }
+}
+
+/// Rotates a refresh token: the old one is spent (single use), a new pair is issued.
+pub async fn refresh(
+    state: &AppState,
+    client_id: &str,
+    refresh_token: &str,
+) -> Result<Option<Map<String, Value>>, StoreError> {
+    let Some(raw) = state.store.take(&refresh_key(refresh_token)).await? else {
+        return Ok(None);
+    };
+    let grant: Grant = decode(&raw)?;
+    if grant.client_id != client_id {
+        return Ok(None);
+    }
+    issue(state, &grant).await.map(Some)
+}
+
+pub async fn grant_for_access_token(
+    state: &AppState,
+    access_token: &str,
+) -> Result<Option<Grant>, StoreError> {
+    state
+        .store
+        .get(&access_key(access_token))
+        .await?
+        .map(|raw| decode(&raw))
+        .transpose()
+}

@@ -1,0 +1,89 @@
+//! Request plumbing shared by the routes: the client's address, form bodies, the browser cookie.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The client's address, for rate limits: the socket peer, or the last `X-Forwarded-For` hop
+/// when `--trust-forwarded-for` says a reverse proxy in front sets it (earlier hops are whatever
+/// the client wrote).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.config.trust_forwarded_for
+            && let Some(hop) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
+                .next_back()
+        {
+            return Ok(Self(hop.to_string()));
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(Self(
+            peer.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        ))
+    }
+}
+
+/// Parses an `application/x-www-form-urlencoded` body into `T`; anything malformed is an RFC
+/// `invalid_request`, not axum's plain-text rejection.
+pub fn form<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_urlencoded::from_bytes(body).map_err(|_| ApiError::InvalidRequest("The body must be a form (application/x-www-form-urlencoded) with the fields documented."))
+}
+
+pub const BROWSER_COOKIE: &str = "hearth_proxy_browser";
+
+/// The value of a cookie, if the request carries it.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// The `Set-Cookie` value binding this browser: HttpOnly, `SameSite=Lax` (sent back on the
+/// top-level redirect from the provider, not on cross-site sub-requests), `Secure` when the
+/// proxy is served over HTTPS.
+pub fn browser_cookie(state: &AppState, value: &str) -> String {
+    let secure = if state.public_url.scheme() == "https" {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{BROWSER_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400{secure}")
+}
+
+/// The `Authorization: Bearer` token, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}

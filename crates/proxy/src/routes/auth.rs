@@ -1,0 +1,504 @@
+//! The browser side: code entry (`/device`), confirmation (`/auth/verify_code`) and the
+//! provider's callback (`/auth/redirect`).
+//!
+//! - Every code check counts against a per-address and a global budget *before* the lookup, so
+//!   the number of lookups per window is bounded exactly, even under concurrency (see
+//!   `tests/guessing.rs` for the arithmetic).
+//! - RFC 8628 §5.4: even with a pre-filled code, the user confirms on a page naming the client.
+//! - The confirmation form carries a CSRF token bound to the browser cookie and the code; the
+//!   `state` sent upstream is bound to the same cookie, so a callback only completes in the
+//!   browser that started it.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use crate::flow::{self, Grant, Pending, Status};
+use crate::net::{BROWSER_COOKIE, ClientAddr, browser_cookie, cookie};
+use crate::pages::{self, ConfirmPage, EntryPage, Texts};
+use crate::upstream::UpstreamError;
+use crate::{AppState, Upstream, codes};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/device", get(device_page))
+        .route("/auth/verify_code", get(verify_code).post(confirm))
+        .route("/auth/redirect", get(redirect))
+}
+
+#[derive(Deserialize, Default)]
+struct CodeQuery {
+    code: Option<String>,
+}
+
+fn query<T: for<'de> Deserialize<'de> + Default>(raw: Option<&str>) -> T {
+    // A malformed query is treated as an empty one: the page then asks for what is missing.
+    raw.and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or_default()
+}
+
+/// The browser's id from its cookie, or a new one with the `Set-Cookie` to send.
+fn browser(state: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
+    if let Some(id) = cookie(headers, BROWSER_COOKIE) {
+        (id, None)
+    } else {
+        let id = codes::new_token();
+        let set = browser_cookie(state, &id);
+        (id, Some(set))
+    }
+}
+
+fn with_cookie(mut response: Response, set_cookie: Option<String>) -> Response {
+    if let Some(value) = set_cookie.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The CSRF token of the confirmation form: binds the form to this browser and this code.
+fn csrf(state: &AppState, browser: &str, user_code: &str) -> String {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(state.form_key.expose().as_bytes()) else {
+        return String::new();
+    };
+    mac.update(b"confirm\0");
+    mac.update(browser.as_bytes());
+    mac.update(b"\0");
+    mac.update(user_code.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn base(state: &AppState) -> String {
+    state.public_url.path().to_owned()
+}
+
+fn entry(
+    state: &AppState,
+    t: &Texts,
+    status: StatusCode,
+    code: &str,
+    error: Option<&str>,
+) -> Response {
+    let base = base(state);
+    pages::html(
+        state,
+        status,
+        &EntryPage {
+            t,
+            base: &base,
+            code,
+            error,
+        },
+    )
+}
+
+fn internal(state: &AppState, t: &Texts, error: &dyn std::fmt::Display) -> Response {
+    tracing::error!(%error, "a page failed");
+    pages::error(state, t, StatusCode::SERVICE_UNAVAILABLE, t.internal)
+}
+
+fn provider_name<'a>(state: &AppState, t: &'a Texts) -> &'a str {
+    match state.upstream {
+        Some(Upstream::Enedis(_)) => "Enedis",
+        _ => t.provider_generic,
+    }
+}
+
+/// `GET /device[?code=…]`: the code entry page; with a code, straight to its confirmation.
+async fn device_page(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let t = pages::texts(&headers);
+    let (browser, set_cookie) = browser(&state, &headers);
+    let CodeQuery { code } = query(raw.as_deref());
+    let response = match code.filter(|c| !c.trim().is_empty()) {
+        Some(code) => check_code(&state, t, &addr.0, &code, &browser).await,
+        None => entry(&state, t, StatusCode::OK, "", None),
+    };
+    with_cookie(response, set_cookie)
+}
+
+/// `GET /auth/verify_code?code=…`: checks the code and shows the confirmation.
+async fn verify_code(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let t = pages::texts(&headers);
+    let (browser, set_cookie) = browser(&state, &headers);
+    let CodeQuery { code } = query(raw.as_deref());
+    let response = match code.filter(|c| !c.trim().is_empty()) {
+        Some(code) => check_code(&state, t, &addr.0, &code, &browser).await,
+        None => entry(&state, t, StatusCode::BAD_REQUEST, "", Some(t.wrong_code)),
+    };
+    with_cookie(response, set_cookie)
+}
+
+async fn check_code(
+    state: &AppState,
+    t: &Texts,
+    addr: &str,
+    typed: &str,
+    browser: &str,
+) -> Response {
+    // Shown back in the form for correction: only what a code can contain, never much longer.
+    let shown: String = typed
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == ' ')
+        .take(16)
+        .collect();
+    let window = Duration::from_secs(state.config.guess_window_secs);
+    let counts = async {
+        let per_addr = state
+            .store
+            .incr(&format!("guess:addr:{addr}"), window)
+            .await?;
+        let global = state.store.incr("guess:all", window).await?;
+        Ok::<_, crate::store::StoreError>((per_addr, global))
+    };
+    let (per_addr, global) = match counts.await {
+        Ok(counts) => counts,
+        Err(e) => return internal(state, t, &e),
+    };
+    if per_addr > state.config.guesses_per_address || global > state.config.guesses_global {
+        state.metrics.guess("limited");
+        tracing::warn!(per_addr, global, "user code checks over the limit");
+        let mut response = entry(
+            state,
+            t,
+            StatusCode::TOO_MANY_REQUESTS,
+            &shown,
+            Some(t.too_many),
+        );
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(state.config.guess_window_secs),
+        );
+        return response;
+    }
+    let found = match codes::normalise_user_code(typed) {
+        Some(code) => match flow::by_user_code(state, &code).await {
+            Ok(found) => found.map(|(_, flow)| (code, flow)),
+            Err(e) => return internal(state, t, &e),
+        },
+        None => None,
+    };
+    let Some((code, flow)) = found.filter(|(_, flow)| !flow.is_expired()) else {
+        state.metrics.guess("wrong");
+        return entry(
+            state,
+            t,
+            StatusCode::BAD_REQUEST,
+            &shown,
+            Some(t.wrong_code),
+        );
+    };
+    state.metrics.guess("right");
+    if flow.status != Status::Pending {
+        return pages::error(state, t, StatusCode::CONFLICT, t.used_code);
+    }
+    let client = state
+        .client(&flow.client_id)
+        .map_or(flow.client_id.as_str(), |c| c.name.as_str());
+    let csrf = csrf(state, browser, &code);
+    let base = base(state);
+    let shown = codes::display_user_code(&code);
+    pages::html(
+        state,
+        StatusCode::OK,
+        &ConfirmPage {
+            t,
+            base: &base,
+            client,
+            provider: provider_name(state, t),
+            code: &shown,
+            csrf: &csrf,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    code: Option<String>,
+    csrf: Option<String>,
+    action: Option<String>,
+}
+
+/// `POST /auth/verify_code`: the user approved (off to the provider) or cancelled.
+async fn confirm(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let t = pages::texts(&headers);
+    let Ok(form) = serde_urlencoded::from_bytes::<ConfirmForm>(&body) else {
+        return entry(
+            &state,
+            t,
+            StatusCode::BAD_REQUEST,
+            "",
+            Some(t.session_expired),
+        );
+    };
+    let code = form.code.as_deref().and_then(codes::normalise_user_code);
+    let browser = cookie(&headers, BROWSER_COOKIE);
+    let (Some(code), Some(browser), Some(sent)) = (code, browser, form.csrf) else {
+        return entry(
+            &state,
+            t,
+            StatusCode::FORBIDDEN,
+            "",
+            Some(t.session_expired),
+        );
+    };
+    if !bool::from(
+        csrf(&state, &browser, &code)
+            .as_bytes()
+            .ct_eq(sent.as_bytes()),
+    ) {
+        return entry(
+            &state,
+            t,
+            StatusCode::FORBIDDEN,
+            "",
+            Some(t.session_expired),
+        );
+    }
+    let (device_hash, flow) = match flow::by_user_code(&state, &code).await {
+        Ok(Some(found)) if !found.1.is_expired() => found,
+        Ok(_) => return pages::error(&state, t, StatusCode::BAD_REQUEST, t.wrong_code),
+        Err(e) => return internal(&state, t, &e),
+    };
+    if flow.status != Status::Pending {
+        return pages::error(&state, t, StatusCode::CONFLICT, t.used_code);
+    }
+    match form.action.as_deref() {
+        Some("approve") => {}
+        Some("deny") => {
+            return match flow::transition(&state, &device_hash, Status::Denied).await {
+                Ok(_) => {
+                    state.metrics.flow("denied");
+                    pages::message(
+                        &state,
+                        t,
+                        StatusCode::OK,
+                        t.cancelled_title,
+                        t.cancelled,
+                        false,
+                    )
+                }
+                Err(e) => internal(&state, t, &e),
+            };
+        }
+        _ => {
+            return entry(
+                &state,
+                t,
+                StatusCode::BAD_REQUEST,
+                "",
+                Some(t.session_expired),
+            );
+        }
+    }
+    let Some(upstream) = state.upstream.as_ref() else {
+        return pages::error(&state, t, StatusCode::SERVICE_UNAVAILABLE, t.not_configured);
+    };
+    let state_param = codes::new_token();
+    let pending = Pending {
+        device_hash,
+        browser_hash: codes::hash(&browser),
+        code_verifier: codes::new_token(),
+    };
+    if let Err(e) = flow::put_pending(&state, &state_param, &pending, &flow).await {
+        return internal(&state, t, &e);
+    }
+    let location = match upstream {
+        Upstream::Generic(generic) => generic.authorize_redirect(
+            &state_param,
+            &codes::pkce_challenge(&pending.code_verifier),
+            &state.redirect_uri(),
+            flow.scope.as_deref(),
+        ),
+        Upstream::Enedis(enedis) => enedis.authorize_redirect(&state_param),
+    };
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location.as_str()) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    pages::security_headers(&state, response.headers_mut());
+    response
+}
+
+/// What the provider may put in the callback's query. Anything else (a pre-2026
+/// `usage_point_id`, say) is ignored: identity comes from the provider's API, not the URL.
+#[derive(Deserialize, Default)]
+struct Callback {
+    state: Option<String>,
+    code: Option<String>,
+    error: Option<String>,
+    autorisation_id: Option<String>,
+}
+
+/// `GET /auth/redirect`: the provider sends the browser back.
+async fn redirect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let t = pages::texts(&headers);
+    let callback: Callback = query(raw.as_deref());
+    let Some(state_param) = callback.state.filter(|s| !s.is_empty() && s.len() <= 100) else {
+        return pages::error(&state, t, StatusCode::BAD_REQUEST, t.bad_link);
+    };
+    let pending = match flow::get_pending(&state, &state_param).await {
+        Ok(Some(pending)) => pending,
+        Ok(None) => return pages::error(&state, t, StatusCode::BAD_REQUEST, t.bad_link),
+        Err(e) => return internal(&state, t, &e),
+    };
+    let same_browser = cookie(&headers, BROWSER_COOKIE).is_some_and(|browser| {
+        bool::from(
+            codes::hash(&browser)
+                .as_bytes()
+                .ct_eq(pending.browser_hash.as_bytes()),
+        )
+    });
+    if !same_browser {
+        tracing::warn!(
+            "a callback arrived from another browser than the one that started the flow"
+        );
+        return pages::error(&state, t, StatusCode::FORBIDDEN, t.other_browser);
+    }
+    // Single use: of two callbacks racing with the same state, one goes on.
+    match state.store.take(&flow::state_key(&state_param)).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return pages::error(&state, t, StatusCode::BAD_REQUEST, t.bad_link),
+        Err(e) => return internal(&state, t, &e),
+    }
+    let flow = match flow::get(&state, &pending.device_hash).await {
+        Ok(Some((_, flow))) if !flow.is_expired() && flow.status == Status::Pending => flow,
+        Ok(_) => return pages::error(&state, t, StatusCode::BAD_REQUEST, t.expired_flow),
+        Err(e) => return internal(&state, t, &e),
+    };
+    if let Some(error) = callback.error {
+        if error == "access_denied" {
+            return deny(
+                &state,
+                t,
+                &pending.device_hash,
+                StatusCode::OK,
+                t.refused_title,
+                t.refused,
+            )
+            .await;
+        }
+        tracing::warn!(
+            error = error.chars().take(64).collect::<String>(),
+            "the provider reported an error"
+        );
+        return pages::error(&state, t, StatusCode::BAD_GATEWAY, t.provider_error);
+    }
+    let Some(upstream) = state.upstream.as_ref() else {
+        return pages::error(&state, t, StatusCode::SERVICE_UNAVAILABLE, t.not_configured);
+    };
+    let outcome = match upstream {
+        Upstream::Generic(generic) => {
+            let Some(code) = callback.code.filter(|c| !c.is_empty() && c.len() <= 2048) else {
+                return pages::error(&state, t, StatusCode::BAD_REQUEST, t.provider_error);
+            };
+            generic
+                .exchange(&code, &pending.code_verifier, &state.redirect_uri())
+                .await
+        }
+        Upstream::Enedis(enedis) => {
+            let Some(id) = callback.autorisation_id.filter(|id| {
+                !id.is_empty()
+                    && id.len() <= 64
+                    && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            }) else {
+                return pages::error(&state, t, StatusCode::BAD_REQUEST, t.provider_error);
+            };
+            match enedis.confirmed_prms(&id).await {
+                Ok(prms) if prms.is_empty() => {
+                    // Not confirmed yet: keep the flow's browser binding so a reload retries.
+                    let _ = flow::put_pending(&state, &state_param, &pending, &flow).await;
+                    return pages::error(
+                        &state,
+                        t,
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        t.not_confirmed,
+                    );
+                }
+                Ok(prms) => {
+                    let grant = Grant {
+                        grant_id: codes::new_token(),
+                        client_id: flow.client_id.clone(),
+                        prms,
+                    };
+                    flow::issue(&state, &grant)
+                        .await
+                        .map_err(UpstreamError::from)
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+    match outcome {
+        Ok(response) => {
+            match flow::transition(&state, &pending.device_hash, Status::Approved { response })
+                .await
+            {
+                Ok(true) => {
+                    state.metrics.flow("approved");
+                    pages::message(&state, t, StatusCode::OK, t.done_title, t.done, false)
+                }
+                Ok(false) => pages::error(&state, t, StatusCode::BAD_REQUEST, t.expired_flow),
+                Err(e) => internal(&state, t, &e),
+            }
+        }
+        Err(UpstreamError::NoConsent) => {
+            deny(
+                &state,
+                t,
+                &pending.device_hash,
+                StatusCode::FORBIDDEN,
+                t.error_title,
+                t.no_consent,
+            )
+            .await
+        }
+        Err(UpstreamError::OAuth(code)) => {
+            tracing::warn!(code, "the provider refused the code exchange");
+            pages::error(&state, t, StatusCode::BAD_GATEWAY, t.provider_error)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the provider failed during the callback");
+            let _ = flow::put_pending(&state, &state_param, &pending, &flow).await;
+            pages::error(&state, t, StatusCode::BAD_GATEWAY, t.provider_unavailable)
+        }
+    }
+}
+
+async fn deny(
+    state: &AppState,
+    t: &Texts,
+    device_hash: &str,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+) -> Response {
+    match flow::transition(state, device_hash, Status::Denied).await {
+        Ok(_) => {
+            state.metrics.flow("denied");
+            pages::message(state, t, status, title, message, false)
+        }
+        Err(e) => internal(state, t, &e),
+    }
+}

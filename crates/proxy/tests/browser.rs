@@ -1,0 +1,356 @@
+//! The browser side under attack: forged callbacks, XSS payloads in every reflected parameter,
+//! CSRF, code guessing; and the pages' languages and security headers.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed step panics the test with its reason.
+
+mod common;
+
+use common::{Backing, Browser, Device, Proxy, enedis_args, hidden, sim_builder};
+use hearth_sim::enedis::EnedisSimHandle;
+
+struct Setup {
+    sim: EnedisSimHandle,
+    proxy: Proxy,
+    _backing: Backing,
+}
+
+async fn setup(extra: &[&str]) -> Setup {
+    let backing = Backing::sqlite();
+    let (listener, url) = Proxy::bind().await;
+    let sim = sim_builder(&url).auto_consent(true).start().await.unwrap();
+    let mut args = enedis_args(&backing.address(), &sim);
+    args.extend(extra.iter().map(ToString::to_string));
+    let proxy = Proxy::start(listener, &args).await;
+    Setup {
+        sim,
+        proxy,
+        _backing: backing,
+    }
+}
+
+fn state_of(url: &str) -> String {
+    url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned()
+}
+
+#[tokio::test]
+async fn forged_callbacks_complete_nothing() {
+    let s = setup(&[]).await;
+    let device = Device::new(&s.proxy.url);
+    let code = device.code().await;
+    let mut victim = Browser::new();
+    let to_enedis = victim
+        .confirm(code["verification_uri_complete"].as_str().unwrap())
+        .await;
+    let callback = victim.get(&to_enedis).await.location.unwrap();
+    let autorisation = url::Url::parse(&callback)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "autorisation_id")
+        .unwrap()
+        .1
+        .into_owned();
+    let redirect = format!("{}/auth/redirect", s.proxy.url);
+
+    let mut attacker = Browser::new();
+    for (what, url, expected) in [
+        (
+            "no state",
+            format!("{redirect}?autorisation_id={autorisation}"),
+            400,
+        ),
+        (
+            "unknown state",
+            format!("{redirect}?autorisation_id={autorisation}&state=forged"),
+            400,
+        ),
+        (
+            "a state longer than Enedis allows",
+            format!(
+                "{redirect}?autorisation_id={autorisation}&state={}",
+                "a".repeat(101)
+            ),
+            400,
+        ),
+    ] {
+        let page = attacker.get(&url).await;
+        assert_eq!(page.status, expected, "{what}: {}", page.body);
+    }
+    // The right state from a browser without the cookie (a victim lured to an attacker's flow,
+    // or an attacker replaying a victim's callback).
+    let page = attacker.get(&callback).await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    assert!(page.body.contains("another browser"), "{}", page.body);
+    let mut stranger = Browser::new();
+    stranger
+        .cookies
+        .push(("hearth_proxy_browser".into(), "guessed-cookie".into()));
+    assert_eq!(stranger.get(&callback).await.status, 403);
+    let (_, pending) = device.poll(code["device_code"].as_str().unwrap()).await;
+    assert_eq!(
+        pending["error"], "authorization_pending",
+        "the forgeries changed nothing"
+    );
+
+    // The real browser completes; replaying the same callback then fails.
+    assert_eq!(victim.get(&callback).await.status, 200);
+    let replay = victim.get(&callback).await;
+    assert_eq!(replay.status, 400, "a state is single use: {}", replay.body);
+
+    // error=access_denied with a forged state does not deny someone else's flow.
+    let code = device.code().await;
+    let to_enedis = victim
+        .confirm(code["verification_uri_complete"].as_str().unwrap())
+        .await;
+    let state = state_of(&to_enedis);
+    let page = attacker
+        .get(&format!("{redirect}?error=access_denied&state={state}"))
+        .await;
+    assert_eq!(page.status, 403);
+    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    let (_, pending) = device.poll(code["device_code"].as_str().unwrap()).await;
+    assert_eq!(pending["error"], "authorization_pending");
+    // From the right browser it does.
+    let page = victim
+        .get(&format!(
+            "{redirect}?error=access_denied&error_description=%3Cb%3Eno%3C%2Fb%3E&state={state}"
+        ))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("<b>no</b>"));
+    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    let (_, denied) = device.poll(code["device_code"].as_str().unwrap()).await;
+    assert_eq!(denied["error"], "access_denied");
+    assert!(s.sim.calls("subscribed_services") >= 1);
+}
+
+const PAYLOADS: [&str; 5] = [
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "' onmouseover='alert(1)",
+    "javascript:alert(1)",
+    "</title><svg/onload=alert(1)>",
+];
+
+fn assert_inert(body: &str, payload: &str, context: &str) {
+    assert!(
+        !body.contains(payload),
+        "{context}: payload reflected raw: {body}"
+    );
+    for raw in [
+        "<script>",
+        "<img",
+        "<svg",
+        "onerror=",
+        "onload=",
+        "' onmouseover",
+    ] {
+        assert!(!body.contains(raw), "{context}: {raw} in {body}");
+    }
+}
+
+#[tokio::test]
+async fn xss_payloads_in_every_reflected_parameter_are_inert() {
+    let s = setup(&["--guesses-per-address", "1000"]).await;
+    let base = &s.proxy.url;
+    let mut browser = Browser::new();
+    for payload in PAYLOADS {
+        let encoded: String = url::form_urlencoded::byte_serialize(payload.as_bytes()).collect();
+        for url in [
+            format!("{base}/device?code={encoded}"),
+            format!("{base}/auth/verify_code?code={encoded}"),
+            format!("{base}/auth/redirect?state={encoded}&autorisation_id={encoded}"),
+            format!(
+                "{base}/auth/redirect?state={encoded}&error={encoded}&error_description={encoded}"
+            ),
+            format!("{base}/auth/redirect?code={encoded}&state={encoded}&usage_point_id={encoded}"),
+            format!("{base}/{encoded}"),
+        ] {
+            let page = browser.get(&url).await;
+            assert_inert(&page.body, payload, &url);
+        }
+        let page = browser
+            .post(
+                &format!("{base}/auth/verify_code"),
+                &[("code", payload), ("csrf", payload), ("action", payload)],
+            )
+            .await;
+        assert_inert(&page.body, payload, "POST /auth/verify_code");
+        let page = Device::new(base)
+            .post(
+                "/device/code",
+                &[("client_id", payload), ("scope", payload)],
+            )
+            .await;
+        assert_inert(&page.1.to_string(), payload, "POST /device/code");
+    }
+    let page = Browser::new().get(&format!("{base}/device")).await;
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script-src"),
+        "no script may run at all: {csp}"
+    );
+    assert_eq!(page.headers["x-frame-options"], "DENY");
+    assert!(
+        page.headers["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("HttpOnly; SameSite=Lax")
+    );
+}
+
+#[tokio::test]
+async fn the_confirmation_needs_its_csrf_token_and_cookie() {
+    let s = setup(&[]).await;
+    let device = Device::new(&s.proxy.url);
+    let code = device.code().await;
+    let mut browser = Browser::new();
+    let page = browser
+        .get(code["verification_uri_complete"].as_str().unwrap())
+        .await;
+    let (user_code, csrf) = (hidden(&page.body, "code"), hidden(&page.body, "csrf"));
+    let verify = format!("{}/auth/verify_code", s.proxy.url);
+
+    let page = browser
+        .post(&verify, &[("code", &user_code), ("action", "approve")])
+        .await;
+    assert_eq!(page.status, 403, "no token");
+    let page = browser
+        .post(
+            &verify,
+            &[
+                ("code", &user_code),
+                ("csrf", &"0".repeat(64)),
+                ("action", "approve"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 403, "wrong token");
+    let mut other = Browser::new();
+    other.get(&format!("{}/device", s.proxy.url)).await;
+    let page = other
+        .post(
+            &verify,
+            &[("code", &user_code), ("csrf", &csrf), ("action", "approve")],
+        )
+        .await;
+    assert_eq!(page.status, 403, "another browser's token");
+    let mut cookieless = Browser::new();
+    let page = cookieless
+        .post(
+            &verify,
+            &[("code", &user_code), ("csrf", &csrf), ("action", "deny")],
+        )
+        .await;
+    assert_eq!(
+        page.status, 403,
+        "no cookie: a cross-site post cannot cancel someone's flow"
+    );
+    let (_, pending) = device.poll(code["device_code"].as_str().unwrap()).await;
+    assert_eq!(pending["error"], "authorization_pending");
+
+    let page = browser
+        .post(
+            &verify,
+            &[("code", &user_code), ("csrf", &csrf), ("action", "approve")],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    assert!(page.location.unwrap().starts_with(&s.sim.authorize_url()));
+}
+
+#[tokio::test]
+async fn codes_are_matched_leniently_and_the_page_names_the_client() {
+    let s = setup(&[]).await;
+    let device = Device::new(&s.proxy.url);
+    let code = device.code().await;
+    let shown = code["user_code"].as_str().unwrap();
+    assert!(regex_like_user_code(shown), "{shown}");
+    let typed = format!(" {} ", shown.to_lowercase().replace('-', " "));
+    let mut browser = Browser::new();
+    browser.language = "fr-FR,fr;q=0.9,en;q=0.5";
+    let encoded: String = url::form_urlencoded::byte_serialize(typed.as_bytes()).collect();
+    let page = browser
+        .get(&format!("{}/auth/verify_code?code={encoded}", s.proxy.url))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Domoticz Linky"),
+        "which client asks: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains(shown),
+        "the code to compare with the device"
+    );
+    assert!(
+        page.body.contains("Confirmer l’association") && page.body.contains("lang=\"fr\""),
+        "{}",
+        page.body
+    );
+    browser.language = "en";
+    let page = browser.get(&format!("{}/device", s.proxy.url)).await;
+    assert!(page.body.contains("Enter the code your device shows"));
+}
+
+fn regex_like_user_code(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    code.len() == 9
+        && bytes[4] == b'-'
+        && code
+            .chars()
+            .filter(|c| *c != '-')
+            .all(|c| "BCDFGHJKLMNPQRSTVWXZ".contains(c))
+}
+
+#[tokio::test]
+async fn wrong_codes_are_limited_per_address_and_globally() {
+    let s = setup(&[
+        "--guesses-per-address",
+        "3",
+        "--guesses-global",
+        "7",
+        "--trust-forwarded-for",
+    ])
+    .await;
+    let device = Device::new(&s.proxy.url);
+    let code = device.code().await;
+    let right = code["user_code"].as_str().unwrap();
+    let http = common::http();
+    let check = |from: &'static str, code: String| {
+        let http = http.clone();
+        let url = format!("{}/auth/verify_code?code={code}", s.proxy.url);
+        async move {
+            http.get(url)
+                .header("X-Forwarded-For", from)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(check("192.0.2.1", "BBBB-BBBB".into()).await);
+    }
+    assert_eq!(statuses, [400, 400, 400, 429], "three checks per address");
+    assert_eq!(
+        check("192.0.2.1", right.into()).await,
+        429,
+        "even the right code, once over the limit"
+    );
+    assert_eq!(check("192.0.2.2", "CCCC-CCCC".into()).await, 400);
+    assert_eq!(check("192.0.2.2", "DDDD-DDDD".into()).await, 400);
+    assert_eq!(
+        check("192.0.2.3", right.into()).await,
+        429,
+        "the global budget (7 checks) is spent: no address can go on guessing"
+    );
+    let (_, pending) = device.poll(code["device_code"].as_str().unwrap()).await;
+    assert_eq!(pending["error"], "authorization_pending");
+}

@@ -1,0 +1,118 @@
+//! Two proxy instances behind one Redis, as behind a load balancer: a flow started on one
+//! finishes on the other, and both share one upstream quota.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed step panics the test with its reason.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Backing, Browser, Device, Proxy, enedis_args, sim_builder};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flow_started_on_one_instance_finishes_on_the_other() {
+    let redis = Backing::redis();
+    // Both instances answer for one public URL, as behind a load balancer: the simulator sends
+    // the browser back to instance A, which is fine, since any instance can finish any flow.
+    let (listener_a, url_a) = Proxy::bind().await;
+    let (listener_b, url_b) = Proxy::bind().await;
+    let sim = sim_builder(&url_a)
+        .auto_consent(true)
+        .start()
+        .await
+        .unwrap();
+    let a = Proxy::start(listener_a, &enedis_args(&redis.address(), &sim)).await;
+    let b = Proxy::start(listener_b, &enedis_args(&redis.address(), &sim)).await;
+
+    // Device code from A, code entry and confirmation on B, callback on A, tokens from B.
+    let code = Device::new(&a.url).code().await;
+    let on_b = code["verification_uri_complete"]
+        .as_str()
+        .unwrap()
+        .replace(&url_a, &url_b);
+    let mut browser = Browser::new();
+    let to_enedis = browser.confirm(&on_b).await;
+    let done = browser.consent_and_return(&to_enedis).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let (status, tokens) = Device::new(&b.url)
+        .poll_until_done(
+            code["device_code"].as_str().unwrap(),
+            Duration::from_millis(250),
+        )
+        .await;
+    assert_eq!(status, 200, "{tokens}");
+    let (_, again) = Device::new(&a.url)
+        .poll(code["device_code"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        again["error"], "invalid_grant",
+        "single use across instances"
+    );
+
+    // Tokens issued through one instance work on the other; refresh rotates across both.
+    let access = tokens["access_token"].as_str().unwrap();
+    let query = format!(
+        "start={}&end={}&usage_point_id=22516914714270",
+        day(-9),
+        day(-2)
+    );
+    let (status, _) = Device::new(&a.url)
+        .data(access, "metering_data_dc/v5/daily_consumption", &query)
+        .await;
+    assert_eq!(status, 200);
+    let calls = sim.calls("metering");
+    let (status, _) = Device::new(&b.url)
+        .data(access, "metering_data_dc/v5/daily_consumption", &query)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(sim.calls("metering"), calls, "the cache is shared too");
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("client_id", common::CLIENT_ID),
+        ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+    ];
+    assert_eq!(
+        Device::new(&b.url).post("/device/proxy", &form).await.0,
+        200
+    );
+    assert_eq!(
+        Device::new(&a.url).post("/device/proxy", &form).await.0,
+        400
+    );
+
+    // One quota for both: 16 uncached requests split over the two instances stay within 5/s.
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let url = if i % 2 == 0 {
+            a.url.clone()
+        } else {
+            b.url.clone()
+        };
+        let token = access.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let query = format!(
+                "start={}&end={}&usage_point_id=24880057139941",
+                day(-60 - i),
+                day(-59 - i)
+            );
+            Device::new(&url)
+                .data(&token, "metering_data_dc/v5/daily_consumption", &query)
+                .await
+                .0
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), 200);
+    }
+    assert_eq!(sim.throttled(), 0);
+    assert!(
+        sim.max_calls_in_a_second() <= 5,
+        "{}",
+        sim.max_calls_in_a_second()
+    );
+}
+
+fn day(offset: i64) -> String {
+    let date = time::OffsetDateTime::now_utc().date() + time::Duration::days(offset);
+    date.format(time::macros::format_description!("[year]-[month]-[day]"))
+        .unwrap()
+}

@@ -1,0 +1,93 @@
+//! `hearth-sim enedis`: the simulator standalone, for linking an account by hand.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use super::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EnedisSim, SANDBOX};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8090")]
+    pub listen: SocketAddr,
+    /// The registered application's client id.
+    #[arg(long, default_value = DEFAULT_CLIENT_ID)]
+    pub client_id: String,
+    /// The registered application's client secret (a sandbox value, shown at start).
+    #[arg(long, default_value = DEFAULT_CLIENT_SECRET)]
+    pub client_secret: String,
+    /// Where the consent page sends the browser back (the proxy's /auth/redirect).
+    #[arg(long, default_value = "http://127.0.0.1:8080/auth/redirect")]
+    pub redirect_uri: String,
+    /// Consent at once, without showing the page.
+    #[arg(long)]
+    pub auto_consent: bool,
+    /// How long /subscribed_services stays empty after a consent, in milliseconds.
+    #[arg(long, default_value_t = 2_000)]
+    pub subscription_delay_ms: u64,
+    /// The application's quota per second.
+    #[arg(long, default_value_t = 5)]
+    pub quota_per_second: u32,
+    /// The application's quota per hour.
+    #[arg(long, default_value_t = 10_000)]
+    pub quota_per_hour: u32,
+    /// Load-curve timestamps mark the start of their interval (default: the end).
+    #[arg(long)]
+    pub curve_timestamps_at_start: bool,
+}
+
+pub fn run(args: Args) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("hearth-sim: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = runtime.block_on(serve(args)) {
+        eprintln!("hearth-sim enedis: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn serve(args: Args) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    println!("Enedis Data Connect simulator (no real data, no real Enedis)");
+    println!("  API gateway (--enedis-api-url):       {base}");
+    println!("  consent page (--enedis-authorize-url): {base}/dataconnect/v2/oauth2/authorize");
+    println!("  client id:     {}", args.client_id);
+    println!("  client secret: {}  (a sandbox value)", args.client_secret);
+    println!("  redirect URI:  {}", args.redirect_uri);
+    println!(
+        "  auto-consent:  {}",
+        if args.auto_consent {
+            "on"
+        } else {
+            "off (POST /__sim/auto_consent?on=true)"
+        }
+    );
+    println!("  sandbox PRMs:");
+    for prm in SANDBOX {
+        let owner = if prm.customer {
+            ""
+        } else {
+            "  (another holder: ADAM-DC-0007)"
+        };
+        println!("    {}  {}{owner}", prm.id, prm.label);
+    }
+    println!("  faults: POST {base}/__sim/fail?count=3&status=503   stats: GET {base}/__sim/stats");
+    EnedisSim::builder()
+        .client(&args.client_id, &args.client_secret, &args.redirect_uri)
+        .auto_consent(args.auto_consent)
+        .subscription_delay(Duration::from_millis(args.subscription_delay_ms))
+        .quota(args.quota_per_second, args.quota_per_hour)
+        .curve_timestamps_at_start(args.curve_timestamps_at_start)
+        .serve(listener, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,407 @@
+//! The Enedis simulator's API, as a client sees it: consent, tokens, subscribed services, data,
+//! and every documented error.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed step panics the test with its reason.
+
+use std::time::Duration;
+
+use hearth_sim::enedis::{EnedisSim, EnedisSimHandle};
+use serde_json::{Value, json};
+use time::macros::date;
+
+const REDIRECT: &str = "http://127.0.0.1:9/auth/redirect";
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn sim() -> EnedisSimHandle {
+    // A generous quota: these tests are about answers, not pacing.
+    EnedisSim::builder()
+        .client("app", "secret", REDIRECT)
+        .today(date!(2026 - 11 - 20))
+        .quota(1_000, 100_000)
+        .start()
+        .await
+        .unwrap()
+}
+
+async fn app_token(sim: &EnedisSimHandle) -> String {
+    let body: Value = http()
+        .post(format!("{}/oauth2/v3/token", sim.base_url()))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "app"),
+            ("client_secret", "secret"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["expires_in"], 12_600);
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// Consents through the page (auto-consent off) and returns the `autorisation_id`.
+async fn consent(sim: &EnedisSimHandle, prms: &[&str]) -> String {
+    let page = http()
+        .get(format!(
+            "{}?client_id=app&response_type=code&state=xyz&duration=P1095D",
+            sim.authorize_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Accepter") && html.contains("Refuser") && html.contains("22516914714270"),
+        "{html}"
+    );
+    let mut form = vec![
+        ("client_id", "app"),
+        ("state", "xyz"),
+        ("decision", "accept"),
+    ];
+    form.extend(prms.iter().map(|p| ("prm", *p)));
+    let response = http()
+        .post(format!("{}/dataconnect/v2/oauth2/consent", sim.base_url()))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&format!("{REDIRECT}?autorisation_id=")),
+        "{location}"
+    );
+    assert!(location.ends_with("&state=xyz"), "{location}");
+    location
+        .split("autorisation_id=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn get(sim: &EnedisSimHandle, token: &str, path_and_query: &str) -> (u16, Value) {
+    let response = http()
+        .get(format!("{}{path_and_query}", sim.base_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (
+        response.status().as_u16(),
+        response.json().await.unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn consent_services_and_data() {
+    let sim = sim().await;
+    let id = consent(&sim, &["22516914714270", "30001610071843"]).await;
+    let token = app_token(&sim).await;
+    let services: Value = http()
+        .post(format!("{}/subscribed_services/v1", sim.base_url()))
+        .bearer_auth(&token)
+        .json(&json!({"autorisationId": id.parse::<u64>().unwrap(), "comptage": false, "etatCode": ["ACTIF", "DEMANDE"], "serviceType": "ACCES"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let points: Vec<&str> = services["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["pointId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        points,
+        ["22516914714270"],
+        "another holder's meter cannot be consented to"
+    );
+
+    let (status, daily) = get(&sim, &token, "/mesure_synchrone_auto/v2/consommation_quotidienne?pointId=22516914714270&dateDebut=2026-11-01&dateFin=2026-11-08").await;
+    assert_eq!(status, 200, "{daily}");
+    assert_eq!(daily["idPrm"], "22516914714270");
+    assert_eq!(daily["grandeur"][0]["unite"], "Wh");
+    assert_eq!(daily["grandeur"][0]["points"].as_array().unwrap().len(), 7);
+    let (_, again) = get(&sim, &token, "/mesure_synchrone_auto/v2/consommation_quotidienne?pointId=22516914714270&dateDebut=2026-11-01&dateFin=2026-11-08").await;
+    assert_eq!(daily, again, "deterministic");
+    let (status, curve) = get(&sim, &token, "/mesure_synchrone_auto/v2/courbe_de_charge_consommation?pointId=22516914714270&dateDebut=2026-11-18&dateFin=2026-11-19").await;
+    assert_eq!(status, 200);
+    let points = curve["grandeur"][0]["points"].as_array().unwrap();
+    assert_eq!(points.len(), 48);
+    assert_eq!(
+        points[0]["d"], "2026-11-18 00:30:00",
+        "end-marked by default"
+    );
+    assert_eq!(points[47]["d"], "2026-11-19 00:00:00");
+
+    let (status, contract) = get(&sim, &token, "/situation_contrat_auto/v1/22516914714270").await;
+    assert_eq!(status, 200);
+    assert_eq!(contract["puissanceSouscrite"]["valeur"], "9");
+    let (status, _) = get(&sim, &token, "/comptage_auto/v1/22516914714270").await;
+    assert_eq!(status, 200);
+    assert!(sim.calls("metering") >= 3);
+}
+
+#[tokio::test]
+async fn documented_errors() {
+    let sim = sim().await;
+    let id = consent(&sim, &["22516914714270", "24880057139941"]).await;
+    let token = app_token(&sim).await;
+    let daily = "/mesure_synchrone_auto/v2/consommation_quotidienne";
+    for (query, status, code) in [
+        (
+            "pointId=22516914714270&dateDebut=2026-11-10&dateFin=2026-11-21",
+            400,
+            "ADAM-ERR0123",
+        ), // after today
+        (
+            "pointId=22516914714270&dateDebut=2026-11-10&dateFin=2026-11-10",
+            400,
+            "ADAM-ERR0123",
+        ), // empty
+        (
+            "pointId=22516914714270&dateDebut=2022-01-01&dateFin=2022-01-08",
+            400,
+            "ADAM-ERR0123",
+        ), // beyond history
+        (
+            "pointId=22516914714270&dateDebut=2025-01-01&dateFin=2026-11-01",
+            400,
+            "ADAM-ERR0123",
+        ), // over 365 days
+        (
+            "pointId=22516914714270&dateDebut=nope&dateFin=2026-11-01",
+            400,
+            "ADAM-ERR0123",
+        ),
+        (
+            "pointId=11453290002823&dateDebut=2026-11-01&dateFin=2026-11-08",
+            403,
+            "ADAM-DC-0008",
+        ), // not consented
+        (
+            "pointId=30001610071843&dateDebut=2026-11-01&dateFin=2026-11-08",
+            403,
+            "ADAM-DC-0007",
+        ), // not the holder
+        (
+            "pointId=99999999999999&dateDebut=2026-11-01&dateFin=2026-11-08",
+            403,
+            "ADAM-DC-0007",
+        ),
+    ] {
+        let (got, body) = get(&sim, &token, &format!("{daily}?{query}")).await;
+        assert_eq!(
+            (got, body["error"].as_str()),
+            (status, Some(code)),
+            "{query}"
+        );
+    }
+    let (status, body) = get(&sim, &token, "/mesure_synchrone_auto/v2/courbe_de_charge_consommation?pointId=22516914714270&dateDebut=2026-11-01&dateFin=2026-11-09").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("ADAM-ERR0123")),
+        "8 days of load curve"
+    );
+    let (status, body) = get(&sim, &token, "/mesure_synchrone_auto/v2/production_quotidienne?pointId=22516914714270&dateDebut=2026-11-01&dateFin=2026-11-08").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (404, Some("no_data_found"))
+    );
+    let (status, _) = get(&sim, &token, "/mesure_synchrone_auto/v2/production_quotidienne?pointId=24880057139941&dateDebut=2026-11-01&dateFin=2026-11-08").await;
+    assert_eq!(status, 200);
+    let (status, body) = get(
+        &sim,
+        "wrong",
+        &format!("{daily}?pointId=22516914714270&dateDebut=2026-11-01&dateFin=2026-11-08"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_token"))
+    );
+
+    // An unknown autorisation: 403, no services.
+    let response = http()
+        .post(format!("{}/subscribed_services/v1", sim.base_url()))
+        .bearer_auth(&token)
+        .json(&json!({"autorisationId": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(!id.is_empty());
+
+    // Bad application credentials, by form and by Basic.
+    let response = http()
+        .post(format!("{}/oauth2/v3/token", sim.base_url()))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "app"),
+            ("client_secret", "wrong"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let response = http()
+        .post(format!("{}/oauth2/v3/token", sim.base_url()))
+        .basic_auth("app", Some("secret"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "client credentials in a Basic header work too"
+    );
+
+    // Faults on demand, then back to normal.
+    sim.fail_next(2, 503);
+    for _ in 0..2 {
+        let (status, _) = get(&sim, &token, "/comptage_auto/v1/22516914714270").await;
+        assert_eq!(status, 503);
+    }
+    let (status, _) = get(&sim, &token, "/comptage_auto/v1/22516914714270").await;
+    assert_eq!(status, 200);
+
+    // The authorize page checks its parameters.
+    for query in [
+        "client_id=unknown&response_type=code&state=x&duration=P1095D",
+        "client_id=app&response_type=token&state=x&duration=P1095D",
+        "client_id=app&response_type=code&duration=P1095D",
+        "client_id=app&response_type=code&state=x&duration=P4Y",
+        "client_id=app&response_type=code&state=x&duration=P1096D",
+    ] {
+        let response = http()
+            .get(format!("{}?{query}", sim.authorize_url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn quota_auto_consent_refusal_and_the_admin_switches() {
+    let sim = EnedisSim::builder()
+        .client("app", "secret", REDIRECT)
+        .quota(3, 1_000)
+        .start()
+        .await
+        .unwrap();
+    let token = app_token(&sim).await;
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(
+            get(&sim, &token, "/comptage_auto/v1/22516914714270")
+                .await
+                .0,
+        );
+    }
+    assert_eq!(
+        statuses,
+        [403, 403, 429, 429],
+        "1 token call + 2 calls = 3 in the second, then 429"
+    );
+    assert_eq!(sim.throttled(), 2);
+    tokio::time::sleep(Duration::from_millis(1_050)).await;
+
+    // Auto-consent over HTTP: straight back with an autorisation_id.
+    let admin = http()
+        .post(format!("{}/__sim/auto_consent?on=true", sim.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admin.status(), 204);
+    let response = http()
+        .get(format!(
+            "{}?client_id=app&response_type=code&state=s1&duration=P1Y",
+            sim.authorize_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("autorisation_id=")
+    );
+
+    // Refusal: the documented error redirect.
+    sim.set_auto_consent(false);
+    let response = http()
+        .post(format!("{}/dataconnect/v2/oauth2/consent", sim.base_url()))
+        .form(&[
+            ("client_id", "app"),
+            ("state", "s2"),
+            ("decision", "refuse"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(
+        location.starts_with(&format!(
+            "{REDIRECT}?error=access_denied&error_description="
+        )),
+        "{location}"
+    );
+    assert!(location.ends_with("&state=s2"));
+
+    let stats: Value = http()
+        .get(format!("{}/__sim/stats", sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["calls"]["throttled"], 2);
+    assert!(stats["max_calls_in_a_second"].as_u64().unwrap() <= 3);
+}
+
+#[tokio::test]
+async fn subscribed_services_stay_empty_for_a_while_after_consent() {
+    let sim = EnedisSim::builder()
+        .client("app", "secret", REDIRECT)
+        .subscription_delay(Duration::from_millis(400))
+        .start()
+        .await
+        .unwrap();
+    let id = consent(&sim, &["24880057139941"]).await;
+    let token = app_token(&sim).await;
+    let ask = || async {
+        let body: Value = http()
+            .post(format!("{}/subscribed_services/v1", sim.base_url()))
+            .bearer_auth(&token)
+            .json(&json!({"autorisationId": id.clone()}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["services"].as_array().unwrap().len()
+    };
+    assert_eq!(ask().await, 0);
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    assert_eq!(ask().await, 1);
+}
