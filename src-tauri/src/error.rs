@@ -1,10 +1,13 @@
-//! The error every command returns, serialized as `{kind, message}` so that the UI can branch on
-//! `kind` and show `message`. Messages are written for the user and never carry secrets.
+//! The error every fallible command returns, serialized as `{kind, message}` so that the UI can
+//! branch on `kind` and show `message`. Messages are written for the user and never carry secrets.
 
+use hearth_core::lights::LightsError;
 use serde::ser::SerializeStruct;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
+    #[error(transparent)]
+    Lights(#[from] LightsError),
     #[error("{0}")]
     Tauri(#[from] tauri::Error),
 }
@@ -13,6 +16,7 @@ impl CommandError {
     /// A stable, machine-readable name for the UI.
     pub fn kind(&self) -> &'static str {
         match self {
+            Self::Lights(err) => err.kind(),
             Self::Tauri(_) => "internal",
         }
     }
@@ -29,14 +33,20 @@ impl serde::Serialize for CommandError {
 
 #[cfg(test)]
 mod tests {
+    use hearth_core::lights::LightsError;
+
     use super::CommandError;
 
     #[test]
     fn serializes_as_kind_and_message() {
-        let error = CommandError::from(tauri::Error::WebviewNotFound);
+        let error = CommandError::from(LightsError::NotFound("Attic".to_owned()));
         let json = serde_json::to_value(&error).unwrap();
-        assert_eq!(json["kind"], "internal");
-        assert_eq!(json["message"], error.to_string());
+        assert_eq!(json["kind"], "not_found");
+        assert_eq!(json["message"], "nothing is called \"Attic\"");
         assert_eq!(json.as_object().map(serde_json::Map::len), Some(2));
+        assert_eq!(
+            serde_json::to_value(CommandError::from(tauri::Error::WebviewNotFound)).unwrap()["kind"],
+            "internal"
+        );
     }
 }

@@ -4,7 +4,8 @@
 
 use std::sync::Mutex;
 
-use hearth_core::deeplink::{CallbackOutcome, DeepLink, Redacted, Screen};
+use hearth_core::deeplink::{DeepLink, Redacted, Screen};
+use hearth_oauth::callback::CallbackOutcome;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 

@@ -1,41 +1,58 @@
 //! The tray icon and its menu. Linux emits no click events for tray icons, so everything the tray
-//! offers lives in its menu.
+//! offers lives in its menu: a check item per room and zone that toggles it and follows its live
+//! state, *All off*, and the window.
+//!
+//! The menu is computed from the home's snapshot as a plain [`TrayModel`], and a [`TraySink`]
+//! shows it. The real sink is the tray; tests use one that records, so that the sync can be
+//! tested on the mock runtime, which has no GTK for menus.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use hearth_core::home::{Home, HomeStatus};
+use hearth_core::lights::{GroupView, Snapshot, Target, TargetKind};
 use tauri::image::Image;
-use tauri::menu::{Menu, MenuEvent, MenuId, MenuItem, PredefinedMenuItem};
-use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Runtime};
+use tauri::menu::{
+    CheckMenuItem, IsMenuItem, Menu, MenuEvent, MenuId, MenuItem, PredefinedMenuItem,
+};
+use tauri::tray::{TrayIcon, TrayIconBuilder};
+use tauri::{AppHandle, Manager, Runtime};
+use tokio::sync::Notify;
 
 const TRAY_ID: &str = "hearth";
 
 /// The tray menu's items. Menu ids are strings on the wire; this enum is the only place they are
 /// spelled, so that a click can never be routed by a typo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrayItem {
     Open,
     Quit,
+    AllOff,
+    /// A room or a zone (never a light: the tray works on groups).
+    Toggle(Target),
 }
 
 impl TrayItem {
-    const ALL: [Self; 2] = [Self::Open, Self::Quit];
-
-    fn id(self) -> &'static str {
+    fn id(&self) -> String {
         match self {
-            Self::Open => "open",
-            Self::Quit => "quit",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Self::Open => "Open Hearth",
-            Self::Quit => "Quit",
+            Self::Open => "open".to_owned(),
+            Self::Quit => "quit".to_owned(),
+            Self::AllOff => "all-off".to_owned(),
+            Self::Toggle(target) => format!("{}:{}", kind_word(target.kind), target.id),
         }
     }
 }
 
-impl From<TrayItem> for MenuId {
-    fn from(item: TrayItem) -> Self {
+fn kind_word(kind: TargetKind) -> &'static str {
+    match kind {
+        TargetKind::Light => "light",
+        TargetKind::Room => "room",
+        TargetKind::Zone => "zone",
+    }
+}
+
+impl From<&TrayItem> for MenuId {
+    fn from(item: &TrayItem) -> Self {
         MenuId::new(item.id())
     }
 }
@@ -44,61 +61,285 @@ impl TryFrom<&MenuId> for TrayItem {
     type Error = ();
 
     fn try_from(id: &MenuId) -> Result<Self, ()> {
-        Self::ALL
-            .into_iter()
-            .find(|item| item.id() == id.as_ref())
-            .ok_or(())
+        match id.as_ref() {
+            "open" => Ok(Self::Open),
+            "quit" => Ok(Self::Quit),
+            "all-off" => Ok(Self::AllOff),
+            other => match other.split_once(':') {
+                Some(("room", id)) if !id.is_empty() => Ok(Self::Toggle(Target::room(id))),
+                Some(("zone", id)) if !id.is_empty() => Ok(Self::Toggle(Target::zone(id))),
+                _ => Err(()),
+            },
+        }
     }
 }
 
-/// The icon shown while every light is off (the only state until bridges are known).
-fn icon_off() -> tauri::Result<Image<'static>> {
-    Image::from_bytes(include_bytes!("../../icons/tray-off.png"))
+/// One line of the menu.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    Item {
+        item: TrayItem,
+        label: String,
+        enabled: bool,
+    },
+    Check {
+        item: TrayItem,
+        label: String,
+        checked: bool,
+    },
+    /// A line of text that does nothing (a section title, a status).
+    Note(String),
+    Separator,
 }
+
+/// The whole tray: its menu, whether any light is on (the icon), and its tooltip.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TrayModel {
+    pub entries: Vec<Entry>,
+    pub any_on: bool,
+    pub tooltip: String,
+}
+
+impl TrayModel {
+    /// Everything but the check marks: when only those change, the menu is updated in place.
+    fn shape(&self) -> Vec<Entry> {
+        self.entries
+            .iter()
+            .map(|entry| match entry {
+                Entry::Check { item, label, .. } => Entry::Check {
+                    item: item.clone(),
+                    label: label.clone(),
+                    checked: false,
+                },
+                other => other.clone(),
+            })
+            .collect()
+    }
+
+    fn checks(&self) -> impl Iterator<Item = (&TrayItem, bool)> {
+        self.entries.iter().filter_map(|entry| match entry {
+            Entry::Check { item, checked, .. } => Some((item, *checked)),
+            _ => None,
+        })
+    }
+}
+
+/// The tray for a snapshot of the home.
+pub fn model(snapshot: &Snapshot, status: &HomeStatus) -> TrayModel {
+    let mut entries = vec![Entry::Item {
+        item: TrayItem::Open,
+        label: "Open Hearth".to_owned(),
+        enabled: true,
+    }];
+    if status.demo {
+        entries.push(Entry::Note("Demo: a simulated bridge".to_owned()));
+    }
+    let group_entries = |title: &str, groups: &[GroupView]| {
+        let mut entries = Vec::new();
+        if !groups.is_empty() {
+            entries.push(Entry::Separator);
+            entries.push(Entry::Note(title.to_owned()));
+            entries.extend(groups.iter().map(|group| Entry::Check {
+                item: TrayItem::Toggle(group.target()),
+                label: group.name.clone(),
+                checked: group.on,
+            }));
+        }
+        entries
+    };
+    entries.extend(group_entries("Rooms", &snapshot.rooms));
+    entries.extend(group_entries("Zones", &snapshot.zones));
+    let lights_on = snapshot.lights.iter().filter(|light| light.on).count();
+    if !snapshot.bridges.is_empty() {
+        entries.push(Entry::Separator);
+        entries.push(Entry::Item {
+            item: TrayItem::AllOff,
+            label: "All off".to_owned(),
+            enabled: lights_on > 0,
+        });
+    }
+    entries.push(Entry::Separator);
+    entries.push(Entry::Item {
+        item: TrayItem::Quit,
+        label: "Quit".to_owned(),
+        enabled: true,
+    });
+    let tooltip = match (snapshot.bridges.is_empty(), lights_on) {
+        (true, _) => "Hearth: no bridge yet".to_owned(),
+        (false, 0) => "Hearth: every light is off".to_owned(),
+        (false, 1) => "Hearth: 1 light on".to_owned(),
+        (false, n) => format!("Hearth: {n} lights on"),
+    };
+    TrayModel {
+        entries,
+        any_on: lights_on > 0,
+        tooltip,
+    }
+}
+
+/// Where a [`TrayModel`] is shown.
+pub trait TraySink: Send + 'static {
+    /// Shows `model`. `previous` is what was shown before (`None` the first time and when the
+    /// sink must redo everything, after a click whose command failed).
+    fn show(&mut self, model: &TrayModel, previous: Option<&TrayModel>);
+}
+
+/// Keeps `sink` showing the home: at once, after every change of its state, and whenever `resync`
+/// is notified. Runs until the home is gone.
+pub async fn follow(home: Home, resync: Arc<Notify>, mut sink: impl TraySink) {
+    let mut snapshots = home.subscribe();
+    let mut status = home.subscribe_status();
+    drop(home);
+    let mut shown: Option<TrayModel> = None;
+    let mut redo = true;
+    loop {
+        let current = model(&snapshots.borrow_and_update(), &status.borrow_and_update());
+        if redo || shown.as_ref() != Some(&current) {
+            sink.show(&current, if redo { None } else { shown.as_ref() });
+            shown = Some(current);
+        }
+        redo = tokio::select! {
+            changed = snapshots.changed() => if changed.is_err() { return } else { false },
+            changed = status.changed() => if changed.is_err() { return } else { false },
+            () = resync.notified() => true,
+        };
+    }
+}
+
+/// Asks the tray to redo its menu from the current state.
+#[derive(Default)]
+pub struct Resync(pub Arc<Notify>);
 
 /// The tray as a plugin, so that `run()` adds it and the tests' mock runtime (which has no GTK
 /// for menus) can leave it out.
 pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
     tauri::plugin::Builder::new("hearth-tray")
         .setup(|app, _api| {
-            create(app)?;
+            let tray = TrayIconBuilder::with_id(TRAY_ID)
+                .icon(icon(false)?)
+                .tooltip("Hearth")
+                .show_menu_on_left_click(true)
+                .on_menu_event(on_menu_event)
+                .build(app)?;
+            let home = app.state::<Home>().inner().clone();
+            let resync = Arc::clone(&app.state::<Resync>().0);
+            let sink = MenuSink {
+                app: app.clone(),
+                tray,
+                checks: HashMap::new(),
+            };
+            tauri::async_runtime::spawn(follow(home, resync, sink));
             Ok(())
         })
         .build()
 }
 
-fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let open = MenuItem::with_id(
-        app,
-        TrayItem::Open,
-        TrayItem::Open.label(),
-        true,
-        None::<&str>,
-    )?;
-    let quit = MenuItem::with_id(
-        app,
-        TrayItem::Quit,
-        TrayItem::Quit.label(),
-        true,
-        None::<&str>,
-    )?;
-    let separator = PredefinedMenuItem::separator(app)?;
-    let menu = Menu::with_items(app, &[&open, &separator, &quit])?;
-    TrayIconBuilder::with_id(TRAY_ID)
-        .icon(icon_off()?)
-        .tooltip("Hearth")
-        .menu(&menu)
-        .show_menu_on_left_click(true)
-        .on_menu_event(on_menu_event)
-        .build(app)?;
-    Ok(())
+fn icon(on: bool) -> tauri::Result<Image<'static>> {
+    if on {
+        Image::from_bytes(include_bytes!("../../icons/tray-on.png"))
+    } else {
+        Image::from_bytes(include_bytes!("../../icons/tray-off.png"))
+    }
+}
+
+/// The real tray.
+struct MenuSink<R: Runtime> {
+    app: AppHandle<R>,
+    tray: TrayIcon<R>,
+    checks: HashMap<TrayItem, CheckMenuItem<R>>,
+}
+
+impl<R: Runtime> MenuSink<R> {
+    fn rebuild(&mut self, model: &TrayModel) -> tauri::Result<()> {
+        let app = &self.app;
+        let mut items: Vec<Box<dyn IsMenuItem<R>>> = Vec::new();
+        self.checks.clear();
+        for entry in &model.entries {
+            match entry {
+                Entry::Item {
+                    item,
+                    label,
+                    enabled,
+                } => items.push(Box::new(MenuItem::with_id(
+                    app,
+                    item,
+                    label,
+                    *enabled,
+                    None::<&str>,
+                )?)),
+                Entry::Check {
+                    item,
+                    label,
+                    checked,
+                } => {
+                    let check =
+                        CheckMenuItem::with_id(app, item, label, true, *checked, None::<&str>)?;
+                    self.checks.insert(item.clone(), check.clone());
+                    items.push(Box::new(check));
+                }
+                Entry::Note(text) => {
+                    items.push(Box::new(MenuItem::new(app, text, false, None::<&str>)?));
+                }
+                Entry::Separator => items.push(Box::new(PredefinedMenuItem::separator(app)?)),
+            }
+        }
+        let refs: Vec<&dyn IsMenuItem<R>> = items.iter().map(AsRef::as_ref).collect();
+        self.tray.set_menu(Some(Menu::with_items(app, &refs)?))
+    }
+
+    fn update(&mut self, model: &TrayModel, previous: Option<&TrayModel>) -> tauri::Result<()> {
+        match previous {
+            Some(previous) if previous.shape() == model.shape() => {
+                for (item, checked) in model.checks() {
+                    if let Some(check) = self.checks.get(item) {
+                        check.set_checked(checked)?;
+                    }
+                }
+            }
+            _ => self.rebuild(model)?,
+        }
+        if previous.is_none_or(|previous| previous.any_on != model.any_on) {
+            self.tray.set_icon(Some(icon(model.any_on)?))?;
+        }
+        self.tray.set_tooltip(Some(&model.tooltip))
+    }
+}
+
+impl<R: Runtime> TraySink for MenuSink<R> {
+    fn show(&mut self, model: &TrayModel, previous: Option<&TrayModel>) {
+        if let Err(err) = self.update(model, previous) {
+            log::warn!("could not update the tray: {err}");
+        }
+    }
 }
 
 fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
-    match TrayItem::try_from(event.id()) {
-        Ok(TrayItem::Open) => crate::show_main_window(app),
-        Ok(TrayItem::Quit) => app.exit(0),
-        Err(()) => log::warn!("unknown tray menu item {:?}", event.id().as_ref()),
+    let Ok(item) = TrayItem::try_from(event.id()) else {
+        log::warn!("unknown tray menu item {:?}", event.id().as_ref());
+        return;
+    };
+    match item {
+        TrayItem::Open => crate::show_main_window(app),
+        TrayItem::Quit => app.exit(0),
+        TrayItem::AllOff | TrayItem::Toggle(_) => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                let home = app.state::<Home>().inner().clone();
+                let result = match home.lights() {
+                    Ok(lights) => match &item {
+                        TrayItem::Toggle(target) => lights.toggle(target).await.map(drop),
+                        _ => lights.all_off().await,
+                    },
+                    Err(err) => Err(err),
+                };
+                if let Err(err) = result {
+                    log::warn!("the tray's {} failed: {err}", item.id());
+                    crate::notify(&app, &crate::CommandError::from(err));
+                }
+                // A check item ticks itself when clicked; show the bridge's word instead.
+                app.state::<Resync>().0.notify_one();
+            });
+        }
     }
 }
 
@@ -109,24 +350,41 @@ pub fn is_present<R: Runtime>(app: &AppHandle<R>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use hearth_core::home::HomeStatus;
+    use hearth_core::lights::{Snapshot, Target};
     use tauri::menu::MenuId;
 
-    use super::TrayItem;
+    use super::{Entry, TrayItem, model};
 
     #[test]
     fn menu_ids_round_trip() {
-        for item in TrayItem::ALL {
-            assert_eq!(TrayItem::try_from(&MenuId::from(item)), Ok(item));
+        for item in [
+            TrayItem::Open,
+            TrayItem::Quit,
+            TrayItem::AllOff,
+            TrayItem::Toggle(Target::room("7c1e")),
+            TrayItem::Toggle(Target::zone("a:b")),
+        ] {
+            assert_eq!(TrayItem::try_from(&MenuId::from(&item)), Ok(item));
         }
-        assert_eq!(TrayItem::try_from(&MenuId::new("quit ")), Err(()));
-        assert_eq!(TrayItem::try_from(&MenuId::new("")), Err(()));
+        for bad in ["quit ", "", "room:", "light:1", "scene:1", "zone"] {
+            assert_eq!(TrayItem::try_from(&MenuId::new(bad)), Err(()), "{bad:?}");
+        }
     }
 
     #[test]
-    fn ids_are_unique() {
-        let mut ids: Vec<_> = TrayItem::ALL.iter().map(|item| item.id()).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        assert_eq!(ids.len(), TrayItem::ALL.len());
+    fn an_empty_home_offers_the_window_and_quit() {
+        let tray = model(&Snapshot::default(), &HomeStatus::default());
+        let labels: Vec<_> = tray
+            .entries
+            .iter()
+            .filter_map(|entry| match entry {
+                Entry::Item { label, .. } => Some(label.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(labels, ["Open Hearth", "Quit"]);
+        assert!(!tray.any_on);
+        assert_eq!(tray.tooltip, "Hearth: no bridge yet");
     }
 }

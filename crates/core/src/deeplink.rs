@@ -7,24 +7,23 @@
 
 use std::fmt;
 
-use hearth_secret::Secret;
+use hearth_oauth::callback::{Callback, CallbackError};
 use url::Url;
 
 /// The scheme Hearth registers with the OS.
 pub const SCHEME: &str = "hearth";
 
 /// Longer than any link Hearth or an OAuth provider produces; refuse before parsing.
-const MAX_LEN: usize = 4096;
-/// RFC 6749 puts no bound on `state` or `code`; real ones are well under this.
-const MAX_PARAM_LEN: usize = 1024;
+const MAX_LEN: usize = hearth_oauth::callback::MAX_URL_LEN;
 
 /// A validated deep link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeepLink {
     /// `hearth://open[/<screen>]`: bring the window to the front, at a screen if given.
     Open { screen: Option<Screen> },
-    /// `hearth://oauth/callback?…`: the redirect of an OAuth authorization-code flow.
-    OAuthCallback(OAuthCallback),
+    /// `hearth://oauth/callback?…`: the redirect of an OAuth authorization-code flow, its
+    /// parameters checked by the same code as the loopback and pasted redirects.
+    OAuthCallback(Callback),
 }
 
 /// The screens a link may open.
@@ -49,25 +48,6 @@ impl Screen {
     }
 }
 
-/// The parameters of an OAuth redirect. `state` is not secret (it is in the URL the browser
-/// showed), the authorization code is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OAuthCallback {
-    pub state: String,
-    pub outcome: CallbackOutcome,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CallbackOutcome {
-    /// The user consented: exchange this code for tokens.
-    Code(Secret),
-    /// The provider reported an error (`access_denied` when the user refused).
-    Error {
-        error: String,
-        description: Option<String>,
-    },
-}
-
 /// Why a deep link was refused. The messages name the problem, never a parameter's value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeepLinkError {
@@ -81,14 +61,8 @@ pub enum DeepLinkError {
     UnexpectedAuthority,
     #[error("Hearth has no page at this link")]
     UnknownTarget,
-    #[error("the parameter `{0}` is missing")]
-    MissingParameter(&'static str),
-    #[error("the parameter `{0}` appears more than once")]
-    DuplicateParameter(&'static str),
-    #[error("the parameter `{0}` is not valid")]
-    InvalidParameter(&'static str),
-    #[error("the callback carries both a code and an error")]
-    CodeAndError,
+    #[error(transparent)]
+    Callback(#[from] CallbackError),
 }
 
 impl DeepLink {
@@ -121,7 +95,9 @@ impl DeepLink {
                     screen: Some(screen),
                 })
             }
-            ("oauth", "/callback") => parse_callback(&url).map(Self::OAuthCallback),
+            ("oauth", "/callback") => Ok(Self::OAuthCallback(Callback::from_query(
+                url.query().unwrap_or_default(),
+            )?)),
             _ => Err(DeepLinkError::UnknownTarget),
         }
     }
@@ -132,64 +108,6 @@ fn reject_query(url: &Url) -> Result<(), DeepLinkError> {
         None | Some("") => Ok(()),
         Some(_) => Err(DeepLinkError::UnknownTarget),
     }
-}
-
-fn parse_callback(url: &Url) -> Result<OAuthCallback, DeepLinkError> {
-    let mut state = None;
-    let mut code = None;
-    let mut error = None;
-    let mut description = None;
-    for (name, value) in url.query_pairs() {
-        let (slot, name) = match name.as_ref() {
-            "state" => (&mut state, "state"),
-            "code" => (&mut code, "code"),
-            "error" => (&mut error, "error"),
-            "error_description" => (&mut description, "error_description"),
-            // Providers add their own parameters (the Hue cloud sends `pkce=0`): ignore them.
-            _ => continue,
-        };
-        if slot.is_some() {
-            return Err(DeepLinkError::DuplicateParameter(name));
-        }
-        if value.len() > MAX_PARAM_LEN {
-            return Err(DeepLinkError::InvalidParameter(name));
-        }
-        *slot = Some(value.into_owned());
-    }
-
-    let state = state.ok_or(DeepLinkError::MissingParameter("state"))?;
-    if state.is_empty() || !state.bytes().all(is_visible_ascii) {
-        return Err(DeepLinkError::InvalidParameter("state"));
-    }
-    let outcome = match (code, error) {
-        (Some(_), Some(_)) => return Err(DeepLinkError::CodeAndError),
-        (None, None) => return Err(DeepLinkError::MissingParameter("code")),
-        (Some(code), None) => {
-            if code.is_empty() || !code.bytes().all(is_visible_ascii) {
-                return Err(DeepLinkError::InvalidParameter("code"));
-            }
-            CallbackOutcome::Code(Secret::from(code))
-        }
-        (None, Some(error)) => {
-            // RFC 6749 §4.1.2.1: error codes are printable ASCII without `"` and `\`.
-            if error.is_empty() || !error.bytes().all(|b| is_visible_ascii(b) && b != b'"') {
-                return Err(DeepLinkError::InvalidParameter("error"));
-            }
-            let description = description.filter(|d| !d.trim().is_empty());
-            if description
-                .as_deref()
-                .is_some_and(|d| d.chars().any(char::is_control))
-            {
-                return Err(DeepLinkError::InvalidParameter("error_description"));
-            }
-            CallbackOutcome::Error { error, description }
-        }
-    };
-    Ok(OAuthCallback { state, outcome })
-}
-
-fn is_visible_ascii(byte: u8) -> bool {
-    (0x21..=0x7e).contains(&byte) && byte != b'\\'
 }
 
 /// A deep link as it may be logged: scheme, host and path, never the query or the fragment.
@@ -241,20 +159,18 @@ mod tests {
         );
         check(
             "hearth://oauth/callback?code=abc123&state=xyz",
-            expect![[
-                r#"OAuthCallback(OAuthCallback { state: "xyz", outcome: Code(<redacted>) })"#
-            ]],
+            expect![[r#"OAuthCallback(Callback { state: "xyz", outcome: Code(<redacted>) })"#]],
         );
         check(
             "hearth://oauth/callback?pkce=0&code=mod6jErp&state=NzLj5g6P",
             expect![[
-                r#"OAuthCallback(OAuthCallback { state: "NzLj5g6P", outcome: Code(<redacted>) })"#
+                r#"OAuthCallback(Callback { state: "NzLj5g6P", outcome: Code(<redacted>) })"#
             ]],
         );
         check(
             "hearth://oauth/callback?error=access_denied&error_description=The+user+said+no&state=s",
             expect![[
-                r#"OAuthCallback(OAuthCallback { state: "s", outcome: Error { error: "access_denied", description: Some("The user said no") } })"#
+                r#"OAuthCallback(Callback { state: "s", outcome: Error { error: "access_denied", description: Some("The user said no") } })"#
             ]],
         );
     }
@@ -312,7 +228,7 @@ mod tests {
         );
         check(
             "hearth://oauth/callback?code=a&error=x&state=s",
-            expect!["error: the callback carries both a code and an error"],
+            expect!["error: the answer carries both a code and an error"],
         );
         check(
             "hearth://oauth/callback?code=a%20b&state=s",

@@ -4,4 +4,7 @@
 //! lives here, so that both behave the same and so that it can be tested without a window.
 
 pub mod deeplink;
+pub mod demo;
+pub mod home;
+pub mod lights;
 pub mod paths;

@@ -1,0 +1,259 @@
+//! The home the app shows: the lights model in use (the user's bridges, or the demo's simulated
+//! one), one live snapshot that follows whichever is in use, and the pairing in progress.
+//!
+//! The shell holds one [`Home`] for the life of the app. Switching to the demo replaces the
+//! lights model underneath; subscribers of [`Home::subscribe`] keep their receiver and simply see
+//! the demo's state arrive.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use crate::demo::{Demo, DemoOptions};
+use crate::lights::{
+    BridgeView, Lights, LightsError, PairingOptions, PairingProgress, Snapshot, Target,
+};
+
+/// What the UI needs to know besides the lights themselves.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct HomeStatus {
+    /// The lights model is open (the app has finished starting).
+    pub ready: bool,
+    /// What is shown is the demo's simulated bridge, not the user's.
+    pub demo: bool,
+    /// The simulated bridge's address (`127.0.0.1:<port>`) while the demo runs: its CLIP API and
+    /// its `/sim/…` controls are there, for the curious and for tests.
+    pub demo_bridge: Option<String>,
+}
+
+/// See the module documentation. Cheap to clone.
+#[derive(Clone)]
+pub struct Home {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    lights: watch::Sender<Option<Lights>>,
+    snapshot: watch::Sender<Arc<Snapshot>>,
+    status: watch::Sender<HomeStatus>,
+    /// Keeps the demo's simulated bridge running while it is shown.
+    demo: Mutex<Option<Demo>>,
+    /// The pairing in progress, by a number that tells one attempt from the next.
+    pairing: Mutex<Option<(u64, CancellationToken)>>,
+    attempts: AtomicU64,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl std::fmt::Debug for Home {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Home")
+            .field("status", &*self.inner.status.borrow())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Home {
+    /// An empty home, and the task that relays the snapshot of whichever lights model is in use:
+    /// the caller spawns it on its runtime (it ends when the last `Home` clone is dropped).
+    pub fn new() -> (Self, impl Future<Output = ()> + Send + 'static) {
+        let inner = Arc::new(Inner {
+            lights: watch::channel(None).0,
+            snapshot: watch::channel(Arc::new(Snapshot::default())).0,
+            status: watch::channel(HomeStatus::default()).0,
+            demo: Mutex::new(None),
+            pairing: Mutex::new(None),
+            attempts: AtomicU64::new(0),
+        });
+        let relay = relay(inner.lights.subscribe(), inner.snapshot.clone());
+        (Self { inner }, relay)
+    }
+
+    /// Uses `lights` from now on (the user's bridges, opened by the caller).
+    pub fn set_lights(&self, lights: Lights) {
+        self.replace(lights, None);
+    }
+
+    /// Starts the demo (a simulated bridge in this process, paired like a real one) and shows it
+    /// instead of the user's bridges. Nothing of the user's configuration is touched.
+    pub async fn start_demo(&self, options: DemoOptions) -> Result<(), LightsError> {
+        if self.status().demo {
+            return Ok(());
+        }
+        let demo = crate::demo::start(options).await?;
+        let lights = demo.lights.clone();
+        self.replace(lights, Some(demo));
+        Ok(())
+    }
+
+    fn replace(&self, lights: Lights, demo: Option<Demo>) {
+        let status = HomeStatus {
+            ready: true,
+            demo: demo.is_some(),
+            demo_bridge: demo.as_ref().map(Demo::bridge_address),
+        };
+        // The old model (and the old demo's bridge) stop once the last clone of them is gone.
+        *lock(&self.inner.demo) = demo;
+        self.inner.lights.send_replace(Some(lights));
+        self.inner.status.send_replace(status);
+    }
+
+    /// The lights model in use, once the app has opened one.
+    pub fn lights(&self) -> Result<Lights, LightsError> {
+        self.inner
+            .lights
+            .borrow()
+            .clone()
+            .ok_or_else(|| LightsError::Unsupported("Hearth is still starting".to_owned()))
+    }
+
+    pub fn status(&self) -> HomeStatus {
+        self.inner.status.borrow().clone()
+    }
+
+    pub fn subscribe_status(&self) -> watch::Receiver<HomeStatus> {
+        self.inner.status.subscribe()
+    }
+
+    /// Runs `f` on the demo while it runs (tests use it to change the simulated bridge's state
+    /// "elsewhere").
+    pub fn with_demo<T>(&self, f: impl FnOnce(&Demo) -> T) -> Option<T> {
+        lock(&self.inner.demo).as_ref().map(f)
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.inner.snapshot.borrow().clone()
+    }
+
+    /// The state now and after every change, whichever lights model is in use.
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
+        self.inner.snapshot.subscribe()
+    }
+
+    /// Pairs with the bridge at `address`, replacing (cancelling) a pairing already in progress.
+    pub async fn pair(
+        &self,
+        address: &str,
+        progress: impl FnMut(PairingProgress) + Send,
+    ) -> Result<BridgeView, LightsError> {
+        let lights = self.lights()?;
+        let cancel = CancellationToken::new();
+        let attempt = self.inner.attempts.fetch_add(1, Ordering::Relaxed);
+        if let Some((_, previous)) = lock(&self.inner.pairing).replace((attempt, cancel.clone())) {
+            previous.cancel();
+        }
+        let options = PairingOptions {
+            cancel: cancel.clone(),
+            ..PairingOptions::default()
+        };
+        let result = lights.pair(address, options, progress).await;
+        let mut pairing = lock(&self.inner.pairing);
+        if pairing
+            .as_ref()
+            .is_some_and(|(current, _)| *current == attempt)
+        {
+            *pairing = None;
+        }
+        result
+    }
+
+    pub fn cancel_pairing(&self) {
+        if let Some((_, cancel)) = lock(&self.inner.pairing).take() {
+            cancel.cancel();
+        }
+    }
+
+    /// Toggles a light, room or zone; returns whether it is now on.
+    pub async fn toggle(&self, target: &Target) -> Result<bool, LightsError> {
+        self.lights()?.toggle(target).await
+    }
+
+    /// Waits until the shown state satisfies `done`, or `timeout` passes.
+    pub async fn wait_for(
+        &self,
+        timeout: Duration,
+        done: impl Fn(&Snapshot) -> bool,
+    ) -> Option<Arc<Snapshot>> {
+        let mut state = self.subscribe();
+        let wait = state.wait_for(|snapshot| done(snapshot));
+        match tokio::time::timeout(timeout, wait).await {
+            Ok(Ok(snapshot)) => Some(snapshot.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Forwards the snapshot of whichever lights model `lights` holds to `out`, switching when it
+/// changes. Ends when every `Home` is gone.
+async fn relay(mut lights: watch::Receiver<Option<Lights>>, out: watch::Sender<Arc<Snapshot>>) {
+    loop {
+        let current = lights.borrow_and_update().clone();
+        let Some(current) = current else {
+            if lights.changed().await.is_err() {
+                return;
+            }
+            continue;
+        };
+        let mut state = current.subscribe();
+        drop(current);
+        loop {
+            out.send_replace(state.borrow_and_update().clone());
+            tokio::select! {
+                changed = state.changed() => if changed.is_err() { break },
+                changed = lights.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::Home;
+    use crate::demo::DemoOptions;
+
+    #[tokio::test]
+    async fn the_demo_replaces_an_empty_home_and_its_state_follows() {
+        let (home, relay) = Home::new();
+        tokio::spawn(relay);
+        assert!(!home.status().ready);
+        assert!(home.lights().is_err());
+        let snapshots = home.subscribe();
+
+        home.start_demo(DemoOptions {
+            lights: 3,
+            rooms: 1,
+        })
+        .await
+        .unwrap();
+        assert!(home.status().demo && home.status().ready);
+        assert!(home.status().demo_bridge.unwrap().starts_with("127.0.0.1:"));
+        let shown = home
+            .wait_for(Duration::from_secs(20), |s| {
+                s.rooms.len() == 1 && s.lights.len() == 3
+            })
+            .await
+            .expect("the demo's rooms and lights reach the home's snapshot");
+        assert!(snapshots.has_changed().unwrap());
+
+        // A toggle comes back through the bridge's event stream.
+        let room = shown.rooms[0].target();
+        let was_on = shown.rooms[0].on;
+        assert_eq!(home.toggle(&room).await.unwrap(), !was_on);
+        home.wait_for(Duration::from_secs(20), |s| s.is_on(&room) == Some(!was_on))
+            .await
+            .expect("the toggle shows in the snapshot");
+    }
+}
