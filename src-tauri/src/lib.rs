@@ -422,4 +422,28 @@ mod tests {
             assert_eq!(checked(&again, &room.name), Some(room.on));
         });
     }
+
+    /// The UI's tests render `ui/tests/fixtures/snapshot.json`: it is what `lights_snapshot`
+    /// answers for the demo, so that the UI is tested against the shape Rust really sends.
+    /// (`UPDATE_EXPECT=1 cargo test -p hearth-app` rewrites it after a deliberate change.)
+    #[test]
+    fn the_ui_fixture_is_what_the_demo_sends() {
+        let (app, window) = app(Startup::Demo);
+        let home = app.state::<Home>().inner().clone();
+        let ready = tauri::async_runtime::block_on(home.wait_for(Duration::from_secs(30), |s| {
+            !s.rooms.is_empty()
+                && s.bridges
+                    .iter()
+                    .all(|b| b.connection == hearth_core::lights::ConnectionState::Live)
+        }));
+        assert!(ready.is_some(), "the demo never went live");
+        let mut snapshot = invoke(&window, "lights_snapshot", json!({})).unwrap();
+        // What changes from run to run: the simulator's port and its certificate.
+        for bridge in snapshot["bridges"].as_array_mut().unwrap() {
+            bridge["address"] = json!("127.0.0.1:0");
+            bridge["certificate"]["fingerprint"] = json!("<fingerprint of this run>");
+        }
+        let pretty = serde_json::to_string_pretty(&snapshot).unwrap() + "\n";
+        expect_test::expect_file!["../../ui/tests/fixtures/snapshot.json"].assert_eq(&pretty);
+    }
 }

@@ -4,6 +4,7 @@
 pub mod desktop;
 pub mod oidc;
 pub mod process;
+pub mod tray;
 pub mod webdriver;
 
 /// What can go wrong while setting up or driving an end-to-end test.

@@ -141,6 +141,16 @@ impl Session {
         Ok(value.as_str().unwrap_or_default().to_owned())
     }
 
+    /// An attribute of the element (`None` when it has none).
+    pub async fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>> {
+        let value = get(
+            &self.http,
+            &format!("{}/element/{}/attribute/{name}", self.url, element.id),
+        )
+        .await?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
     pub async fn click(&self, element: &Element) -> Result<()> {
         post(
             &self.http,

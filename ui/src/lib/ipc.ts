@@ -1,5 +1,6 @@
 // The only module that talks to Rust. Every command and event the UI uses is typed here, so that
-// a change on the Rust side has one place to follow.
+// a change on the Rust side has one place to follow. The shapes mirror the Rust types' serde
+// output; `ui/tests/fixtures/snapshot.json` is written by a Rust test from the real thing.
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
@@ -24,6 +25,104 @@ export type ReceivedLink =
       kind: "oauth_callback";
       outcome: { result: "code" } | { result: "error"; error: string };
     };
+
+export type TargetKind = "light" | "room" | "zone";
+
+/** What a command addresses. */
+export interface Target {
+  kind: TargetKind;
+  id: string;
+}
+
+export type ConnectionState =
+  | { state: "connecting" }
+  | { state: "live" }
+  | { state: "reconnecting"; attempt: number; retry_in_ms: number; reason: string }
+  | { state: "offline"; kind: string; reason: string };
+
+export interface BridgeView {
+  id: string;
+  name: string;
+  address: string;
+  connection: ConnectionState;
+  certificate: { fingerprint: string; trust: "signify_ca" | "pinned" };
+}
+
+export interface GroupView {
+  id: string;
+  bridge_id: string;
+  kind: TargetKind;
+  name: string;
+  archetype: string | null;
+  on: boolean;
+  brightness: number | null;
+  lights: string[];
+}
+
+export interface LightView {
+  id: string;
+  bridge_id: string;
+  name: string;
+  on: boolean;
+  brightness: number | null;
+  reachable: boolean;
+  capabilities: { dimming: boolean; color_temperature: [number, number] | null; color: boolean };
+  mirek: number | null;
+  xy: { x: number; y: number } | null;
+  room: string | null;
+}
+
+export interface SceneView {
+  id: string;
+  bridge_id: string;
+  name: string;
+  group: Target | null;
+  group_name: string | null;
+  active: boolean;
+}
+
+/** Everything the lights show, after every change. */
+export interface Snapshot {
+  bridges: BridgeView[];
+  rooms: GroupView[];
+  zones: GroupView[];
+  lights: LightView[];
+  scenes: SceneView[];
+}
+
+export interface HomeStatus {
+  ready: boolean;
+  demo: boolean;
+  demo_bridge: string | null;
+}
+
+export type PairingProgress =
+  | { step: "contacting"; address: string }
+  | {
+      step: "found";
+      bridge_id: string;
+      name: string;
+      certificate: BridgeView["certificate"];
+    }
+  | { step: "press_button"; remaining_secs: number }
+  | { step: "paired"; bridge: BridgeView };
+
+export interface DiscoveredBridge {
+  id: string;
+  name: string;
+  address: string;
+  model: string;
+  api_version: string;
+  supports_v2: boolean;
+  sources: string[];
+}
+
+export interface DiscoveryReport {
+  bridges: DiscoveredBridge[];
+  problems: string[];
+}
+
+export const emptySnapshot: Snapshot = { bridges: [], rooms: [], zones: [], lights: [], scenes: [] };
 
 export function isCommandError(value: unknown): value is CommandError {
   return (
@@ -54,10 +153,46 @@ export function describeLink(link: ReceivedLink): string {
   }
 }
 
-export const appInfo = (): Promise<AppInfo> => invoke<AppInfo>("app_info");
+/** A bridge's connection, in a few words. */
+export function describeConnection(connection: ConnectionState): string {
+  switch (connection.state) {
+    case "connecting":
+      return "Connecting…";
+    case "live":
+      return "Connected";
+    case "reconnecting":
+      return `Reconnecting (attempt ${connection.attempt}): ${connection.reason}`;
+    case "offline":
+      return `Offline: ${connection.reason}`;
+  }
+}
 
-export const lastDeepLink = (): Promise<ReceivedLink | null> =>
-  invoke<ReceivedLink | null>("last_deep_link");
+// Commands.
+export const appInfo = () => invoke<AppInfo>("app_info");
+export const lastDeepLink = () => invoke<ReceivedLink | null>("last_deep_link");
+export const homeStatus = () => invoke<HomeStatus>("home_status");
+export const lightsSnapshot = () => invoke<Snapshot>("lights_snapshot");
+export const startDemo = () => invoke<null>("start_demo");
+export const discoverBridges = (manual: string[]) =>
+  invoke<DiscoveryReport>("discover_bridges", { manual });
+export const pairBridge = (address: string) => invoke<BridgeView>("pair_bridge", { address });
+export const cancelPairing = () => invoke<null>("cancel_pairing");
+export const forgetBridge = (bridgeId: string) => invoke<null>("forget_bridge", { bridgeId });
+export const setOn = (target: Target, on: boolean) => invoke<null>("set_on", { target, on });
+export const toggle = (target: Target) => invoke<boolean>("toggle", { target });
+export const setBrightness = (target: Target, percent: number) =>
+  invoke<null>("set_brightness", { target, percent });
+export const recallScene = (sceneId: string) => invoke<null>("recall_scene", { sceneId });
+export const allOff = () => invoke<null>("all_off");
 
-export const onDeepLink = (handler: (link: ReceivedLink) => void): Promise<UnlistenFn> =>
-  listen<ReceivedLink>("deep-link", (event) => handler(event.payload));
+// Events.
+const on =
+  <T>(name: string) =>
+  (handler: (payload: T) => void): Promise<UnlistenFn> =>
+    listen<T>(name, (event) => handler(event.payload));
+
+export const onDeepLink = on<ReceivedLink>("deep-link");
+export const onLights = on<Snapshot>("lights");
+export const onHome = on<HomeStatus>("home");
+export const onPairing = on<PairingProgress>("pairing");
+export const onNotice = on<CommandError>("notice");

@@ -17,7 +17,12 @@ after(async () => {
   server?.close();
 });
 
-const base = { app_info: { name: "Hearth", version: "1.2.3" }, last_deep_link: null };
+const base = {
+  app_info: { name: "Hearth", version: "1.2.3" },
+  last_deep_link: null,
+  home_status: { ready: true, demo: false, demo_bridge: null },
+  lights_snapshot: { bridges: [], rooms: [], zones: [], lights: [], scenes: [] },
+};
 
 test("shows the name and version that Rust reports, under the app's CSP", async () => {
   const { page, problems } = await openApp(browser, server.url, base);

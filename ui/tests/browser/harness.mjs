@@ -71,7 +71,8 @@ export async function launchChromium() {
 
 /**
  * Installed in the page before the app's scripts: a `__TAURI_INTERNALS__` that answers commands
- * from `responses` (a value, or `{ reject: error }`), records every call in `window.__ipc.calls`,
+ * from `responses` (a value, `{ reject: error }`, or `{ pending: true }` for a call that never
+ * returns), records every call in `window.__ipc.calls`,
  * and lets the test emit events with `window.__ipc.emit(name, payload)`.
  */
 function installTauriMock(responses) {
@@ -105,6 +106,9 @@ function installTauriMock(responses) {
       if (!(cmd in responses)) throw { kind: "unknown_command", message: `no mock for ${cmd}` };
       const answer = responses[cmd];
       if (answer !== null && typeof answer === "object" && "reject" in answer) throw answer.reject;
+      if (answer !== null && typeof answer === "object" && "pending" in answer) {
+        return new Promise(() => {});
+      }
       return answer;
     },
   };
