@@ -17,6 +17,15 @@ fn main() {
             "set_brightness",
             "recall_scene",
             "all_off",
+            "remote_view",
+            "remote_register",
+            "remote_unregister",
+            "remote_start_link",
+            "remote_open_again",
+            "remote_paste",
+            "remote_cancel_link",
+            "remote_unlink",
+            "set_demo_away",
         ]),
     ))
     .unwrap_or_else(|err| panic!("tauri build script: {err:#}"));

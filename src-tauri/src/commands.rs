@@ -4,7 +4,9 @@
 use hearth_core::demo::DemoOptions;
 use hearth_core::home::{Home, HomeStatus};
 use hearth_core::lights::{BridgeView, Snapshot, Target};
+use hearth_core::remote::{LinkStarted, ReceiverChoice, Registration, RemoteView};
 use hearth_hue::discovery::DiscoveryReport;
+use hearth_secret::Secret;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
@@ -21,6 +23,8 @@ pub mod events {
     pub const PAIRING: &str = "pairing";
     /// Something the user should know that no command of theirs returned (a tray action failed).
     pub const NOTICE: &str = "notice";
+    /// Remote access (account, link in progress), after every change.
+    pub const REMOTE: &str = "remote";
 }
 
 #[derive(Debug, Serialize)]
@@ -123,4 +127,83 @@ pub async fn recall_scene(home: State<'_, Home>, scene_id: String) -> Result<(),
 #[tauri::command]
 pub async fn all_off(home: State<'_, Home>) -> Result<(), CommandError> {
     Ok(home.lights()?.all_off().await?)
+}
+
+#[tauri::command]
+pub fn remote_view(home: State<'_, Home>) -> Option<RemoteView> {
+    home.subscribe_remote().borrow().clone()
+}
+
+/// Saves the app registered on the Hue developer portal. The secret goes to the keychain and is
+/// never sent back.
+#[tauri::command]
+pub async fn remote_register(
+    home: State<'_, Home>,
+    client_id: String,
+    client_secret: String,
+    callback: Option<String>,
+) -> Result<RemoteView, CommandError> {
+    let registration = Registration {
+        client_id,
+        client_secret: Secret::from(client_secret),
+        callback: callback.filter(|url| !url.trim().is_empty()),
+        cloud_url: None,
+    };
+    Ok(home.remote()?.register(registration).await?)
+}
+
+#[tauri::command]
+pub async fn remote_unregister(home: State<'_, Home>) -> Result<RemoteView, CommandError> {
+    Ok(home.remote()?.unregister().await?)
+}
+
+/// Starts linking and opens the Hue consent page in the system browser (never in the app's
+/// webview: RFC 8252). The flow then goes on by itself; `remote` events follow it.
+#[tauri::command]
+pub async fn remote_start_link<R: Runtime>(
+    app: AppHandle<R>,
+    home: State<'_, Home>,
+    choice: ReceiverChoice,
+) -> Result<LinkStarted, CommandError> {
+    let started = home.remote()?.start_link(choice).await?;
+    crate::open_in_browser(&app, &started.authorize_url)?;
+    Ok(started)
+}
+
+/// Opens the consent page of the link in progress again.
+#[tauri::command]
+pub fn remote_open_again<R: Runtime>(
+    app: AppHandle<R>,
+    home: State<'_, Home>,
+) -> Result<(), CommandError> {
+    let view = home.remote()?.view();
+    match view.flow {
+        Some(hearth_core::remote::FlowView::Waiting { authorize_url, .. }) => {
+            crate::open_in_browser(&app, &authorize_url)
+        }
+        _ => Err(hearth_core::remote::RemoteError::NoLinkInProgress.into()),
+    }
+}
+
+/// The address the browser ended on, pasted by the user.
+#[tauri::command]
+pub fn remote_paste(home: State<'_, Home>, url: String) -> Result<(), CommandError> {
+    Ok(home.remote()?.deliver(&url)?)
+}
+
+#[tauri::command]
+pub fn remote_cancel_link(home: State<'_, Home>) -> Result<(), CommandError> {
+    home.remote()?.cancel_link();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn remote_unlink(home: State<'_, Home>) -> Result<RemoteView, CommandError> {
+    Ok(home.remote()?.unlink().await?)
+}
+
+/// Demo only: takes the simulated bridge off the local network, or puts it back.
+#[tauri::command]
+pub async fn set_demo_away(home: State<'_, Home>, away: bool) -> Result<(), CommandError> {
+    Ok(home.set_demo_away(away).await?)
 }

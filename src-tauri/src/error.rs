@@ -2,12 +2,17 @@
 //! branch on `kind` and show `message`. Messages are written for the user and never carry secrets.
 
 use hearth_core::lights::LightsError;
+use hearth_core::remote::RemoteError;
 use serde::ser::SerializeStruct;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
     #[error(transparent)]
     Lights(#[from] LightsError),
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+    #[error("could not open the browser: {0}")]
+    Browser(String),
     #[error("{0}")]
     Tauri(#[from] tauri::Error),
 }
@@ -17,6 +22,8 @@ impl CommandError {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Lights(err) => err.kind(),
+            Self::Remote(err) => err.kind(),
+            Self::Browser(_) => "browser",
             Self::Tauri(_) => "internal",
         }
     }

@@ -110,6 +110,15 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
             commands::set_brightness,
             commands::recall_scene,
             commands::all_off,
+            commands::remote_view,
+            commands::remote_register,
+            commands::remote_unregister,
+            commands::remote_start_link,
+            commands::remote_open_again,
+            commands::remote_paste,
+            commands::remote_cancel_link,
+            commands::remote_unlink,
+            commands::set_demo_away,
         ])
         .on_window_event(on_window_event)
         .setup(move |app| {
@@ -130,11 +139,20 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
 /// Opens the user's bridges, or starts the demo.
 async fn open_home<R: Runtime>(app: &AppHandle<R>, startup: Startup) -> Result<(), LightsError> {
     let home = app.state::<Home>().inner().clone();
+    // OAuth redirects can come back as `hearth://` links once the scheme is registered.
+    let deep_links = links::registered(app);
     match startup {
-        Startup::Demo => home.start_demo(DemoOptions::default()).await,
+        Startup::Demo => {
+            home.start_demo(DemoOptions {
+                deep_links,
+                ..DemoOptions::default()
+            })
+            .await
+        }
         Startup::Bridges => {
             let dir = hearth_core::paths::config_dir();
-            let config = LightsConfig::from_env(dir.clone())?;
+            let mut config = LightsConfig::from_env(dir.clone())?;
+            config.remote.deep_links = deep_links;
             // Opening the keychain may ask the session bus: keep it off the async threads.
             let secrets = tauri::async_runtime::spawn_blocking(move || {
                 let dir = dir.unwrap_or_else(std::env::temp_dir);
@@ -153,6 +171,7 @@ fn forward_to_ui<R: Runtime>(app: &AppHandle<R>) {
     let home = app.state::<Home>().inner().clone();
     let mut snapshots = home.subscribe();
     let mut status = home.subscribe_status();
+    let mut remote = home.subscribe_remote();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         loop {
@@ -167,6 +186,11 @@ fn forward_to_ui<R: Runtime>(app: &AppHandle<R>) {
                     let current = status.borrow_and_update().clone();
                     emit(&app, commands::events::HOME, &current);
                 }
+                changed = remote.changed() => {
+                    if changed.is_err() { return }
+                    let current = remote.borrow_and_update().clone();
+                    emit(&app, commands::events::REMOTE, &current);
+                }
             }
         }
     });
@@ -176,6 +200,24 @@ fn emit<R: Runtime>(app: &AppHandle<R>, event: &str, payload: &impl Serialize) {
     if let Err(err) = app.emit(event, payload) {
         log::warn!("could not send `{event}` to the UI: {err}");
     }
+}
+
+/// Opens `url` in the system browser.
+pub(crate) fn open_in_browser<R: Runtime>(
+    app: &AppHandle<R>,
+    url: &str,
+) -> Result<(), CommandError> {
+    use tauri_plugin_opener::OpenerExt as _;
+
+    if app.try_state::<tauri_plugin_opener::Opener<R>>().is_none() {
+        // The tests' mock runtime has no plugins: nothing to open there.
+        return Err(CommandError::Browser(
+            "no browser in this runtime".to_owned(),
+        ));
+    }
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|err| CommandError::Browser(err.to_string()))
 }
 
 /// Tells the UI about an error no command of its own returned.

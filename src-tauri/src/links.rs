@@ -3,8 +3,10 @@
 //! acts on it.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use hearth_core::deeplink::{DeepLink, Redacted, Screen};
+use hearth_core::home::Home;
 use hearth_oauth::callback::CallbackOutcome;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -51,20 +53,35 @@ impl From<&DeepLink> for ReceivedLink {
     }
 }
 
-/// The last link accepted, for a UI that loads after it arrived.
+/// The last link accepted, for a UI that loads after it arrived, and whether the OS sends
+/// `hearth://` links to this app at all.
 #[derive(Default)]
-pub struct Inbox(Mutex<Option<ReceivedLink>>);
+pub struct Inbox {
+    last: Mutex<Option<ReceivedLink>>,
+    scheme_registered: AtomicBool,
+}
 
 impl Inbox {
     pub fn last(&self) -> Option<ReceivedLink> {
-        self.0.lock().map(|last| last.clone()).unwrap_or_default()
+        self.last
+            .lock()
+            .map(|last| last.clone())
+            .unwrap_or_default()
     }
 
     fn put(&self, link: ReceivedLink) {
-        if let Ok(mut last) = self.0.lock() {
+        if let Ok(mut last) = self.last.lock() {
             *last = Some(link);
         }
     }
+}
+
+/// Whether `hearth://` links reach this app (the scheme is registered with the OS): then an OAuth
+/// redirect can come back as one.
+pub fn registered<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.state::<Inbox>()
+        .scheme_registered
+        .load(Ordering::Relaxed)
 }
 
 /// Validates a link and acts on it. Rejected links are logged without their query string.
@@ -82,8 +99,20 @@ pub fn receive<R: Runtime>(app: &AppHandle<R>, url: &str) -> Option<DeepLink> {
     if let Err(err) = app.emit(EVENT, &view) {
         log::warn!("could not tell the UI about a deep link: {err}");
     }
-    if matches!(link, DeepLink::Open { .. }) {
-        crate::show_main_window(app);
+    match &link {
+        DeepLink::Open { .. } => crate::show_main_window(app),
+        // The sign-in waiting for it checks it again (its `state`, where it is addressed).
+        DeepLink::OAuthCallback(_) => {
+            let delivered = app
+                .state::<Home>()
+                .remote()
+                .map_err(crate::CommandError::from)
+                .and_then(|remote| remote.deliver(url).map_err(crate::CommandError::from));
+            if let Err(err) = delivered {
+                log::warn!("the sign-in did not take the link {}: {err}", Redacted(url));
+                crate::notify(app, &err);
+            }
+        }
     }
     Some(link)
 }
@@ -103,9 +132,19 @@ pub fn listen<R: Runtime>(app: &AppHandle<R>) {
     // Linux reads scheme handlers from .desktop files, which exist only once installed; Windows
     // debug builds have no installer. Registering at start makes links work in both.
     #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
-    if let Err(err) = deep_link.register_all() {
-        log::warn!("could not register the hearth:// scheme: {err}");
-    }
+    let registered = match deep_link.register_all() {
+        Ok(()) => true,
+        Err(err) => {
+            log::warn!("could not register the hearth:// scheme: {err}");
+            false
+        }
+    };
+    // Elsewhere the installer registers it.
+    #[cfg(not(any(target_os = "linux", all(debug_assertions, windows))))]
+    let registered = true;
+    app.state::<Inbox>()
+        .scheme_registered
+        .store(registered, Ordering::Relaxed);
     match deep_link.get_current() {
         Ok(urls) => {
             for url in urls.into_iter().flatten() {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use hearth_core::home::{Home, HomeStatus};
-use hearth_core::lights::{GroupView, Snapshot, Target, TargetKind};
+use hearth_core::lights::{GroupView, Snapshot, Target, TargetKind, Via};
 use tauri::image::Image;
 use tauri::menu::{
     CheckMenuItem, IsMenuItem, Menu, MenuEvent, MenuId, MenuItem, PredefinedMenuItem,
@@ -134,6 +134,14 @@ pub fn model(snapshot: &Snapshot, status: &HomeStatus) -> TrayModel {
     if status.demo {
         entries.push(Entry::Note("Demo: a simulated bridge".to_owned()));
     }
+    // Which way each bridge is reached, when it is not the usual one.
+    entries.extend(
+        snapshot
+            .bridges
+            .iter()
+            .filter(|bridge| bridge.via == Via::Remote)
+            .map(|bridge| Entry::Note(format!("{}: away, through the Hue cloud", bridge.name))),
+    );
     let group_entries = |title: &str, groups: &[GroupView]| {
         let mut entries = Vec::new();
         if !groups.is_empty() {

@@ -106,6 +106,39 @@ impl Desktop {
         command
     }
 
+    /// Makes a recorder the desktop's web browser: `xdg-open` (which the app uses to open pages)
+    /// then appends each URL it is given to the returned file instead of starting a browser.
+    pub fn record_browser(&self) -> Result<PathBuf> {
+        let home = self.home.path();
+        let log = home.join("opened-urls");
+        let script = home.join("record-url");
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\necho \"$1\" >> '{}'\n", log.display()),
+        )?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+        }
+        let applications = home.join(".local/share/applications");
+        std::fs::create_dir_all(&applications)?;
+        std::fs::write(
+            applications.join("recorder.desktop"),
+            format!(
+                "[Desktop Entry]\nType=Application\nName=Recorder\nExec={} %u\n\
+                 MimeType=x-scheme-handler/http;x-scheme-handler/https;\n",
+                script.display()
+            ),
+        )?;
+        std::fs::write(
+            home.join(".config/mimeapps.list"),
+            "[Default Applications]\nx-scheme-handler/http=recorder.desktop\n\
+             x-scheme-handler/https=recorder.desktop\n",
+        )?;
+        Ok(log)
+    }
+
     /// Fails if the X server or the bus died.
     pub fn check(&mut self) -> Result<()> {
         self.display.check_running()?;

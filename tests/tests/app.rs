@@ -219,3 +219,199 @@ async fn demo_toggles_stay_in_sync_across_window_tray_and_bridge() {
     desktop.check().unwrap();
     session.close().await.unwrap();
 }
+
+/// The URLs the app opened in the (recorded) browser so far.
+fn opened(log: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Starts a second instance with `link` and waits for it to hand the link over and exit.
+fn hand_over(desktop: &Desktop, app: &std::path::Path, link: &str) {
+    let second = desktop
+        .command(app)
+        .arg(link)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(
+        wait_exit("the second instance", second, UI_TIMEOUT)
+            .unwrap()
+            .success()
+    );
+}
+
+/// `hearth --demo`, remote access: linking through a `hearth://` deep link (the consent page
+/// opened in the system browser, the redirect handed over by a second instance, a forged one
+/// refused on the way), then the bridge taken off the LAN: the window and the tray say the cloud
+/// is in use, and a toggle still works through it.
+#[tokio::test]
+#[ignore = "needs the built app and a desktop: run by `make test`"]
+async fn demo_links_remote_access_by_deep_link_and_works_away_from_home() {
+    let app = debug_binary("hearth", "hearth-app").unwrap();
+    let mut desktop = Desktop::start().unwrap();
+    let browser = desktop.record_browser().unwrap();
+    let driver = TauriDriver::start(&desktop).unwrap();
+    let session = driver.launch(&app, &["--demo"]).await.unwrap();
+    session
+        .wait_for_text("[data-testid=demo-bridge]", UI_TIMEOUT, |text| {
+            !text.is_empty()
+        })
+        .await
+        .unwrap();
+
+    // Link: the app opens the cloud's consent page in the system browser.
+    session
+        .click(&session.find("[data-testid=nav-remote]").await.unwrap())
+        .await
+        .unwrap();
+    session
+        .click(&session.find("[data-testid=remote-link]").await.unwrap())
+        .await
+        .unwrap();
+    wait_until("the consent page in the browser", async || {
+        !opened(&browser).is_empty()
+    })
+    .await;
+    let authorize = url::Url::parse(&opened(&browser)[0]).unwrap();
+    assert_eq!(
+        authorize.host_str(),
+        Some("127.0.0.1"),
+        "the demo's cloud is on this machine"
+    );
+
+    // A forged redirect, as anyone could start the app with one: refused, the flow still waits.
+    hand_over(
+        &desktop,
+        &app,
+        "hearth://oauth/callback?code=FORGED&state=not-the-right-one",
+    );
+    session
+        .wait_for_text("[data-testid=notice]", UI_TIMEOUT, |text| {
+            text.contains("another sign-in")
+        })
+        .await
+        .unwrap();
+    let flow = session.find("[data-testid=remote-flow]").await.unwrap();
+    assert_eq!(
+        session
+            .attribute(&flow, "data-step")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("waiting")
+    );
+
+    // The user allows Hearth; the browser is sent to hearth://oauth/callback?code=…&state=….
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let origin = authorize.origin().ascii_serialization();
+    http.post(format!("{origin}/__sim/consent?mode=allow"))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    let answer = http.get(authorize.as_str()).send().await.unwrap();
+    let redirect = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        redirect.starts_with("hearth://oauth/callback?"),
+        "{redirect}"
+    );
+    hand_over(&desktop, &app, &redirect);
+    session
+        .wait_for_text("[data-testid=remote-flow]", UI_TIMEOUT, |text| {
+            text.starts_with("Linked to bridge")
+        })
+        .await
+        .unwrap();
+    let account = session.find("[data-testid=remote-account]").await.unwrap();
+    assert_eq!(
+        session
+            .attribute(&account, "data-state")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("linked")
+    );
+
+    // Away from home: the LAN no longer answers, Hearth goes through the cloud.
+    session
+        .click(&session.find("[data-testid=demo-away]").await.unwrap())
+        .await
+        .unwrap();
+    session
+        .click(&session.find("[data-testid=nav-lights]").await.unwrap())
+        .await
+        .unwrap();
+    session
+        .wait_for_text("[data-testid=bridge-via]", UI_TIMEOUT, |text| {
+            text == "through the Hue cloud"
+        })
+        .await
+        .unwrap();
+    let tray = TrayMenu::find(&desktop, UI_TIMEOUT).unwrap();
+    wait_until("the tray to say so", async || {
+        tray.entries()
+            .unwrap()
+            .iter()
+            .any(|entry| entry.label.ends_with("away, through the Hue cloud"))
+    })
+    .await;
+    let room = "Office";
+    let switch = format!("[data-group-name=\"{room}\"] [data-testid=group-toggle]");
+    let before = tray.checked(room).unwrap().unwrap();
+    session
+        .click(&session.find(&switch).await.unwrap())
+        .await
+        .unwrap();
+    wait_until("the toggle, through the cloud", async || {
+        tray.checked(room).unwrap() == Some(!before)
+    })
+    .await;
+
+    // Home again.
+    session
+        .click(&session.find("[data-testid=nav-remote]").await.unwrap())
+        .await
+        .unwrap();
+    session
+        .click(&session.find("[data-testid=demo-away]").await.unwrap())
+        .await
+        .unwrap();
+    session
+        .click(&session.find("[data-testid=nav-lights]").await.unwrap())
+        .await
+        .unwrap();
+    session
+        .wait_for_text(
+            "[data-testid=bridge-via]",
+            Duration::from_secs(90),
+            |text| text == "on this network",
+        )
+        .await
+        .unwrap();
+
+    // The tokens never reached the page.
+    let page = session
+        .execute("return document.documentElement.outerHTML", &[])
+        .await
+        .unwrap();
+    let code = url::Url::parse(&redirect)
+        .unwrap()
+        .query_pairs()
+        .find(|(name, _)| name == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    assert!(!page.to_string().contains(&code));
+
+    desktop.check().unwrap();
+    session.close().await.unwrap();
+}

@@ -28,13 +28,14 @@ fn config_dir(cli: &Cli) -> Result<PathBuf, LightsError> {
         })
 }
 
-async fn open(cli: &Cli, only_bridge: bool) -> Result<Lights, LightsError> {
+pub(crate) async fn open(cli: &Cli, only_bridge: bool) -> Result<Lights, LightsError> {
     let dir = config_dir(cli)?;
     let secrets: Arc<dyn SecretStore> = hearth_secret::open(SECRET_SERVICE, &dir);
     let mut config = LightsConfig::from_env(Some(dir))?;
     if only_bridge {
         config.only_bridge.clone_from(&cli.bridge);
     }
+    config.remote.force = cli.remote;
     Lights::open(config, secrets).await
 }
 
@@ -117,6 +118,7 @@ pub async fn run(cli: Cli) -> Result<(), LightsError> {
             Ok(())
         }
         Command::Watch { json } => watch(&cli, *json).await,
+        Command::Remote(command) => crate::remote::run(&cli, command).await,
     }
 }
 
@@ -195,18 +197,20 @@ async fn pair(cli: &Cli, address: &str, wait: u64) -> Result<(), LightsError> {
             PairingProgress::Paired { .. } => {}
         })
         .await?;
-    let trust = match bridge.certificate.trust {
-        Trust::SignifyCa => "verified by the Hue bridge authority (CN = bridge id); fingerprint",
-        Trust::Pinned => "pinned",
-    };
     println!(
         "Paired with bridge {} ({}) at {}.",
         bridge.id, bridge.name, bridge.address
     );
-    println!(
-        "Certificate {trust}: SHA-256 {}",
-        bridge.certificate.fingerprint
-    );
+    // A bridge paired on the LAN always has its certificate.
+    if let Some(certificate) = &bridge.certificate {
+        let trust = match certificate.trust {
+            Trust::SignifyCa => {
+                "verified by the Hue bridge authority (CN = bridge id); fingerprint"
+            }
+            Trust::Pinned => "pinned",
+        };
+        println!("Certificate {trust}: SHA-256 {}", certificate.fingerprint);
+    }
     Ok(())
 }
 

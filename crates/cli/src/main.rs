@@ -1,8 +1,10 @@
 //! `hearth-cli`: Hearth's lights from a terminal or a script, over the same code and the same
 //! configuration directory as the app (a bridge paired here is known there, and the reverse).
 
+mod browser;
 mod commands;
 mod output;
+mod remote;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,6 +23,8 @@ Exit codes:
   6  the bridge could not be reached, did not answer, or stayed busy
   7  the bridge's certificate is not the one Hearth trusts
   8  pairing: the link button was not pressed in time
+  9  remote access: not set up, not linked, or to be linked again
+ 10  remote access: linking failed (declined, refused, timed out, port busy)
 
 Environment:
   HEARTH_CONFIG_DIR       the configuration directory (like --config-dir)
@@ -28,6 +32,8 @@ Environment:
   HEARTH_DISCOVERY=off    no mDNS and no cloud discovery: manual addresses only
   HEARTH_DISCOVERY_URL    another cloud discovery endpoint
   HEARTH_HUE_EXTRA_ROOTS  a PEM file of extra certificate authorities to trust for bridges
+  HEARTH_CLOUD_URL        another Hue cloud (a simulator) for remote access
+  HEARTH_CLIENT_SECRET    the app's client secret for `remote link` (instead of --client-secret)
   HEARTH_LOG              log level on standard error (default: warn)";
 
 #[derive(Parser)]
@@ -39,6 +45,9 @@ struct Cli {
     /// The configuration directory shared with the app.
     #[arg(long, global = true, env = "HEARTH_CONFIG_DIR")]
     config_dir: Option<PathBuf>,
+    /// Go through the Hue cloud (remote access), even when the bridge answers on the LAN.
+    #[arg(long, global = true)]
+    remote: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -126,6 +135,60 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Remote access through the Hue cloud: link, status, unlink.
+    #[command(subcommand)]
+    Remote(RemoteCommand),
+}
+
+#[derive(Subcommand)]
+enum RemoteCommand {
+    /// Link Hearth to your Hue account, so that the lights answer away from home.
+    ///
+    /// Register an app on the Hue developer portal first (developers.meethue.com, "My Apps"): it
+    /// gives the client id and secret, and takes one callback URL, which must match --callback:
+    /// loopback-http: http://localhost:<port>/callback; loopback-https:
+    /// https://localhost:<port>/callback; deep-link: hearth://oauth/callback; paste: any page of
+    /// yours (give it with --redirect-uri).
+    Link {
+        /// The app's client id (kept in remote.json). Optional once registered.
+        #[arg(long)]
+        client_id: Option<String>,
+        /// The app's client secret (kept in the keychain). Optional once registered.
+        #[arg(long, env = "HEARTH_CLIENT_SECRET", hide_env_values = true)]
+        client_secret: Option<String>,
+        /// How the answer comes back. Default: chosen from the registered callback (loopback-http
+        /// when none is known).
+        #[arg(long, value_enum)]
+        callback: Option<CallbackMode>,
+        /// The loopback port (default: the registered callback's, else 8584; 0: any free port).
+        #[arg(long)]
+        port: Option<u16>,
+        /// The callback URL registered on the portal (paste mode needs it).
+        #[arg(long)]
+        redirect_uri: Option<String>,
+        /// Print the authorization URL on standard output instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// Another Hue cloud than https://api.meethue.com (a simulator). Saved for later commands.
+        #[arg(long)]
+        cloud_url: Option<String>,
+    },
+    /// Whether remote access is set up and linked.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget the link (its tokens); the app registration stays.
+    Unlink,
+}
+
+/// `--callback`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum CallbackMode {
+    LoopbackHttp,
+    LoopbackHttps,
+    DeepLink,
+    Paste,
 }
 
 fn parse_percent(text: &str) -> Result<f64, String> {
@@ -151,6 +214,9 @@ fn exit_code(err: &LightsError) -> u8 {
         "unreachable" | "timeout" | "busy" | "not_connected" | "closed" | "stream_silent" => 6,
         "certificate" => 7,
         "button_not_pressed" | "link_button" => 8,
+        "remote_not_registered" | "remote_not_linked" | "remote_relink" | "remote_token" => 9,
+        "denied" | "invalid_client" | "bad_callback" | "port_busy" | "oauth" | "cancelled"
+        | "link_timeout" => 10,
         _ => 1,
     }
 }

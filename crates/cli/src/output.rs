@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use hearth_core::lights::{ConnectionState, GroupView, LightsEvent, SceneView, Snapshot};
+use hearth_core::lights::{ConnectionState, GroupView, LightsEvent, SceneView, Snapshot, Via};
+use hearth_core::remote::{AccountState, FlowView, RemoteView};
 use hearth_hue::discovery::DiscoveryReport;
 use serde::Serialize;
 
@@ -36,10 +37,74 @@ pub fn bridges(snapshot: &Snapshot, as_json: bool) {
             ConnectionState::Reconnecting { reason, .. } => format!("reconnecting ({reason})"),
             ConnectionState::Offline { reason, .. } => format!("offline ({reason})"),
         };
+        let via = match bridge.via {
+            Via::Local => "LAN",
+            Via::Remote => "Hue cloud",
+        };
+        let address = if bridge.address.is_empty() {
+            "(cloud only)"
+        } else {
+            bridge.address.as_str()
+        };
         println!(
-            "{}  {}  {}  {state}",
-            bridge.id, bridge.name, bridge.address
+            "{}  {}  {address}  {state} via {via}",
+            bridge.id, bridge.name
         );
+    }
+}
+
+pub fn remote(view: &RemoteView, as_json: bool) {
+    if as_json {
+        return json(view);
+    }
+    let account = match &view.account {
+        AccountState::NotLinked => "not linked".to_owned(),
+        AccountState::Linked { expires_at, .. } => {
+            let left = expires_at
+                .and_then(|at| {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .ok()?
+                        .as_secs();
+                    at.checked_sub(now)
+                })
+                .map_or_else(String::new, |secs| {
+                    format!(
+                        " (access token valid {}, renewed by itself)",
+                        if secs >= 2 * 86_400 {
+                            format!("{} more days", secs / 86_400)
+                        } else {
+                            format!("{} more hours", secs / 3600)
+                        }
+                    )
+                });
+            format!("linked{left}")
+        }
+        AccountState::NeedsRelink => "must be linked again: hearth-cli remote link".to_owned(),
+        AccountState::SaveFailed => {
+            "linked, but the renewed tokens could not be saved yet (the old ones still work)"
+                .to_owned()
+        }
+    };
+    println!("Remote access: {account}");
+    match &view.client_id {
+        Some(id) => println!("App:           client id {id}"),
+        None => println!("App:           not registered (hearth-cli remote link --client-id …)"),
+    }
+    println!(
+        "Callback:      {} (links with {})",
+        view.callback.as_deref().unwrap_or("not given"),
+        view.auto_receiver.as_str()
+    );
+    println!("Cloud:         {}", view.cloud);
+    if let Some(bridge) = &view.bridge_id {
+        println!("Bridge:        {bridge}");
+    }
+    if let Some(FlowView::Failed { message, .. }) = &view.flow {
+        println!("Last link:     failed: {message}");
+    }
+    if let Some(problem) = &view.problem {
+        println!("Problem:       {problem}");
     }
 }
 

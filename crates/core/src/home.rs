@@ -17,6 +17,7 @@ use crate::demo::{Demo, DemoOptions};
 use crate::lights::{
     BridgeView, Lights, LightsError, PairingOptions, PairingProgress, Snapshot, Target,
 };
+use crate::remote::{Remote, RemoteView};
 
 /// What the UI needs to know besides the lights themselves.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -28,6 +29,10 @@ pub struct HomeStatus {
     /// The simulated bridge's address (`127.0.0.1:<port>`) while the demo runs: its CLIP API and
     /// its `/sim/…` controls are there, for the curious and for tests.
     pub demo_bridge: Option<String>,
+    /// The simulated Hue cloud's base URL while the demo runs (its `/__sim/…` switches are there).
+    pub demo_cloud: Option<String>,
+    /// The demo's bridge is "away": off the local network, reachable only through the cloud.
+    pub demo_away: bool,
 }
 
 /// See the module documentation. Cheap to clone.
@@ -39,6 +44,7 @@ pub struct Home {
 struct Inner {
     lights: watch::Sender<Option<Lights>>,
     snapshot: watch::Sender<Arc<Snapshot>>,
+    remote: watch::Sender<Option<RemoteView>>,
     status: watch::Sender<HomeStatus>,
     /// Keeps the demo's simulated bridge running while it is shown.
     demo: Mutex<Option<Demo>>,
@@ -66,12 +72,17 @@ impl Home {
         let inner = Arc::new(Inner {
             lights: watch::channel(None).0,
             snapshot: watch::channel(Arc::new(Snapshot::default())).0,
+            remote: watch::channel(None).0,
             status: watch::channel(HomeStatus::default()).0,
             demo: Mutex::new(None),
             pairing: Mutex::new(None),
             attempts: AtomicU64::new(0),
         });
-        let relay = relay(inner.lights.subscribe(), inner.snapshot.clone());
+        let relay = relay(
+            inner.lights.subscribe(),
+            inner.snapshot.clone(),
+            inner.remote.clone(),
+        );
         (Self { inner }, relay)
     }
 
@@ -97,6 +108,8 @@ impl Home {
             ready: true,
             demo: demo.is_some(),
             demo_bridge: demo.as_ref().map(Demo::bridge_address),
+            demo_cloud: demo.as_ref().map(Demo::cloud_url),
+            demo_away: false,
         };
         // The old model (and the old demo's bridge) stop once the last clone of them is gone.
         *lock(&self.inner.demo) = demo;
@@ -111,6 +124,23 @@ impl Home {
             .borrow()
             .clone()
             .ok_or_else(|| LightsError::Unsupported("Hearth is still starting".to_owned()))
+    }
+
+    /// Remote access of the lights model in use (the demo's own cloud while the demo runs).
+    pub fn remote(&self) -> Result<Remote, LightsError> {
+        Ok(self.lights()?.remote().clone())
+    }
+
+    /// Demo only: takes the simulated bridge off the local network (`away`), or puts it back.
+    pub async fn set_demo_away(&self, away: bool) -> Result<(), LightsError> {
+        let simulator = self
+            .with_demo(Demo::simulator_arc)
+            .ok_or_else(|| LightsError::Unsupported("the demo is not running".to_owned()))?;
+        crate::demo::set_away(&simulator, away).await?;
+        self.inner
+            .status
+            .send_modify(|status| status.demo_away = away);
+        Ok(())
     }
 
     pub fn status(&self) -> HomeStatus {
@@ -134,6 +164,12 @@ impl Home {
     /// The state now and after every change, whichever lights model is in use.
     pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
         self.inner.snapshot.subscribe()
+    }
+
+    /// Remote access as the UI shows it (`None` until a lights model is open), after every
+    /// change, whichever lights model is in use.
+    pub fn subscribe_remote(&self) -> watch::Receiver<Option<RemoteView>> {
+        self.inner.remote.subscribe()
     }
 
     /// Pairs with the bridge at `address`, replacing (cancelling) a pairing already in progress.
@@ -189,9 +225,13 @@ impl Home {
     }
 }
 
-/// Forwards the snapshot of whichever lights model `lights` holds to `out`, switching when it
-/// changes. Ends when every `Home` is gone.
-async fn relay(mut lights: watch::Receiver<Option<Lights>>, out: watch::Sender<Arc<Snapshot>>) {
+/// Forwards the snapshot and the remote-access view of whichever lights model `lights` holds,
+/// switching when it changes. Ends when every `Home` is gone.
+async fn relay(
+    mut lights: watch::Receiver<Option<Lights>>,
+    snapshot_out: watch::Sender<Arc<Snapshot>>,
+    remote_out: watch::Sender<Option<RemoteView>>,
+) {
     loop {
         let current = lights.borrow_and_update().clone();
         let Some(current) = current else {
@@ -200,12 +240,21 @@ async fn relay(mut lights: watch::Receiver<Option<Lights>>, out: watch::Sender<A
             }
             continue;
         };
-        let mut state = current.subscribe();
+        let mut snapshot = current.subscribe();
+        let mut remote = current.remote().subscribe();
         drop(current);
+        snapshot_out.send_replace(snapshot.borrow_and_update().clone());
+        remote_out.send_replace(Some(remote.borrow_and_update().clone()));
         loop {
-            out.send_replace(state.borrow_and_update().clone());
             tokio::select! {
-                changed = state.changed() => if changed.is_err() { break },
+                changed = snapshot.changed() => {
+                    if changed.is_err() { break }
+                    snapshot_out.send_replace(snapshot.borrow_and_update().clone());
+                }
+                changed = remote.changed() => {
+                    if changed.is_err() { break }
+                    remote_out.send_replace(Some(remote.borrow_and_update().clone()));
+                }
                 changed = lights.changed() => {
                     if changed.is_err() {
                         return;
@@ -235,6 +284,7 @@ mod tests {
         home.start_demo(DemoOptions {
             lights: 3,
             rooms: 1,
+            ..DemoOptions::default()
         })
         .await
         .unwrap();
@@ -247,6 +297,13 @@ mod tests {
             .await
             .expect("the demo's rooms and lights reach the home's snapshot");
         assert!(snapshots.has_changed().unwrap());
+        // The demo's remote access (its own cloud, already registered) reaches the home too.
+        let remote = home
+            .subscribe_remote()
+            .borrow()
+            .clone()
+            .expect("the demo's remote view");
+        assert!(remote.registered);
 
         // A toggle comes back through the bridge's event stream.
         let room = shown.rooms[0].target();

@@ -189,6 +189,16 @@ impl Client {
         Ok(Resource::list_from_values(data))
     }
 
+    /// Every resource, as the bridge sent them (polling compares them field by field).
+    pub async fn resources_raw(&self) -> Result<Vec<Value>, Error> {
+        let target = ResourceTarget {
+            rtype: &ResourceType::Other("resource".to_owned()),
+            id: None,
+        };
+        self.call(HttpRequest::get("/clip/v2/resource"), &target)
+            .await
+    }
+
     /// Every resource of one type.
     pub async fn list(&self, rtype: &ResourceType) -> Result<Vec<Resource>, Error> {
         let target = ResourceTarget { rtype, id: None };

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::remote::BearerError;
 use crate::tls::CertificateProblem;
 use crate::v1::V1Error;
 
@@ -39,6 +40,14 @@ pub enum Error {
     StreamSilent { after: Duration },
     #[error("the connection to the bridge was closed")]
     Closed,
+    /// No bearer token for the Hue cloud.
+    #[error(transparent)]
+    Remote(#[from] BearerError),
+    #[error(
+        "the Hue cloud refused Hearth's remote access token, even a renewed one: link remote \
+         access again"
+    )]
+    RemoteRefused,
 }
 
 impl Error {
@@ -63,6 +72,9 @@ impl Error {
             Self::BadAddress(_) => "bad_address",
             Self::StreamSilent { .. } => "stream_silent",
             Self::Closed => "closed",
+            Self::Remote(BearerError::NotLinked) => "remote_not_linked",
+            Self::Remote(BearerError::RelinkNeeded) | Self::RemoteRefused => "remote_relink",
+            Self::Remote(BearerError::Unavailable { .. }) => "remote_token",
         }
     }
 
@@ -84,5 +96,12 @@ impl Error {
                 | Self::StreamSilent { .. }
                 | Self::Closed
         ) || matches!(self, Self::Http { status, .. } if *status >= 500)
+            || matches!(
+                self,
+                Self::Remote(BearerError::Unavailable {
+                    transient: true,
+                    ..
+                })
+            )
     }
 }

@@ -4,11 +4,12 @@
 //!
 //! The layers, bottom up:
 //! - [`transport`]: how a request reaches a bridge ([`LocalTransport`]: HTTPS with the certificate
-//!   rules of [`tls`]); the remote transport of a later issue implements the same trait;
+//!   rules of [`tls`]; [`RemoteTransport`]: through the Hue cloud, see [`remote`]);
 //! - [`Client`] (CLIP v2) and [`v1::V1Client`]; [`model`] types what they read and send;
 //! - [`pairing`], [`discovery`];
-//! - [`events`] (SSE parsing, the reconnecting stream), [`Cache`] (state with events applied),
-//!   [`Pacer`] (rate limits and coalescing).
+//! - [`events`] (SSE parsing, the reconnecting stream) and [`remote::poll`] (the same items from
+//!   polling the cloud), [`Cache`] (state with events applied), [`Pacer`] (rate limits and
+//!   coalescing).
 
 pub mod address;
 pub mod cache;
@@ -20,6 +21,7 @@ pub mod events;
 pub mod model;
 pub mod pacer;
 pub mod pairing;
+pub mod remote;
 pub mod tls;
 pub mod transport;
 pub mod v1;
@@ -31,5 +33,6 @@ pub use color::{Gamut, Xy};
 pub use error::Error;
 pub use events::Event;
 pub use pacer::{Pacer, PacerConfig};
+pub use remote::{BearerError, BearerSource, RemoteActivity, RemoteConfig, RemoteTransport};
 pub use tls::{BridgeIdentity, CertificateProblem, Fingerprint, PeerCertificate, TrustRoots};
 pub use transport::{LocalConfig, LocalTransport, Transport};

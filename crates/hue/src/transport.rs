@@ -1,6 +1,6 @@
 //! How requests reach a bridge. [`LocalTransport`] speaks HTTPS to the bridge on the local
-//! network; the remote transport (through the Hue cloud) comes later and implements the same
-//! trait, so everything above it — the v2 and v1 clients, pairing, the pacer — is shared.
+//! network; [`crate::RemoteTransport`] goes through the Hue cloud and implements the same trait,
+//! so everything above it — the v2 and v1 clients, pairing, the pacer — is shared.
 
 use std::fmt;
 use std::future::Future;

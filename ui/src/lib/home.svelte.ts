@@ -9,7 +9,10 @@ import {
   onHome,
   onLights,
   onNotice,
+  onRemote,
+  remoteView,
   type HomeStatus,
+  type RemoteView,
   type Snapshot,
 } from "./ipc";
 
@@ -20,7 +23,14 @@ export interface Notice {
 
 export const home = $state({
   snapshot: emptySnapshot as Snapshot,
-  status: { ready: false, demo: false, demo_bridge: null } as HomeStatus,
+  status: {
+    ready: false,
+    demo: false,
+    demo_bridge: null,
+    demo_cloud: null,
+    demo_away: false,
+  } as HomeStatus,
+  remote: null as RemoteView | null,
   notices: [] as Notice[],
 });
 
@@ -52,13 +62,22 @@ export async function follow(): Promise<() => void> {
       events++;
       home.status = status;
     }),
+    onRemote((view) => {
+      events++;
+      home.remote = view;
+    }),
     onNotice((error) => notify(error)),
   ]);
   const before = events;
-  const [status, snapshot] = await Promise.all([homeStatus(), lightsSnapshot()]);
+  const [status, snapshot, remote] = await Promise.all([
+    homeStatus(),
+    lightsSnapshot(),
+    remoteView(),
+  ]);
   if (events === before) {
     home.status = status;
     home.snapshot = snapshot;
+    home.remote = remote;
   }
   return () => stops.forEach((stop) => stop());
 }

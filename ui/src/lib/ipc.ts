@@ -40,12 +40,23 @@ export type ConnectionState =
   | { state: "reconnecting"; attempt: number; retry_in_ms: number; reason: string }
   | { state: "offline"; kind: string; reason: string };
 
+export interface CertificateView {
+  fingerprint: string;
+  trust: "signify_ca" | "pinned";
+}
+
 export interface BridgeView {
   id: string;
   name: string;
+  /** Empty for a bridge known only through the Hue cloud. */
   address: string;
   connection: ConnectionState;
-  certificate: { fingerprint: string; trust: "signify_ca" | "pinned" };
+  /** How Hearth reaches it now: the local network, or the Hue cloud. */
+  via: "local" | "remote";
+  /** The Hue cloud is linked to it: where Hearth goes when the LAN does not answer. */
+  remote_available: boolean;
+  /** `null` for a bridge known only through the Hue cloud. */
+  certificate: CertificateView | null;
 }
 
 export interface GroupView {
@@ -94,6 +105,52 @@ export interface HomeStatus {
   ready: boolean;
   demo: boolean;
   demo_bridge: string | null;
+  demo_cloud: string | null;
+  /** The demo's bridge is off the local network: reachable only through the cloud. */
+  demo_away: boolean;
+}
+
+export type ReceiverKind = "loopback-http" | "loopback-https" | "deep-link" | "paste";
+
+export type ReceiverChoice =
+  | { kind: "auto" }
+  | { kind: "loopback-http"; port?: number }
+  | { kind: "loopback-https"; port?: number }
+  | { kind: "deep-link" }
+  | { kind: "paste" };
+
+export type AccountState =
+  | { state: "not_linked" }
+  | { state: "linked"; expires_at: number | null; expiring_soon: boolean }
+  | { state: "needs_relink" }
+  | { state: "save_failed" };
+
+export type FlowView =
+  | { step: "waiting"; id: number; receiver: ReceiverKind; redirect_uri: string; authorize_url: string }
+  | { step: "exchanging"; id: number }
+  | { step: "finding_bridge"; id: number }
+  | { step: "done"; id: number; bridge_id: string }
+  | { step: "failed"; id: number; kind: string; message: string }
+  | { step: "cancelled"; id: number };
+
+/** Remote access as the UI shows it: no token, no secret. */
+export interface RemoteView {
+  registered: boolean;
+  client_id: string | null;
+  callback: string | null;
+  cloud: string;
+  account: AccountState;
+  bridge_id: string | null;
+  auto_receiver: ReceiverKind;
+  flow: FlowView | null;
+  problem: string | null;
+}
+
+export interface LinkStarted {
+  id: number;
+  receiver: ReceiverKind;
+  redirect_uri: string;
+  authorize_url: string;
 }
 
 export type PairingProgress =
@@ -102,7 +159,7 @@ export type PairingProgress =
       step: "found";
       bridge_id: string;
       name: string;
-      certificate: BridgeView["certificate"];
+      certificate: CertificateView;
     }
   | { step: "press_button"; remaining_secs: number }
   | { step: "paired"; bridge: BridgeView };
@@ -184,6 +241,17 @@ export const setBrightness = (target: Target, percent: number) =>
   invoke<null>("set_brightness", { target, percent });
 export const recallScene = (sceneId: string) => invoke<null>("recall_scene", { sceneId });
 export const allOff = () => invoke<null>("all_off");
+export const remoteView = () => invoke<RemoteView | null>("remote_view");
+export const remoteRegister = (clientId: string, clientSecret: string, callback: string | null) =>
+  invoke<RemoteView>("remote_register", { clientId, clientSecret, callback });
+export const remoteUnregister = () => invoke<RemoteView>("remote_unregister");
+export const remoteStartLink = (choice: ReceiverChoice) =>
+  invoke<LinkStarted>("remote_start_link", { choice });
+export const remoteOpenAgain = () => invoke<null>("remote_open_again");
+export const remotePaste = (url: string) => invoke<null>("remote_paste", { url });
+export const remoteCancelLink = () => invoke<null>("remote_cancel_link");
+export const remoteUnlink = () => invoke<RemoteView>("remote_unlink");
+export const setDemoAway = (away: boolean) => invoke<null>("set_demo_away", { away });
 
 // Events.
 const on =
@@ -196,3 +264,32 @@ export const onLights = on<Snapshot>("lights");
 export const onHome = on<HomeStatus>("home");
 export const onPairing = on<PairingProgress>("pairing");
 export const onNotice = on<CommandError>("notice");
+export const onRemote = on<RemoteView | null>("remote");
+
+/** How each way of receiving the sign-in's answer is called, for people. */
+export const receiverNames: Record<ReceiverKind, string> = {
+  "deep-link": "a hearth:// link",
+  "loopback-http": "a local page (http://localhost)",
+  "loopback-https": "a local page (https://localhost)",
+  paste: "pasting the address",
+};
+
+/** The state of the remote account, in a sentence. */
+export function describeAccount(account: AccountState, now = Date.now()): string {
+  switch (account.state) {
+    case "not_linked":
+      return "Not linked";
+    case "linked": {
+      if (account.expiring_soon) return "Linked; the access is being renewed";
+      if (account.expires_at === null) return "Linked";
+      const days = Math.round((account.expires_at * 1000 - now) / 86_400_000);
+      return days >= 1
+        ? `Linked (current access valid ${days} more day${days === 1 ? "" : "s"}, renewed by itself)`
+        : "Linked (renewed by itself)";
+    }
+    case "needs_relink":
+      return "The link expired or was revoked: link again";
+    case "save_failed":
+      return "Linked, but the renewed access could not be saved yet (the previous one still works)";
+  }
+}

@@ -20,8 +20,9 @@ after(async () => {
 const base = {
   app_info: { name: "Hearth", version: "1.2.3" },
   last_deep_link: null,
-  home_status: { ready: true, demo: false, demo_bridge: null },
+  home_status: { ready: true, demo: false, demo_bridge: null, demo_cloud: null, demo_away: false },
   lights_snapshot: { bridges: [], rooms: [], zones: [], lights: [], scenes: [] },
+  remote_view: null,
 };
 
 test("shows the name and version that Rust reports, under the app's CSP", async () => {

@@ -10,6 +10,7 @@ use hearth_hue::events::stream::StreamConfig;
 use hearth_hue::{PacerConfig, TrustRoots};
 
 use super::LightsError;
+use crate::remote::RemoteOptions;
 
 /// `off` switches network discovery off: no mDNS, no cloud endpoint; manual addresses only.
 pub const DISCOVERY_ENV: &str = "HEARTH_DISCOVERY";
@@ -35,11 +36,14 @@ pub struct LightsConfig {
     pub devicetype: String,
     /// Connect only to this bridge (id or address): `hearth-cli --bridge`.
     pub only_bridge: Option<String>,
+    /// Remote access through the Hue cloud, and when to use it.
+    pub remote: RemoteOptions,
 }
 
 impl LightsConfig {
     /// Defaults, with network discovery on.
     pub fn new(config_dir: Option<PathBuf>) -> Self {
+        let devicetype = hearth_hue::pairing::devicetype("hearth", &host_name());
         Self {
             config_dir,
             discovery: DiscoveryConfig::network(),
@@ -50,12 +54,14 @@ impl LightsConfig {
             request_timeout: Duration::from_secs(10),
             pairing_timeout: Duration::from_secs(30),
             pairing_poll: Duration::from_secs(1),
-            devicetype: hearth_hue::pairing::devicetype("hearth", &host_name()),
+            remote: RemoteOptions::new(devicetype.clone()),
+            devicetype,
             only_bridge: None,
         }
     }
 
-    /// Defaults adjusted by [`DISCOVERY_ENV`], [`DISCOVERY_URL_ENV`] and [`EXTRA_ROOTS_ENV`].
+    /// Defaults adjusted by [`DISCOVERY_ENV`], [`DISCOVERY_URL_ENV`], [`EXTRA_ROOTS_ENV`] and
+    /// [`crate::remote::CLOUD_URL_ENV`].
     pub fn from_env(config_dir: Option<PathBuf>) -> Result<Self, LightsError> {
         let mut config = Self::new(config_dir);
         if std::env::var(DISCOVERY_ENV).is_ok_and(|v| v.eq_ignore_ascii_case("off")) {
@@ -79,6 +85,7 @@ impl LightsConfig {
                 })?;
         }
         config.discovery.roots = config.roots.clone();
+        config.remote.apply_env()?;
         Ok(config)
     }
 

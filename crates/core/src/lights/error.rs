@@ -37,6 +37,8 @@ pub enum LightsError {
     Config { path: PathBuf, reason: String },
     #[error("{0}")]
     Unsupported(String),
+    #[error(transparent)]
+    Remote(#[from] crate::remote::RemoteError),
 }
 
 impl LightsError {
@@ -54,6 +56,7 @@ impl LightsError {
             Self::Secrets(_) => "secret_store",
             Self::Config { .. } => "config",
             Self::Unsupported(_) => "unsupported",
+            Self::Remote(err) => err.kind(),
         }
     }
 }

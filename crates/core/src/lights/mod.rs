@@ -29,10 +29,14 @@
 //!   [`Lights::set_brightness`] as often as it likes) and resolve when the bridge has answered.
 //!   They do not change the snapshot themselves: the bridge's event confirms them, so that the
 //!   state shown is always the bridge's.
-//! - [`crate::demo::start`] runs all of it against a simulated bridge.
+//! - Away from home: with remote access linked ([`Lights::remote`], see [`crate::remote`]), a
+//!   bridge that does not answer on the LAN is reached through the Hue cloud, polled, and back on
+//!   the LAN when it answers there again; [`BridgeView::via`] says which is in use. A bridge linked
+//!   only through the cloud (never paired on the LAN) is listed too, without an address.
+//! - [`crate::demo::start`] runs all of it against a simulated bridge and a simulated cloud.
 
 mod config;
-mod connection;
+pub(crate) mod connection;
 mod error;
 mod pairing;
 mod registry;
@@ -60,12 +64,30 @@ pub use pairing::{PairingOptions, PairingProgress};
 pub use registry::{KnownBridge, Trust, app_key_name, client_key_name};
 pub use snapshot::{
     BridgeView, Capabilities, CertificateView, ConnectionState, GroupView, LightView, SceneView,
-    Snapshot,
+    Snapshot, Via,
 };
 pub use target::{Target, TargetKind, resolve, resolve_scene};
 
 use connection::{Connection, lock};
 use snapshot::BridgePart;
+
+use crate::remote::{Remote, RemoteBridge};
+
+/// A bridge Hearth connects to: paired on the LAN, or known only through the Hue cloud.
+#[derive(Clone, Debug)]
+pub(crate) enum Entry {
+    Paired(KnownBridge),
+    RemoteOnly(RemoteBridge),
+}
+
+impl Entry {
+    pub(crate) fn id(&self) -> &str {
+        match self {
+            Self::Paired(known) => &known.id,
+            Self::RemoteOnly(bridge) => &bridge.id,
+        }
+    }
+}
 
 /// The service name of Hearth's entries in the OS keychain.
 pub const SECRET_SERVICE: &str = "org.hearth.desktop";
@@ -95,17 +117,37 @@ impl std::fmt::Debug for Lights {
 pub(crate) struct Inner {
     config: LightsConfig,
     secrets: Arc<dyn SecretStore>,
+    remote: Remote,
     known: Mutex<Vec<KnownBridge>>,
+    /// Bridges connected only through the cloud.
+    remote_only: Mutex<Vec<String>>,
     connections: Mutex<BTreeMap<String, Connection>>,
     parts: Mutex<BTreeMap<String, BridgePart>>,
     snapshot: watch::Sender<Arc<Snapshot>>,
     events: broadcast::Sender<LightsEvent>,
+    /// Follows the remote account (bridges linked only through the cloud come and go with it).
+    watcher: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(watcher) = lock(&self.watcher).take() {
+            watcher.abort();
+        }
+    }
 }
 
 impl Inner {
     /// Replaces one bridge's share of the snapshot and tells subscribers.
-    fn publish(&self, known: &KnownBridge, connection: ConnectionState, cache: Option<&Cache>) {
-        let view = snapshot::bridge_view(known, connection);
+    fn publish(
+        &self,
+        entry: &Entry,
+        connection: ConnectionState,
+        via: Via,
+        remote_available: bool,
+        cache: Option<&Cache>,
+    ) {
+        let view = snapshot::bridge_view(entry, connection, via, remote_available);
         let part = match cache {
             Some(cache) => snapshot::part(view, cache),
             None => BridgePart {
@@ -114,7 +156,7 @@ impl Inner {
             },
         };
         let mut parts = lock(&self.parts);
-        parts.insert(known.id.clone(), part);
+        parts.insert(entry.id().to_owned(), part);
         self.snapshot
             .send_replace(Arc::new(snapshot::assemble(parts.values())));
     }
@@ -144,9 +186,17 @@ impl Lights {
         secrets: Arc<dyn SecretStore>,
     ) -> Result<Self, LightsError> {
         let mut known = registry::load(config.config_dir.as_deref())?;
+        let remote = Remote::open(
+            config.remote.clone(),
+            config.config_dir.clone(),
+            Arc::clone(&secrets),
+        )
+        .await;
+        let mut remote_only = remote_only(&remote, &known);
         if let Some(only) = &config.only_bridge {
             known.retain(|b| b.id.eq_ignore_ascii_case(only) || b.address.to_string() == *only);
-            if known.is_empty() {
+            remote_only.retain(|b| b.id.eq_ignore_ascii_case(only));
+            if known.is_empty() && remote_only.is_empty() {
                 return Err(LightsError::UnknownBridge(only.clone()));
             }
         }
@@ -154,45 +204,127 @@ impl Lights {
             inner: Arc::new(Inner {
                 config,
                 secrets,
+                remote: remote.clone(),
                 known: Mutex::new(known.clone()),
+                remote_only: Mutex::new(Vec::new()),
                 connections: Mutex::new(BTreeMap::new()),
                 parts: Mutex::new(BTreeMap::new()),
                 snapshot: watch::channel(Arc::new(Snapshot::default())).0,
                 events: broadcast::channel(256).0,
+                watcher: Mutex::new(None),
             }),
         };
+        let weak = Arc::downgrade(&lights.inner);
+        remote.set_known_bridges(Box::new(move || {
+            weak.upgrade()
+                .map(|inner| lock(&inner.known).iter().map(|b| b.id.clone()).collect())
+                .unwrap_or_default()
+        }));
         for bridge in known {
-            lights.connect(&bridge).await;
+            lights.connect(Entry::Paired(bridge)).await;
         }
+        lights.follow_remote_bridges().await;
+        let watcher = tokio::spawn(watch_remote(
+            Arc::downgrade(&lights.inner),
+            remote.subscribe(),
+        ));
+        *lock(&lights.inner.watcher) = Some(watcher);
         Ok(lights)
     }
 
-    /// Starts (or restarts) the connection to a known bridge.
-    async fn connect(&self, bridge: &KnownBridge) {
+    /// Remote access: the Hue cloud account, its link, and its status (see [`crate::remote`]).
+    pub fn remote(&self) -> &Remote {
+        &self.inner.remote
+    }
+
+    /// Connects bridges newly linked only through the cloud, and drops those no longer linked.
+    async fn follow_remote_bridges(&self) {
+        let wanted: Vec<RemoteBridge> = {
+            let known = lock(&self.inner.known);
+            let mut wanted = remote_only(&self.inner.remote, &known);
+            if let Some(only) = &self.inner.config.only_bridge {
+                wanted.retain(|b| b.id.eq_ignore_ascii_case(only));
+            }
+            wanted
+        };
+        let (added, removed) = {
+            let mut current = lock(&self.inner.remote_only);
+            let added: Vec<RemoteBridge> = wanted
+                .iter()
+                .filter(|b| !current.contains(&b.id))
+                .cloned()
+                .collect();
+            let removed: Vec<String> = current
+                .iter()
+                .filter(|id| !wanted.iter().any(|b| &b.id == *id))
+                .cloned()
+                .collect();
+            *current = wanted.iter().map(|b| b.id.clone()).collect();
+            (added, removed)
+        };
+        for id in removed {
+            lock(&self.inner.connections).remove(&id);
+            self.inner.unpublish(&id);
+        }
+        for bridge in added {
+            self.connect(Entry::RemoteOnly(bridge)).await;
+        }
+    }
+
+    /// Starts (or restarts) the connection to a bridge.
+    async fn connect(&self, entry: Entry) {
         let inner = &self.inner;
-        lock(&inner.connections).remove(&bridge.id);
+        let id = entry.id().to_owned();
+        lock(&inner.connections).remove(&id);
         let offline = |kind: &str, reason: String| ConnectionState::Offline {
             kind: kind.to_owned(),
             reason,
         };
-        let name = app_key_name(&bridge.id);
-        let store = Arc::clone(&inner.secrets);
-        let key = blocking(move || store.get(&name)).await;
+        let key = match &entry {
+            Entry::Paired(_) => {
+                let name = app_key_name(&id);
+                let store = Arc::clone(&inner.secrets);
+                blocking(move || store.get(&name)).await
+            }
+            Entry::RemoteOnly(_) => Ok(None),
+        };
+        let reaches = inner.remote.reaches(&id);
+        let remote_username = match (&entry, &key) {
+            (Entry::Paired(_), Ok(None)) => {
+                let name = crate::remote::username_name(&id);
+                let store = Arc::clone(&inner.secrets);
+                matches!(blocking(move || store.get(&name)).await, Ok(Some(_)))
+            }
+            _ => false,
+        };
+        let via = match (&entry, &key) {
+            (Entry::Paired(_), Ok(Some(_))) if !inner.config.remote.force => Via::Local,
+            _ => Via::Remote,
+        };
         let state = match key {
-            Ok(Some(key)) => match Connection::open(inner, bridge, key) {
-                Ok(connection) => {
-                    lock(&inner.connections).insert(bridge.id.clone(), connection);
-                    ConnectionState::Connecting
-                }
-                Err(err) => offline(err.kind(), err.to_string()),
-            },
-            Ok(None) => offline(
+            // A paired bridge without its app key is usable only with a username made through
+            // the cloud.
+            Ok(None) if matches!(entry, Entry::Paired(_)) && !remote_username => offline(
                 "unauthorized",
                 "Hearth has no app key for this bridge: pair with it again".to_owned(),
             ),
+            Ok(key) => {
+                // Published before the connection starts, so that its first news (which may come
+                // at once) is never overwritten by this; and the connection is in the map before
+                // its task runs, for whoever reads its last error.
+                inner.publish(&entry, ConnectionState::Connecting, via, reaches, None);
+                let mut connections = lock(&inner.connections);
+                match Connection::open(inner, entry.clone(), key) {
+                    Ok(connection) => {
+                        connections.insert(id, connection);
+                        return;
+                    }
+                    Err(err) => offline(err.kind(), err.to_string()),
+                }
+            }
             Err(err) => offline(err.kind(), err.to_string()),
         };
-        inner.publish(bridge, state, None);
+        inner.publish(&entry, state, via, reaches, None);
     }
 
     /// The current state.
@@ -315,13 +447,24 @@ impl Lights {
         };
         for bridge in moved {
             tracing::info!("bridge {} moved to {}", bridge.id, bridge.address);
-            self.connect(&bridge).await;
+            self.connect(Entry::Paired(bridge)).await;
         }
         Ok(report)
     }
 
-    /// Forgets a bridge: its connection, its app key and its entry.
+    /// Forgets a bridge: its connection, its app key and its entry (or, for a bridge known only
+    /// through the cloud, its username there).
     pub async fn forget(&self, bridge_id: &str) -> Result<(), LightsError> {
+        let paired = lock(&self.inner.known).iter().any(|b| b.id == bridge_id);
+        if !paired {
+            if !self.inner.remote.forget_bridge(bridge_id).await? {
+                return Err(LightsError::UnknownBridge(bridge_id.to_owned()));
+            }
+            lock(&self.inner.remote_only).retain(|id| id != bridge_id);
+            lock(&self.inner.connections).remove(bridge_id);
+            self.inner.unpublish(bridge_id);
+            return Ok(());
+        }
         let known = {
             let mut known = lock(&self.inner.known);
             let before = known.len();
@@ -516,7 +659,54 @@ impl Lights {
             registry::save(self.inner.config.config_dir.as_deref(), &updated)?;
             *known = updated;
         }
-        self.connect(&bridge).await;
+        // Paired on the LAN now: no longer a bridge known only through the cloud.
+        lock(&self.inner.remote_only).retain(|id| *id != bridge.id);
+        self.connect(Entry::Paired(bridge)).await;
         Ok(())
+    }
+}
+
+/// The bridges linked through the cloud that are not paired on the LAN.
+fn remote_only(remote: &Remote, known: &[KnownBridge]) -> Vec<RemoteBridge> {
+    remote
+        .remote_bridges()
+        .into_iter()
+        .filter(|b| !known.iter().any(|k| k.id == b.id))
+        .collect()
+}
+
+/// Keeps the bridges linked only through the cloud in step with the remote account, and every
+/// bridge's `remote_available` with the link's state.
+async fn watch_remote(
+    inner: std::sync::Weak<Inner>,
+    mut views: watch::Receiver<crate::remote::RemoteView>,
+) {
+    while views.changed().await.is_ok() {
+        let Some(inner) = inner.upgrade() else { return };
+        let lights = Lights { inner };
+        lights.follow_remote_bridges().await;
+        lights.refresh_remote_available();
+    }
+}
+
+impl Lights {
+    /// Re-reads whether the cloud reaches each bridge, for the snapshot.
+    fn refresh_remote_available(&self) {
+        let mut parts = lock(&self.inner.parts);
+        let mut changed = false;
+        for part in parts.values_mut() {
+            if let Some(bridge) = &mut part.bridge {
+                let reaches = self.inner.remote.reaches(&bridge.id);
+                if bridge.remote_available != reaches {
+                    bridge.remote_available = reaches;
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.inner
+                .snapshot
+                .send_replace(Arc::new(snapshot::assemble(parts.values())));
+        }
     }
 }

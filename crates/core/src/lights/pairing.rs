@@ -144,7 +144,12 @@ impl Lights {
             .bridge(&bridge.id)
             .cloned()
             .unwrap_or_else(|| {
-                super::snapshot::bridge_view(&bridge, super::ConnectionState::Connecting)
+                super::snapshot::bridge_view(
+                    &super::Entry::Paired(bridge.clone()),
+                    super::ConnectionState::Connecting,
+                    super::Via::Local,
+                    self.remote().reaches(&bridge.id),
+                )
             });
         progress(PairingProgress::Paired {
             bridge: view.clone(),

@@ -5,7 +5,8 @@ use hearth_hue::model::{Group, Light};
 use hearth_hue::{Cache, Fingerprint, Xy};
 use serde::Serialize;
 
-use super::registry::{KnownBridge, Trust};
+use super::Entry;
+use super::registry::Trust;
 use super::target::{Target, TargetKind};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -45,9 +46,27 @@ impl Snapshot {
 pub struct BridgeView {
     pub id: String,
     pub name: String,
+    /// Its address on the LAN; empty for a bridge reached only through the Hue cloud.
     pub address: String,
     pub connection: ConnectionState,
-    pub certificate: CertificateView,
+    /// Which way Hearth reaches it now (or tries to): the LAN, or the Hue cloud.
+    pub via: Via,
+    /// Whether the Hue cloud is a way to it now (remote access linked, to this bridge): what
+    /// Hearth falls back to when the LAN does not answer.
+    pub remote_available: bool,
+    /// The certificate pinned or verified on the LAN; `None` for a bridge reached only through
+    /// the Hue cloud (whose own certificate is checked by the usual web rules).
+    pub certificate: Option<CertificateView>,
+}
+
+/// How a bridge is reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// HTTPS to the bridge on the local network, with its event stream.
+    Local,
+    /// Through the Hue cloud's Remote API, polled.
+    Remote,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -141,15 +160,33 @@ pub struct BridgePart {
     pub scenes: Vec<SceneView>,
 }
 
-pub fn bridge_view(known: &KnownBridge, connection: ConnectionState) -> BridgeView {
-    BridgeView {
-        id: known.id.clone(),
-        name: known.name.clone(),
-        address: known.address.to_string(),
-        connection,
-        certificate: CertificateView {
-            fingerprint: known.fingerprint,
-            trust: known.trust,
+pub fn bridge_view(
+    entry: &Entry,
+    connection: ConnectionState,
+    via: Via,
+    remote_available: bool,
+) -> BridgeView {
+    match entry {
+        Entry::Paired(known) => BridgeView {
+            id: known.id.clone(),
+            name: known.name.clone(),
+            address: known.address.to_string(),
+            connection,
+            via,
+            remote_available,
+            certificate: Some(CertificateView {
+                fingerprint: known.fingerprint,
+                trust: known.trust,
+            }),
+        },
+        Entry::RemoteOnly(bridge) => BridgeView {
+            id: bridge.id.clone(),
+            name: bridge.name.clone(),
+            address: String::new(),
+            connection,
+            via: Via::Remote,
+            remote_available,
+            certificate: None,
         },
     }
 }

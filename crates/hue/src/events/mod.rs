@@ -60,7 +60,7 @@ pub struct Change {
 }
 
 impl Change {
-    fn of(raw: &Value) -> Self {
+    pub(crate) fn of(raw: &Value) -> Self {
         let number = |path: &[&str]| path.iter().try_fold(raw, |v, key| v.get(key))?.as_f64();
         Self {
             on: raw.pointer("/on/on").and_then(Value::as_bool),
@@ -98,6 +98,25 @@ struct Container {
     data: Vec<Value>,
 }
 
+impl Event {
+    /// An event for a partial resource (`id` and `type` required), as if the bridge had sent it.
+    pub(crate) fn from_raw(kind: EventKind, creationtime: &str, raw: Value) -> Option<Self> {
+        let id = raw.get("id")?.as_str()?.to_owned();
+        let rtype = ResourceType::parse(raw.get("type")?.as_str()?);
+        Some(Self {
+            kind,
+            rtype,
+            id,
+            owner: raw
+                .get("owner")
+                .and_then(|owner| serde_json::from_value(owner.clone()).ok()),
+            creationtime: creationtime.to_owned(),
+            change: Change::of(&raw),
+            raw,
+        })
+    }
+}
+
 /// Reads the data of one SSE message. Containers of an unknown kind and entries without an id
 /// or type are skipped; a message that is not JSON is an error (the caller logs it and goes on).
 pub fn parse(data: &str) -> Result<Vec<Event>, Error> {
@@ -109,25 +128,12 @@ pub fn parse(data: &str) -> Result<Vec<Event>, Error> {
             tracing::debug!("skipped an event container of an unknown kind");
             continue;
         };
-        for raw in container.data {
-            let (Some(id), Some(rtype)) = (
-                raw.get("id").and_then(Value::as_str),
-                raw.get("type").and_then(Value::as_str),
-            ) else {
-                continue;
-            };
-            events.push(Event {
-                kind: container.kind,
-                rtype: ResourceType::parse(rtype),
-                id: id.to_owned(),
-                owner: raw
-                    .get("owner")
-                    .and_then(|owner| serde_json::from_value(owner.clone()).ok()),
-                creationtime: container.creationtime.clone(),
-                change: Change::of(&raw),
-                raw,
-            });
-        }
+        events.extend(
+            container
+                .data
+                .into_iter()
+                .filter_map(|raw| Event::from_raw(container.kind, &container.creationtime, raw)),
+        );
     }
     Ok(events)
 }

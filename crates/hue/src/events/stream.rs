@@ -60,6 +60,14 @@ pub struct EventStream {
 }
 
 impl EventStream {
+    /// A stream fed by `task` (the event stream's, or [`crate::remote::poll`]'s).
+    pub(crate) fn from_parts(
+        items: mpsc::Receiver<StreamItem>,
+        task: tokio::task::JoinHandle<()>,
+    ) -> Self {
+        Self { items, task }
+    }
+
     pub async fn next(&mut self) -> Option<StreamItem> {
         self.items.recv().await
     }

@@ -58,10 +58,7 @@ impl UrlReceiver {
     }
 
     pub fn inbox(&self) -> UrlInbox {
-        UrlInbox {
-            redirect_uri: self.redirect_uri.clone(),
-            slot: Arc::clone(&self.slot),
-        }
+        UrlInbox::new(self.redirect_uri.clone(), Arc::clone(&self.slot))
     }
 }
 
@@ -77,6 +74,10 @@ impl CallbackReceiver for UrlReceiver {
 }
 
 impl UrlInbox {
+    pub(crate) fn new(redirect_uri: Url, slot: Arc<Slot>) -> Self {
+        Self { redirect_uri, slot }
+    }
+
     /// Offers a URL to the waiting flow. `Err` says why it was refused (malformed, addressed
     /// elsewhere, wrong `state`, no flow waiting); the flow goes on waiting either way.
     pub fn deliver(&self, url: &str) -> Result<Accepted, CallbackError> {

@@ -28,7 +28,7 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use url::Url;
 
-use super::{CallbackReceiver, DEFAULT_TIMEOUT, ReceiveError, Slot, wait};
+use super::{CallbackReceiver, DEFAULT_TIMEOUT, ReceiveError, Slot, UrlInbox, wait};
 use crate::callback::Callback;
 use crate::pages::{self, Page};
 
@@ -171,6 +171,13 @@ impl LoopbackReceiver {
     /// The generated certificate (DER) in HTTPS mode, for tests that play the browser.
     pub fn certificate_der(&self) -> Option<&[u8]> {
         self.certificate_der.as_deref()
+    }
+
+    /// Where the redirect URL can also be handed over by hand: when the browser cannot reach the
+    /// server (it runs on another machine, or refused the HTTPS certificate), the user pastes the
+    /// address it ended on, and the same checks apply as for a request to the server.
+    pub fn inbox(&self) -> UrlInbox {
+        UrlInbox::new(self.redirect_uri.clone(), Arc::clone(&self.slot))
     }
 
     /// Whether the server still listens.
@@ -334,13 +341,14 @@ fn html(page: &Page) -> Response<Full<Bytes>> {
 
 #[cfg(test)]
 mod tests {
-    use std::net::{IpAddr, SocketAddr};
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr};
     use std::time::Duration;
 
     use oauth2::reqwest;
 
     use super::{LoopbackOptions, LoopbackReceiver, RedirectHost};
-    use crate::receiver::{CallbackReceiver, ReceiveError};
+    use crate::callback::CallbackError;
+    use crate::receiver::{Accepted, CallbackReceiver, ReceiveError};
 
     /// A client playing the browser: trusts the receiver's certificate, resolves `localhost` to
     /// 127.0.0.1 only, follows no redirects.
@@ -502,55 +510,128 @@ mod tests {
         assert!(err.to_string().contains(&format!("127.0.0.1:{port}")));
     }
 
-    /// The IPv4 addresses of this machine that are not loopback, from the kernel's local routing
-    /// table. Connecting to one of them is delivered by the kernel to this machine: nothing
-    /// leaves it.
-    fn local_non_loopback_addresses() -> Vec<IpAddr> {
-        let Ok(table) = std::fs::read_to_string("/proc/net/fib_trie") else {
-            return Vec::new();
-        };
-        let lines: Vec<&str> = table.lines().collect();
-        let mut found = Vec::new();
-        for pair in lines.windows(2) {
-            let Some(address) = pair[0].trim().strip_prefix("|-- ") else {
-                continue;
-            };
-            if pair[1].contains("host LOCAL")
-                && let Ok(ip) = address.parse::<IpAddr>()
-                && !ip.is_loopback()
-                && !found.contains(&ip)
-            {
-                found.push(ip);
-            }
-        }
-        found
-    }
-
     #[tokio::test]
-    async fn is_never_reachable_on_a_non_loopback_address() {
-        let receiver = LoopbackReceiver::bind(LoopbackOptions::http(0))
+    async fn a_pasted_redirect_reaches_the_waiting_flow_too() {
+        let mut receiver = LoopbackReceiver::bind(LoopbackOptions::https(0))
             .await
             .unwrap();
-        let addr = receiver.local_addr();
-        assert!(addr.ip().is_loopback());
-        let port = addr.port();
-        // Reachable where it should be.
-        tokio::net::TcpStream::connect(addr).await.unwrap();
-        let others = local_non_loopback_addresses();
-        if others.is_empty() {
-            eprintln!("no non-loopback local address on this machine: only the bind was checked");
+        let inbox = receiver.inbox();
+        let base = receiver.redirect_uri().clone();
+        let flow = tokio::spawn(async move { receiver.receive("st").await });
+        let forged = format!("{base}?code=FORGED&state=other");
+        loop {
+            match inbox.deliver(&forged) {
+                Err(CallbackError::NoFlowWaiting) => tokio::task::yield_now().await,
+                other => {
+                    assert_eq!(other, Err(CallbackError::WrongState));
+                    break;
+                }
+            }
         }
-        for ip in others {
-            let target = SocketAddr::new(ip, port);
-            let attempt = tokio::time::timeout(
-                Duration::from_secs(10),
-                tokio::net::TcpStream::connect(target),
-            )
-            .await;
+        assert_eq!(
+            inbox.deliver("https://localhost:1/elsewhere?code=c&state=st"),
+            Err(CallbackError::WrongRedirect)
+        );
+        assert_eq!(
+            inbox.deliver(&format!("{base}?code=PASTED&state=st")),
+            Ok(Accepted::Code)
+        );
+        assert_eq!(flow.await.unwrap().unwrap().expose(), "PASTED");
+    }
+
+    const IN_NAMESPACE: &str = "HEARTH_TEST_LOOPBACK_IN_NETNS";
+    const TEST_NET: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
+
+    /// Outside: the server binds 127.0.0.1 and answers there. Then the same test runs again
+    /// inside a network namespace it creates (`unshare --net`, as `crates/hue/tests/discovery.rs`
+    /// does for mDNS), where it adds an interface with a TEST-NET address and checks that the
+    /// server cannot be reached on it. No packet leaves this machine: the namespace has no route
+    /// out, and the address is this namespace's own.
+    #[test]
+    fn is_never_reachable_on_a_non_loopback_address() {
+        if std::env::var_os(IN_NAMESPACE).is_some() {
+            return inside_the_namespace();
+        }
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let receiver = LoopbackReceiver::bind(LoopbackOptions::http(0))
+                .await
+                .unwrap();
+            let addr = receiver.local_addr();
+            assert_eq!(addr.ip(), IpAddr::from(Ipv4Addr::LOCALHOST));
+            tokio::net::TcpStream::connect(addr).await.unwrap();
+        });
+
+        let exe = std::env::current_exe().unwrap();
+        // A dummy interface where the kernel has the module; a veth pair (both ends in the
+        // namespace) where it has not.
+        let script = "ip link set lo up \
+            && { ip link add d0 type dummy 2>/dev/null \
+                 || { ip link add d0 type veth peer name d1 && ip link set d1 up; }; } \
+            && ip addr add 192.0.2.1/24 dev d0 && ip link set d0 up \
+            && exec \"$0\" --exact receiver::loopback::tests::is_never_reachable_on_a_non_loopback_address --nocapture";
+        let output = std::process::Command::new("unshare")
+            .args(["--net", "sh", "-c", script])
+            .arg(exe)
+            .env(IN_NAMESPACE, "1")
+            .output()
+            .expect("`unshare` is needed to test the loopback server without a real network");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "in the namespace:\n{stdout}\n{stderr}"
+        );
+        assert!(stdout.contains("1 passed"), "{stdout}");
+    }
+
+    fn inside_the_namespace() {
+        // Refuse to go on unless this really is the private namespace (/proc/net follows the
+        // process's namespace).
+        let interfaces: Vec<String> = std::fs::read_to_string("/proc/net/dev")
+            .unwrap()
+            .lines()
+            .skip(2)
+            .filter_map(|line| line.split(':').next())
+            .map(|name| name.trim().to_owned())
+            .collect();
+        assert!(
+            interfaces
+                .iter()
+                .all(|i| ["lo", "d0", "d1"].contains(&i.as_str())),
+            "not inside the test's network namespace: {interfaces:?}"
+        );
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            let connect = |addr: SocketAddr| async move {
+                tokio::time::timeout(
+                    Duration::from_secs(10),
+                    tokio::net::TcpStream::connect(addr),
+                )
+                .await
+                .is_ok_and(|connected| connected.is_ok())
+            };
+            // The address is this machine's: a server on all interfaces answers there, so the
+            // check below can fail.
+            let everywhere = tokio::net::TcpListener::bind((Ipv4Addr::UNSPECIFIED, 0))
+                .await
+                .unwrap();
+            let control = SocketAddr::from((TEST_NET, everywhere.local_addr().unwrap().port()));
             assert!(
-                !matches!(attempt, Ok(Ok(_))),
-                "the loopback receiver answered on {target}"
+                connect(control).await,
+                "{control} is not a local address here"
             );
-        }
+
+            for options in [LoopbackOptions::http(0), LoopbackOptions::https(0)] {
+                let receiver = LoopbackReceiver::bind(options).await.unwrap();
+                let port = receiver.local_addr().port();
+                assert!(connect(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await);
+                let outside = SocketAddr::from((TEST_NET, port));
+                assert!(
+                    !connect(outside).await,
+                    "the loopback receiver answered on {outside}"
+                );
+            }
+        });
     }
 }

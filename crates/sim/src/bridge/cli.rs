@@ -97,6 +97,14 @@ async fn serve(args: Args) -> Result<(), super::SimError> {
         "State:             curl -k https://{}/sim/state",
         sim.address()
     );
+    println!(
+        "Its cloud tunnel:  https://{} (for hearth-sim cloud --bridge)",
+        sim.tunnel_addr()
+    );
+    println!(
+        "Away from home:    curl -k -X POST https://{}/sim/lan/off (and /sim/lan/on)",
+        sim.tunnel_addr()
+    );
     println!("Stop:              Ctrl-C");
     // Standard input is read on a thread of its own: a blocking read has no place on the runtime.
     let (enter_tx, mut enter) = tokio::sync::mpsc::channel::<()>(4);

@@ -8,7 +8,9 @@
 //! - `GET /sim/state`: every resource;
 //! - `PUT /sim/light/<id>` with a v2 light body: change a light "from elsewhere" (events follow);
 //! - `POST /sim/streams/drop`, `POST /sim/streams/mute`: event stream faults;
-//! - `POST /sim/fail/<status>/<count>`: the next requests answer `status`.
+//! - `POST /sim/fail/<status>/<count>`: the next requests answer `status`;
+//! - `POST /sim/lan/off`, `POST /sim/lan/on`: take the bridge off the local network and back
+//!   (send it through the tunnel port, which stays up).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -47,6 +49,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/sim/streams/drop", post(sim_drop_streams))
         .route("/sim/streams/mute", post(sim_mute_streams))
         .route("/sim/fail/{status}/{count}", post(sim_fail))
+        .route("/sim/lan/{state}", post(sim_lan))
         .layer(middleware::from_fn_with_state(Arc::clone(&shared), gate))
         .with_state(shared)
 }
@@ -728,6 +731,18 @@ async fn sim_drop_streams(State(sim): Sim) -> Response {
 async fn sim_mute_streams(State(sim): Sim) -> Response {
     sim.mute_streams.send_modify(|generation| *generation += 1);
     StatusCode::NO_CONTENT.into_response()
+}
+
+async fn sim_lan(State(sim): Sim, Path(state): Path<String>) -> Response {
+    let reachable = match state.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => return (StatusCode::NOT_FOUND, "on or off\n").into_response(),
+    };
+    match sim.set_lan(reachable).await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(err) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{err}\n")).into_response(),
+    }
 }
 
 async fn sim_fail(State(sim): Sim, Path((status, count)): Path<(u16, usize)>) -> Response {

@@ -7,6 +7,13 @@
 //! [`BridgeSim`]: event streams dropped or gone silent, a restart with changed state (and possibly
 //! a new certificate), 503s, latency. The same switches, and the link button, are reachable over
 //! HTTP under `/sim/` for the standalone binary and end-to-end tests (see [`http`]).
+//!
+//! A real bridge also keeps a tunnel open to the Hue cloud, which is how the Remote API reaches it
+//! from anywhere. Here the tunnel is a second HTTPS listener on 127.0.0.1
+//! ([`BridgeSim::tunnel_addr`]), which the cloud simulator forwards to. Switching the bridge off
+//! the local network ([`BridgeSim::set_lan_reachable`], or `POST /sim/lan/off` through the tunnel)
+//! closes the first listener and every connection made to it, while the tunnel keeps working:
+//! "away from home", as seen by an app on 127.0.0.1.
 
 mod certs;
 pub mod cli;
@@ -17,8 +24,8 @@ mod state;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -132,6 +139,10 @@ pub(crate) struct Shared {
     identity: RwLock<certs::ServerIdentity>,
     ca: certs::TestCa,
     started: Instant,
+    /// Whether the local-network listener is up (the tunnel always is, while running).
+    lan_up: AtomicBool,
+    /// The local-network listener, for the `/sim/lan/…` switch (weak: it owns this).
+    lan_server: OnceLock<Weak<server::Server>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -200,12 +211,28 @@ impl Shared {
     fn record(&self, exchange: Exchange) {
         lock(&self.log).push(exchange);
     }
+
+    /// Takes the bridge off the local network, or puts it back. The tunnel is not touched.
+    async fn set_lan(&self, reachable: bool) -> Result<(), SimError> {
+        let Some(server) = self.lan_server.get().and_then(Weak::upgrade) else {
+            return Ok(());
+        };
+        self.lan_up.store(reachable, Ordering::SeqCst);
+        if reachable {
+            server.resume().await
+        } else {
+            server.stop().await;
+            Ok(())
+        }
+    }
 }
 
 /// A running simulated bridge. Dropping it stops it.
 pub struct BridgeSim {
     shared: Arc<Shared>,
-    server: server::Server,
+    server: Arc<server::Server>,
+    /// The cloud's way in (see the module documentation).
+    tunnel: server::Server,
 }
 
 impl std::fmt::Debug for BridgeSim {
@@ -246,9 +273,18 @@ impl BridgeSim {
             identity: RwLock::new(identity),
             ca,
             started: Instant::now(),
+            lan_up: AtomicBool::new(true),
+            lan_server: OnceLock::new(),
         });
-        let server = server::Server::start(config.listen, Arc::clone(&shared)).await?;
-        Ok(Self { shared, server })
+        let server = Arc::new(server::Server::start(config.listen, Arc::clone(&shared)).await?);
+        let _ = shared.lan_server.set(Arc::downgrade(&server));
+        let tunnel_listen = SocketAddr::new(config.listen.ip(), 0);
+        let tunnel = server::Server::start(tunnel_listen, Arc::clone(&shared)).await?;
+        Ok(Self {
+            shared,
+            server,
+            tunnel,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -258,6 +294,23 @@ impl BridgeSim {
     /// `127.0.0.1:<port>`, as a user would type it.
     pub fn address(&self) -> String {
         self.addr().to_string()
+    }
+
+    /// Where the bridge's tunnel to the cloud arrives: the same API, reachable whether or not the
+    /// bridge is on the local network. Only the cloud simulator should use it.
+    pub fn tunnel_addr(&self) -> SocketAddr {
+        self.tunnel.addr()
+    }
+
+    /// Puts the bridge on the local network or takes it off ("away from home"): off, nothing
+    /// listens on [`BridgeSim::addr`] and every connection to it (event streams included) is cut;
+    /// the tunnel keeps serving the cloud.
+    pub async fn set_lan_reachable(&self, reachable: bool) -> Result<(), SimError> {
+        self.shared.set_lan(reachable).await
+    }
+
+    pub fn lan_reachable(&self) -> bool {
+        self.shared.lan_up.load(Ordering::SeqCst)
     }
 
     /// 16 hex digits, lower case: the certificate's CN.
@@ -373,6 +426,7 @@ impl BridgeSim {
     /// Goes away (every connection cut, nothing listening) and comes back on the same port.
     pub async fn restart(&self, restart: Restart) -> Result<(), SimError> {
         self.server.stop().await;
+        self.tunnel.stop().await;
         self.shared.drop_streams();
         if restart.flip_lights {
             self.shared.home().flip_all_lights();
@@ -386,7 +440,11 @@ impl BridgeSim {
                 .unwrap_or_else(PoisonError::into_inner) = identity;
         }
         tokio::time::sleep(restart.downtime).await;
-        self.server.resume().await
+        self.tunnel.resume().await?;
+        if self.lan_reachable() {
+            self.server.resume().await?;
+        }
+        Ok(())
     }
 
     pub fn exchanges(&self) -> Vec<Exchange> {
@@ -409,6 +467,7 @@ impl BridgeSim {
     /// Stops serving and cuts every connection.
     pub async fn shutdown(self) {
         self.server.stop().await;
+        self.tunnel.stop().await;
         self.shared.drop_streams();
     }
 }

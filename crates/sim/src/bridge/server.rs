@@ -75,8 +75,18 @@ impl Server {
         }
     }
 
-    /// Listens again on the same address.
+    pub(crate) fn is_running(&self) -> bool {
+        self.running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some()
+    }
+
+    /// Listens again on the same address (nothing to do if it listens already).
     pub(crate) async fn resume(&self) -> Result<(), SimError> {
+        if self.is_running() {
+            return Ok(());
+        }
         let mut last_error = None;
         // The port was just released; on a busy machine binding it again can take a moment.
         for _ in 0..50 {

@@ -1,5 +1,6 @@
 //! How the cloud simulator reaches its bridge. The real cloud holds a tunnel the bridge opened;
-//! here it is HTTPS to the bridge simulator on loopback. A bridge certificate names the bridge id,
+//! here it is HTTPS to the bridge simulator's tunnel listener on loopback, which stays up when the
+//! bridge is taken off the local network. A bridge certificate names the bridge id,
 //! not an address, so no hostname check can pass: the cloud pins the bridge's certificate instead
 //! (given, for an in-process bridge, or the first one seen, for a standalone one).
 
@@ -100,10 +101,10 @@ pub fn pinned_client(pin: Option<Vec<u8>>) -> Result<reqwest::Client, std::io::E
 }
 
 impl BridgeTarget {
-    /// A bridge simulator in this process: its certificate pinned, its link button pressed
-    /// directly.
+    /// A bridge simulator in this process, through its tunnel: its certificate pinned, its link
+    /// button pressed directly.
     pub fn simulated(bridge: Arc<BridgeSim>) -> Result<Self, std::io::Error> {
-        let base_url = url::Url::parse(&format!("https://{}", bridge.address()))
+        let base_url = url::Url::parse(&format!("https://{}", bridge.tunnel_addr()))
             .map_err(std::io::Error::other)?;
         let http = pinned_client(Some(bridge.certificate_der()))?;
         Ok(Self {

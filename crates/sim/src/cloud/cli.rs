@@ -13,8 +13,8 @@ pub struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8095")]
     pub listen: SocketAddr,
-    /// The bridge `/route/…` forwards to: a running `hearth-sim bridge` (its certificate is
-    /// pinned at first contact). Without it, a simulated bridge is started in this process.
+    /// The bridge `/route/…` forwards to: a running `hearth-sim bridge`, by the cloud tunnel
+    /// address it prints (its certificate is pinned at first contact). Without it, a simulated bridge is started in this process.
     #[arg(long)]
     pub bridge: Option<url::Url>,
     /// The registered app's client id.
@@ -100,13 +100,19 @@ async fn serve(args: Args) -> std::io::Result<()> {
         args.consent
     );
     match &in_process {
-        Some(sim) => println!(
-            "  /route/… forwards to a simulated bridge {} at https://{} (LAN pairing: \
-             hearth-cli pair {})",
-            sim.bridge_id(),
-            sim.address(),
-            sim.address()
-        ),
+        Some(sim) => {
+            println!(
+                "  /route/… forwards to a simulated bridge {} at https://{} (LAN pairing: \
+                 hearth-cli pair {})",
+                sim.bridge_id(),
+                sim.address(),
+                sim.address()
+            );
+            println!(
+                "  away from home: curl -k -X POST https://{}/sim/lan/off (and /sim/lan/on)",
+                sim.tunnel_addr()
+            );
+        }
         None => println!("  /route/… forwards to {}", bridge.base_url),
     }
     println!("  stats: GET {base}/__sim/stats");

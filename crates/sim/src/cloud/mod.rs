@@ -13,7 +13,9 @@
 //!   `hue-application-key` passed through; the bridge checks the username or the key.
 //!   `PUT /route/api/0/config {"linkbutton":true}` presses the bridge's link button remotely, so
 //!   that `POST /route/api {"devicetype":…}` can then create a username.
-//! - `/__sim/…`: switches and counters for tests and for poking at by hand.
+//! - `/__sim/…`: switches and counters for tests and for poking at by hand (`stats`,
+//!   `consent?mode=…`, `expire_access_tokens`, `fail/<status>/<count>`: the next `/route/…` calls
+//!   answer `status` from the cloud itself, 429 with `Retry-After: 1`, as its rate limiter would).
 //!
 //! Plain HTTP on 127.0.0.1: the client under test is told the base URL.
 
@@ -24,7 +26,7 @@ pub mod cli;
 mod oauth;
 mod route;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -268,6 +270,15 @@ impl CloudSimHandle {
         }
     }
 
+    /// A new link's tokens `(access, refresh)` for `client_id`, as if the user had consented and
+    /// the code been exchanged (for tests that are not about OAuth).
+    pub fn issue_tokens(&self, client_id: &str) -> (String, String) {
+        let mut inner = self.shared.lock();
+        let family = inner.next_family;
+        inner.next_family += 1;
+        oauth::mint(&mut inner, &self.shared, client_id, family, None)
+    }
+
     /// Whether `refresh_token` would be accepted now.
     pub fn refresh_token_is_valid(&self, refresh_token: &str) -> bool {
         let inner = self.shared.lock();
@@ -275,6 +286,16 @@ impl CloudSimHandle {
             .refresh_tokens
             .get(refresh_token)
             .is_some_and(|grant| !grant.retired && grant.expires > Instant::now())
+    }
+
+    /// The next `count` `/route/…` calls (with a valid token) answer `status` from the cloud
+    /// itself, without reaching the bridge: 429 (with `Retry-After: 1`) as its rate limiter, 5xx
+    /// as an outage.
+    pub fn fail_next_route(&self, status: u16, count: usize) {
+        self.shared
+            .lock()
+            .route_faults
+            .extend(std::iter::repeat_n(status, count));
     }
 
     /// Whether `access_token` would be accepted by `/route/…` now.
@@ -326,6 +347,8 @@ struct Inner {
     refresh_tokens: HashMap<String, oauth::RefreshGrant>,
     access_tokens: HashMap<String, oauth::AccessGrant>,
     next_family: u64,
+    /// Statuses the next `/route/…` calls answer (see [`CloudSimHandle::fail_next_route`]).
+    route_faults: VecDeque<u16>,
 }
 
 impl Inner {
@@ -343,6 +366,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/__sim/stats", get(sim_stats))
         .route("/__sim/consent", post(sim_consent))
         .route("/__sim/expire_access_tokens", post(sim_expire))
+        .route("/__sim/fail/{status}/{count}", post(sim_fail))
         .with_state(shared)
 }
 
@@ -371,6 +395,17 @@ async fn sim_expire(State(shared): State<Arc<Shared>>) -> &'static str {
     for token in inner.access_tokens.values_mut() {
         token.expires = past;
     }
+    "ok\n"
+}
+
+async fn sim_fail(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path((status, count)): axum::extract::Path<(u16, usize)>,
+) -> &'static str {
+    shared
+        .lock()
+        .route_faults
+        .extend(std::iter::repeat_n(status, count));
     "ok\n"
 }
 

@@ -509,13 +509,14 @@ fn revoke_family(inner: &mut Inner, family: u64) {
         .retain(|_, grant| grant.family != family);
 }
 
-fn issue(
+/// Mints an access token and a refresh token of `family` for `client_id`.
+pub(super) fn mint(
     inner: &mut Inner,
     shared: &Shared,
     client_id: &str,
     family: u64,
     parent: Option<String>,
-) -> Response {
+) -> (String, String) {
     let now = Instant::now();
     let access_token = random_token(24);
     let refresh_token = random_token(24);
@@ -537,6 +538,17 @@ fn issue(
             refresh_token: refresh_token.clone(),
         },
     );
+    (access_token, refresh_token)
+}
+
+fn issue(
+    inner: &mut Inner,
+    shared: &Shared,
+    client_id: &str,
+    family: u64,
+    parent: Option<String>,
+) -> Response {
+    let (access_token, refresh_token) = mint(inner, shared, client_id, family, parent);
     let mut response = Json(json!({
         "access_token": access_token,
         "expires_in": shared.lifetimes.access.as_secs(),

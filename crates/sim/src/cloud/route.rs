@@ -31,6 +31,22 @@ fn invalid_token() -> Response {
     response
 }
 
+/// A failure of the cloud itself (see `CloudSimHandle::fail_next_route`).
+fn cloud_fault(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let mut response = (
+        status,
+        Json(json!({ "fault": { "faultstring": "Simulated cloud failure" } })),
+    )
+        .into_response();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    }
+    response
+}
+
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
@@ -61,6 +77,9 @@ pub(super) async fn forward(
             super::oauth::access_token_used(&mut inner, token);
         }
         inner.stats.route_calls += 1;
+        if let Some(status) = inner.route_faults.pop_front() {
+            return cloud_fault(status);
+        }
         inner.bridge.clone()
     };
 

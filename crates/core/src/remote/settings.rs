@@ -1,0 +1,163 @@
+//! What Hearth remembers about remote access outside the secret store, as `remote.json` in the
+//! configuration directory (shared by the app and the CLI): the app registration's client id and
+//! callback URL, the cloud used, and which bridge the link reaches. No secret is in it: the
+//! client secret, the tokens and any username made through the cloud are in the secret store
+//! under [`client_secret_name`], [`tokens_name`] and [`username_name`].
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::RemoteError;
+
+/// The secret store entry holding the app registration's client secret.
+pub fn client_secret_name() -> &'static str {
+    "hue/remote/client-secret"
+}
+
+/// The secret store entry holding the link's tokens (see `hearth_oauth::TokenSet`).
+pub fn tokens_name() -> &'static str {
+    "hue/remote/tokens"
+}
+
+/// The secret store entry holding a username made through the cloud for `bridge_id`.
+pub fn username_name(bridge_id: &str) -> String {
+    format!("hue/remote/bridge/{bridge_id}/username")
+}
+
+/// How the app authenticates to the token endpoint. The Hue cloud offers both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientAuthSetting {
+    /// The secret never crosses the wire.
+    #[default]
+    Digest,
+    Basic,
+}
+
+impl From<ClientAuthSetting> for hearth_oauth::ClientAuth {
+    fn from(auth: ClientAuthSetting) -> Self {
+        match auth {
+            ClientAuthSetting::Digest => Self::Digest,
+            ClientAuthSetting::Basic => Self::Basic,
+        }
+    }
+}
+
+/// A bridge Hearth reaches only through the cloud (never paired on the local network), with a
+/// username made remotely.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteBridge {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    #[serde(default)]
+    pub version: u32,
+    pub client_id: Option<String>,
+    /// The callback URL registered on the portal, if the user gave it.
+    pub callback: Option<String>,
+    /// The cloud the registration and the link belong to (`None`: the default one).
+    pub cloud_url: Option<String>,
+    #[serde(default)]
+    pub auth: ClientAuthSetting,
+    /// The bridge the link reaches, once known.
+    pub bridge_id: Option<String>,
+    #[serde(default)]
+    pub remote_bridges: Vec<RemoteBridge>,
+}
+
+pub fn file(config_dir: &Path) -> PathBuf {
+    config_dir.join("remote.json")
+}
+
+pub fn load(config_dir: Option<&Path>) -> Result<Settings, RemoteError> {
+    let Some(dir) = config_dir else {
+        return Ok(Settings::default());
+    };
+    let path = file(dir);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+        Err(err) => {
+            return Err(RemoteError::Config {
+                path,
+                reason: err.to_string(),
+            });
+        }
+    };
+    serde_json::from_slice(&bytes).map_err(|err| RemoteError::Config {
+        path,
+        reason: format!("it is damaged ({err}); move it away and link again"),
+    })
+}
+
+pub fn save(config_dir: Option<&Path>, settings: &Settings) -> Result<(), RemoteError> {
+    let Some(dir) = config_dir else {
+        return Ok(());
+    };
+    let path = file(dir);
+    let failed = |err: std::io::Error| RemoteError::Config {
+        path: path.clone(),
+        reason: err.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let settings = Settings {
+        version: 1,
+        ..settings.clone()
+    };
+    let body =
+        serde_json::to_vec_pretty(&settings).map_err(|err| failed(std::io::Error::other(err)))?;
+    let temp = path.with_extension("json.tmp");
+    std::fs::write(&temp, body).map_err(failed)?;
+    std::fs::rename(&temp, &path).map_err(failed)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::{RemoteBridge, Settings, load, save};
+
+    #[test]
+    fn round_trips_and_holds_no_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load(Some(dir.path())).unwrap(), Settings::default());
+        let settings = Settings {
+            client_id: Some("the-client-id".into()),
+            callback: Some("http://localhost:8584/callback".into()),
+            bridge_id: Some("001788fffe23bfc2".into()),
+            remote_bridges: vec![RemoteBridge {
+                id: "001788fffe23bfc2".into(),
+                name: "Hue Bridge".into(),
+            }],
+            ..Settings::default()
+        };
+        save(Some(dir.path()), &settings).unwrap();
+        let loaded = load(Some(dir.path())).unwrap();
+        assert_eq!(loaded.client_id, settings.client_id);
+        assert_eq!(loaded.remote_bridges, settings.remote_bridges);
+        let text = std::fs::read_to_string(dir.path().join("remote.json")).unwrap();
+        expect![[r#"
+            {
+              "version": 1,
+              "client_id": "the-client-id",
+              "callback": "http://localhost:8584/callback",
+              "cloud_url": null,
+              "auth": "digest",
+              "bridge_id": "001788fffe23bfc2",
+              "remote_bridges": [
+                {
+                  "id": "001788fffe23bfc2",
+                  "name": "Hue Bridge"
+                }
+              ]
+            }"#]]
+        .assert_eq(&text);
+        std::fs::write(dir.path().join("remote.json"), "{").unwrap();
+        assert_eq!(load(Some(dir.path())).unwrap_err().kind(), "config");
+    }
+}
