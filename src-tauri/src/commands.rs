@@ -15,6 +15,8 @@ use crate::links::{Inbox, ReceivedLink};
 
 /// Events the UI listens to.
 pub mod events {
+    /// A `hearth://` link the app accepted (what the UI may know of it).
+    pub const DEEP_LINK: &str = "deep-link";
     /// The lights' snapshot, after every change.
     pub const LIGHTS: &str = "lights";
     /// The home's status (ready, demo).

@@ -129,7 +129,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
             tauri::async_runtime::spawn(async move {
                 if let Err(err) = open_home(&app, startup).await {
                     log::error!("could not open the lights: {err}");
-                    notify(&app, &CommandError::from(err));
+                    app.state::<Home>().set_problem(err.to_string());
                 }
             });
             Ok(())
@@ -153,9 +153,15 @@ async fn open_home<R: Runtime>(app: &AppHandle<R>, startup: Startup) -> Result<(
             let dir = hearth_core::paths::config_dir();
             let mut config = LightsConfig::from_env(dir.clone())?;
             config.remote.deep_links = deep_links;
+            let Some(dir) = dir else {
+                return Err(LightsError::Unsupported(
+                    "this system has no home folder to keep Hearth's settings in: set \
+                     HEARTH_CONFIG_DIR"
+                        .to_owned(),
+                ));
+            };
             // Opening the keychain may ask the session bus: keep it off the async threads.
             let secrets = tauri::async_runtime::spawn_blocking(move || {
-                let dir = dir.unwrap_or_else(std::env::temp_dir);
                 hearth_secret::open(SECRET_SERVICE, &dir)
             })
             .await

@@ -11,9 +11,6 @@ use hearth_oauth::callback::CallbackOutcome;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-/// The event the UI listens to.
-pub const EVENT: &str = "deep-link";
-
 /// What the UI may know of a received link: its kind, never an authorization code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -96,7 +93,7 @@ pub fn receive<R: Runtime>(app: &AppHandle<R>, url: &str) -> Option<DeepLink> {
     log::info!("received deep link {}", Redacted(url));
     let view = ReceivedLink::from(&link);
     app.state::<Inbox>().put(view.clone());
-    if let Err(err) = app.emit(EVENT, &view) {
+    if let Err(err) = app.emit(crate::commands::events::DEEP_LINK, &view) {
         log::warn!("could not tell the UI about a deep link: {err}");
     }
     match &link {

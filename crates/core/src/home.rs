@@ -33,6 +33,9 @@ pub struct HomeStatus {
     pub demo_cloud: Option<String>,
     /// The demo's bridge is "away": off the local network, reachable only through the cloud.
     pub demo_away: bool,
+    /// Why the lights could not be opened, when they could not (the app is then of little use:
+    /// the UI says so instead of "starting").
+    pub problem: Option<String>,
 }
 
 /// See the module documentation. Cheap to clone.
@@ -110,11 +113,19 @@ impl Home {
             demo_bridge: demo.as_ref().map(Demo::bridge_address),
             demo_cloud: demo.as_ref().map(Demo::cloud_url),
             demo_away: false,
+            problem: None,
         };
         // The old model (and the old demo's bridge) stop once the last clone of them is gone.
         *lock(&self.inner.demo) = demo;
         self.inner.lights.send_replace(Some(lights));
         self.inner.status.send_replace(status);
+    }
+
+    /// Records why the lights could not be opened. The demo can still be started after it.
+    pub fn set_problem(&self, problem: String) {
+        self.inner
+            .status
+            .send_modify(|status| status.problem = Some(problem));
     }
 
     /// The lights model in use, once the app has opened one.

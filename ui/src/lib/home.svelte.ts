@@ -29,6 +29,7 @@ export const home = $state({
     demo_bridge: null,
     demo_cloud: null,
     demo_away: false,
+    problem: null,
   } as HomeStatus,
   remote: null as RemoteView | null,
   notices: [] as Notice[],

@@ -108,6 +108,8 @@ export interface HomeStatus {
   demo_cloud: string | null;
   /** The demo's bridge is off the local network: reachable only through the cloud. */
   demo_away: boolean;
+  /** Why the lights could not be opened, if they could not. */
+  problem: string | null;
 }
 
 export type ReceiverKind = "loopback-http" | "loopback-https" | "deep-link" | "paste";

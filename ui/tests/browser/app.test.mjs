@@ -20,7 +20,7 @@ after(async () => {
 const base = {
   app_info: { name: "Hearth", version: "1.2.3" },
   last_deep_link: null,
-  home_status: { ready: true, demo: false, demo_bridge: null, demo_cloud: null, demo_away: false },
+  home_status: { ready: true, demo: false, demo_bridge: null, demo_cloud: null, demo_away: false, problem: null },
   lights_snapshot: { bridges: [], rooms: [], zones: [], lights: [], scenes: [] },
   remote_view: null,
 };

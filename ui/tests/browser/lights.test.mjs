@@ -26,7 +26,7 @@ after(async () => {
 const ready = {
   app_info: { name: "Hearth", version: "1.2.3" },
   last_deep_link: null,
-  home_status: { ready: true, demo: true, demo_bridge: "127.0.0.1:4443", demo_cloud: null, demo_away: false },
+  home_status: { ready: true, demo: true, demo_bridge: "127.0.0.1:4443", demo_cloud: null, demo_away: false, problem: null },
   lights_snapshot: snapshot,
   remote_view: null,
   set_on: null,
@@ -103,7 +103,7 @@ test("a failed command is shown, with the message Rust wrote", async () => {
 test("with no bridge, it offers to find one or to try the demo", async () => {
   const { page } = await openApp(browser, server.url, {
     ...ready,
-    home_status: { ready: true, demo: false, demo_bridge: null, demo_cloud: null, demo_away: false },
+    home_status: { ready: true, demo: false, demo_bridge: null, demo_cloud: null, demo_away: false, problem: null },
     lights_snapshot: { bridges: [], rooms: [], zones: [], lights: [], scenes: [] },
     start_demo: null,
   });
@@ -118,7 +118,7 @@ test("pairing shows the certificate and counts down while it waits for the butto
     api_version: "1.66.0", supports_v2: true, sources: ["manual"] };
   const { page } = await openApp(browser, server.url, {
     ...ready,
-    home_status: { ready: true, demo: false, demo_bridge: null, demo_cloud: null, demo_away: false },
+    home_status: { ready: true, demo: false, demo_bridge: null, demo_cloud: null, demo_away: false, problem: null },
     lights_snapshot: { bridges: [], rooms: [], zones: [], lights: [], scenes: [] },
     discover_bridges: { bridges: [bridge], problems: [] },
     // Pairing never answers in this test: the countdown is what it checks.
@@ -143,5 +143,24 @@ test("pairing shows the certificate and counts down while it waits for the butto
   assert.match(await page.getByTestId("certificate").textContent(), /AB:CD:EF/);
   await page.getByRole("button", { name: "Cancel" }).click();
   assert.equal((await calls(page, "cancel_pairing")).length, 1);
+  await page.close();
+});
+
+test("when the lights cannot be opened, it says why and still offers the demo", async () => {
+  const { page } = await openApp(browser, server.url, {
+    ...ready,
+    home_status: {
+      ready: false,
+      demo: false,
+      demo_bridge: null,
+      demo_cloud: null,
+      demo_away: false,
+      problem: "cannot use /home/u/.config/hearth/bridges.json: expected value at line 1",
+    },
+    lights_snapshot: { bridges: [], rooms: [], zones: [], lights: [], scenes: [] },
+  });
+  await page.getByTestId("problem").waitFor();
+  assert.match(await page.getByTestId("problem").textContent(), /bridges\.json: expected value/);
+  await page.getByTestId("start-demo").waitFor();
   await page.close();
 });

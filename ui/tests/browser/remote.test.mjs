@@ -44,6 +44,7 @@ const base = (remote, status = {}) => ({
     demo_bridge: "127.0.0.1:4443",
     demo_cloud: "http://127.0.0.1:4444",
     demo_away: false,
+    problem: null,
     ...status,
   },
   lights_snapshot: snapshot,
