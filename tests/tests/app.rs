@@ -7,112 +7,146 @@
 // Helpers here are test code too: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hearth_tests::desktop::Desktop;
 use hearth_tests::process::{debug_binary, wait_exit};
 use hearth_tests::tray::TrayMenu;
-use hearth_tests::webdriver::TauriDriver;
+use hearth_tests::webdriver::{Session, TauriDriver};
 
 const UI_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The app running in a private desktop, with a WebDriver session on its window.
+struct Running {
+    app: PathBuf,
+    session: Session,
+    // Dropped after the session: the driver, then the desktop.
+    _driver: TauriDriver,
+    desktop: Desktop,
+}
+
+impl Running {
+    /// Starts the app with `args`; `prepare` may set the desktop up first.
+    async fn start(args: &[&str], prepare: impl FnOnce(&Desktop)) -> Self {
+        let app = debug_binary("hearth", "hearth-app").unwrap();
+        let desktop = Desktop::start().unwrap();
+        prepare(&desktop);
+        let driver = TauriDriver::start(&desktop).unwrap();
+        let session = driver.launch(&app, args).await.unwrap();
+        Self {
+            app,
+            session,
+            _driver: driver,
+            desktop,
+        }
+    }
+
+    /// Waits until the element at `css` shows text for which `check` holds; returns the text.
+    async fn text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
+        self.session
+            .wait_for_text(css, UI_TIMEOUT, check)
+            .await
+            .unwrap()
+    }
+
+    async fn attribute(&self, css: &str, name: &str) -> Option<String> {
+        let element = self.session.find(css).await.ok()?;
+        self.session.attribute(&element, name).await.ok()?
+    }
+
+    async fn click(&self, css: &str) {
+        let element = self.session.find(css).await.unwrap();
+        self.session.click(&element).await.unwrap();
+    }
+
+    /// Starts a second instance with `link`, which hands it over to this one and exits.
+    fn hand_over(&self, link: &str) {
+        let second = self
+            .desktop
+            .command(&self.app)
+            .arg(link)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let status = wait_exit("the second instance", second, UI_TIMEOUT).unwrap();
+        assert!(status.success(), "the second instance exited with {status}");
+    }
+
+    async fn stop(mut self) {
+        self.desktop.check().unwrap();
+        self.session.close().await.unwrap();
+    }
+}
+
+/// Polls `check` until it holds.
+async fn wait_until(what: &str, timeout: Duration, mut check: impl AsyncFnMut() -> bool) {
+    let start = Instant::now();
+    while !check().await {
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
 
 #[tokio::test]
 #[ignore = "needs the built app and a desktop: run by `make test`"]
 async fn shows_its_version_and_takes_deep_links_from_a_second_instance() {
-    let app = debug_binary("hearth", "hearth-app").unwrap();
-    let mut desktop = Desktop::start().unwrap();
-    let driver = TauriDriver::start(&desktop).unwrap();
-    let session = driver.launch(&app, &[]).await.unwrap();
+    let running = Running::start(&[], |_| {}).await;
 
     // The name and the version come from Rust, through a command.
-    session
-        .wait_for_text("[data-testid=app-name]", UI_TIMEOUT, |text| {
-            text == "Hearth"
-        })
-        .await
-        .unwrap();
+    running
+        .text("[data-testid=app-name]", |text| text == "Hearth")
+        .await;
     let version = format!("v{}", env!("CARGO_PKG_VERSION"));
-    session
-        .wait_for_text("[data-testid=app-version]", UI_TIMEOUT, |text| {
-            text == version
-        })
-        .await
-        .unwrap();
-    session
-        .wait_for_text("[data-testid=last-link]", UI_TIMEOUT, |text| {
+    running
+        .text("[data-testid=app-version]", |text| text == version)
+        .await;
+    running
+        .text("[data-testid=last-link]", |text| {
             text == "No link received yet."
         })
-        .await
-        .unwrap();
+        .await;
 
     // A second instance hands its link to the first one and exits.
-    let second = desktop
-        .command(&app)
-        .arg("hearth://open/remote")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let status = wait_exit("the second instance", second, UI_TIMEOUT).unwrap();
-    assert!(status.success(), "the second instance exited with {status}");
-    session
-        .wait_for_text("[data-testid=last-link]", UI_TIMEOUT, |text| {
+    running.hand_over("hearth://open/remote");
+    running
+        .text("[data-testid=last-link]", |text| {
             text == "Opened the remote screen"
         })
-        .await
-        .unwrap();
+        .await;
 
     // A forged link is refused: the second instance still exits, the first one ignores it and
     // logs the refusal without the query string.
-    let forged = desktop
-        .command(&app)
-        .arg("hearth://oauth/callback?code=FORGEDSECRET&state=a&state=b")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    assert!(
-        wait_exit("the forged instance", forged, UI_TIMEOUT)
-            .unwrap()
-            .success()
-    );
-    let log = wait_for_log(&desktop, "rejected deep link").await;
+    running.hand_over("hearth://oauth/callback?code=FORGEDSECRET&state=a&state=b");
+    let log = wait_for_log(&running.desktop, "rejected deep link").await;
     assert!(log.contains("hearth://oauth/callback?<redacted>"), "{log}");
     assert!(!log.contains("FORGEDSECRET"), "the log shows a code: {log}");
     assert_eq!(
-        session
-            .text(&session.find("[data-testid=last-link]").await.unwrap())
-            .await
-            .unwrap(),
+        running.text("[data-testid=last-link]", |_| true).await,
         "Opened the remote screen"
     );
 
-    desktop.check().unwrap();
-    session.close().await.unwrap();
+    running.stop().await;
 }
 
 /// The app's log file once it contains `needle`.
 async fn wait_for_log(desktop: &Desktop, needle: &str) -> String {
     let dir = desktop.app_log_dir();
-    let start = std::time::Instant::now();
-    loop {
-        let log = std::fs::read_dir(&dir)
+    let read = || {
+        std::fs::read_dir(&dir)
             .into_iter()
             .flatten()
             .flatten()
             .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
-            .collect::<String>();
-        if log.contains(needle) {
-            return log;
-        }
-        assert!(
-            start.elapsed() < UI_TIMEOUT,
-            "no `{needle}` in the logs in {}: {log}",
-            dir.display()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            .collect::<String>()
+    };
+    wait_until(&format!("`{needle}` in the logs"), UI_TIMEOUT, async || {
+        read().contains(needle)
+    })
+    .await;
+    read()
 }
 
 /// Whether the simulated bridge says the room called `name` is on (its grouped_light).
@@ -145,12 +179,14 @@ async fn bridge_says_on(bridge: &str, name: &str) -> bool {
     resources.iter().find(|r| r["id"] == grouped).unwrap()["on"]["on"] == true
 }
 
-async fn wait_until(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let start = std::time::Instant::now();
-    while !check().await {
-        assert!(start.elapsed() < UI_TIMEOUT, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
+/// The CSS selector of a room's on/off switch in the window.
+fn switch(room: &str) -> String {
+    format!("[data-group-name=\"{room}\"] [data-testid=group-toggle]")
+}
+
+/// Whether the window shows the room as on (`None` while it is not shown).
+async fn shown_on(running: &Running, room: &str) -> Option<bool> {
+    Some(running.attribute(&switch(room), "aria-checked").await? == "true")
 }
 
 /// `hearth --demo`: a room toggled in the window reaches the simulated bridge and the tray's check
@@ -158,91 +194,66 @@ async fn wait_until(what: &str, mut check: impl AsyncFnMut() -> bool) {
 #[tokio::test]
 #[ignore = "needs the built app and a desktop: run by `make test`"]
 async fn demo_toggles_stay_in_sync_across_window_tray_and_bridge() {
-    let app = debug_binary("hearth", "hearth-app").unwrap();
-    let mut desktop = Desktop::start().unwrap();
-    let driver = TauriDriver::start(&desktop).unwrap();
-    let session = driver.launch(&app, &["--demo"]).await.unwrap();
-
-    let bridge = session
-        .wait_for_text("[data-testid=demo-bridge]", UI_TIMEOUT, |text| {
+    let running = Running::start(&["--demo"], |_| {}).await;
+    let bridge = running
+        .text("[data-testid=demo-bridge]", |text| {
             text.starts_with("Simulated bridge at 127.0.0.1:")
         })
         .await
-        .unwrap()
         .trim_start_matches("Simulated bridge at ")
         .to_owned();
-    let switch = |room: &str| format!("[data-group-name=\"{room}\"] [data-testid=group-toggle]");
-    let shown_on = async |room: &str| {
-        let element = session.find(&switch(room)).await.ok()?;
-        let checked = session.attribute(&element, "aria-checked").await.ok()??;
-        Some(checked == "true")
-    };
-    let tray = TrayMenu::find(&desktop, UI_TIMEOUT).unwrap();
+    let tray = TrayMenu::find(&running.desktop, UI_TIMEOUT).unwrap();
 
     // From the window.
     let room = "Living room";
-    wait_until("the room in the window", async || {
-        shown_on(room).await.is_some()
+    wait_until("the room in the window", UI_TIMEOUT, async || {
+        shown_on(&running, room).await.is_some()
     })
     .await;
-    let before = shown_on(room).await.unwrap();
+    let before = shown_on(&running, room).await.unwrap();
     assert_eq!(bridge_says_on(&bridge, room).await, before);
     assert_eq!(tray.checked(room).unwrap(), Some(before));
-    session
-        .click(&session.find(&switch(room)).await.unwrap())
-        .await
-        .unwrap();
-    wait_until("the bridge", async || {
+    running.click(&switch(room)).await;
+    wait_until("the bridge", UI_TIMEOUT, async || {
         bridge_says_on(&bridge, room).await != before
     })
     .await;
-    wait_until("the window", async || shown_on(room).await == Some(!before)).await;
-    wait_until("the tray", async || {
+    wait_until("the window", UI_TIMEOUT, async || {
+        shown_on(&running, room).await == Some(!before)
+    })
+    .await;
+    wait_until("the tray", UI_TIMEOUT, async || {
         tray.checked(room).unwrap() == Some(!before)
     })
     .await;
 
     // From the tray.
     let room = "Kitchen";
-    let before = shown_on(room).await.unwrap();
+    let before = shown_on(&running, room).await.unwrap();
     tray.click(room).unwrap();
-    wait_until("the bridge", async || {
+    wait_until("the bridge", UI_TIMEOUT, async || {
         bridge_says_on(&bridge, room).await != before
     })
     .await;
-    wait_until("the window", async || shown_on(room).await == Some(!before)).await;
-    wait_until("the tray", async || {
+    wait_until("the window", UI_TIMEOUT, async || {
+        shown_on(&running, room).await == Some(!before)
+    })
+    .await;
+    wait_until("the tray", UI_TIMEOUT, async || {
         tray.checked(room).unwrap() == Some(!before)
     })
     .await;
 
-    desktop.check().unwrap();
-    session.close().await.unwrap();
+    running.stop().await;
 }
 
 /// The URLs the app opened in the (recorded) browser so far.
-fn opened(log: &std::path::Path) -> Vec<String> {
+fn opened(log: &Path) -> Vec<String> {
     std::fs::read_to_string(log)
         .unwrap_or_default()
         .lines()
         .map(str::to_owned)
         .collect()
-}
-
-/// Starts a second instance with `link` and waits for it to hand the link over and exit.
-fn hand_over(desktop: &Desktop, app: &std::path::Path, link: &str) {
-    let second = desktop
-        .command(app)
-        .arg(link)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    assert!(
-        wait_exit("the second instance", second, UI_TIMEOUT)
-            .unwrap()
-            .success()
-    );
 }
 
 /// `hearth --demo`, remote access: linking through a `hearth://` deep link (the consent page
@@ -252,28 +263,19 @@ fn hand_over(desktop: &Desktop, app: &std::path::Path, link: &str) {
 #[tokio::test]
 #[ignore = "needs the built app and a desktop: run by `make test`"]
 async fn demo_links_remote_access_by_deep_link_and_works_away_from_home() {
-    let app = debug_binary("hearth", "hearth-app").unwrap();
-    let mut desktop = Desktop::start().unwrap();
-    let browser = desktop.record_browser().unwrap();
-    let driver = TauriDriver::start(&desktop).unwrap();
-    let session = driver.launch(&app, &["--demo"]).await.unwrap();
-    session
-        .wait_for_text("[data-testid=demo-bridge]", UI_TIMEOUT, |text| {
-            !text.is_empty()
-        })
-        .await
-        .unwrap();
+    let mut browser = PathBuf::new();
+    let running = Running::start(&["--demo"], |desktop| {
+        browser = desktop.record_browser().unwrap();
+    })
+    .await;
+    running
+        .text("[data-testid=demo-bridge]", |text| !text.is_empty())
+        .await;
 
     // Link: the app opens the cloud's consent page in the system browser.
-    session
-        .click(&session.find("[data-testid=nav-remote]").await.unwrap())
-        .await
-        .unwrap();
-    session
-        .click(&session.find("[data-testid=remote-link]").await.unwrap())
-        .await
-        .unwrap();
-    wait_until("the consent page in the browser", async || {
+    running.click("[data-testid=nav-remote]").await;
+    running.click("[data-testid=remote-link]").await;
+    wait_until("the consent page in the browser", UI_TIMEOUT, async || {
         !opened(&browser).is_empty()
     })
     .await;
@@ -285,23 +287,16 @@ async fn demo_links_remote_access_by_deep_link_and_works_away_from_home() {
     );
 
     // A forged redirect, as anyone could start the app with one: refused, the flow still waits.
-    hand_over(
-        &desktop,
-        &app,
-        "hearth://oauth/callback?code=FORGED&state=not-the-right-one",
-    );
-    session
-        .wait_for_text("[data-testid=notice]", UI_TIMEOUT, |text| {
+    running.hand_over("hearth://oauth/callback?code=FORGED&state=not-the-right-one");
+    running
+        .text("[data-testid=notice]", |text| {
             text.contains("another sign-in")
         })
-        .await
-        .unwrap();
-    let flow = session.find("[data-testid=remote-flow]").await.unwrap();
+        .await;
     assert_eq!(
-        session
-            .attribute(&flow, "data-step")
+        running
+            .attribute("[data-testid=remote-flow]", "data-step")
             .await
-            .unwrap()
             .as_deref(),
         Some("waiting")
     );
@@ -324,40 +319,30 @@ async fn demo_links_remote_access_by_deep_link_and_works_away_from_home() {
         redirect.starts_with("hearth://oauth/callback?"),
         "{redirect}"
     );
-    hand_over(&desktop, &app, &redirect);
-    session
-        .wait_for_text("[data-testid=remote-flow]", UI_TIMEOUT, |text| {
+    running.hand_over(&redirect);
+    running
+        .text("[data-testid=remote-flow]", |text| {
             text.starts_with("Linked to bridge")
         })
-        .await
-        .unwrap();
-    let account = session.find("[data-testid=remote-account]").await.unwrap();
+        .await;
     assert_eq!(
-        session
-            .attribute(&account, "data-state")
+        running
+            .attribute("[data-testid=remote-account]", "data-state")
             .await
-            .unwrap()
             .as_deref(),
         Some("linked")
     );
 
     // Away from home: the LAN no longer answers, Hearth goes through the cloud.
-    session
-        .click(&session.find("[data-testid=demo-away]").await.unwrap())
-        .await
-        .unwrap();
-    session
-        .click(&session.find("[data-testid=nav-lights]").await.unwrap())
-        .await
-        .unwrap();
-    session
-        .wait_for_text("[data-testid=bridge-via]", UI_TIMEOUT, |text| {
+    running.click("[data-testid=demo-away]").await;
+    running.click("[data-testid=nav-lights]").await;
+    running
+        .text("[data-testid=bridge-via]", |text| {
             text == "through the Hue cloud"
         })
-        .await
-        .unwrap();
-    let tray = TrayMenu::find(&desktop, UI_TIMEOUT).unwrap();
-    wait_until("the tray to say so", async || {
+        .await;
+    let tray = TrayMenu::find(&running.desktop, UI_TIMEOUT).unwrap();
+    wait_until("the tray to say so", UI_TIMEOUT, async || {
         tray.entries()
             .unwrap()
             .iter()
@@ -365,41 +350,29 @@ async fn demo_links_remote_access_by_deep_link_and_works_away_from_home() {
     })
     .await;
     let room = "Office";
-    let switch = format!("[data-group-name=\"{room}\"] [data-testid=group-toggle]");
     let before = tray.checked(room).unwrap().unwrap();
-    session
-        .click(&session.find(&switch).await.unwrap())
-        .await
-        .unwrap();
-    wait_until("the toggle, through the cloud", async || {
+    running.click(&switch(room)).await;
+    wait_until("the toggle, through the cloud", UI_TIMEOUT, async || {
         tray.checked(room).unwrap() == Some(!before)
     })
     .await;
 
-    // Home again.
-    session
-        .click(&session.find("[data-testid=nav-remote]").await.unwrap())
-        .await
-        .unwrap();
-    session
-        .click(&session.find("[data-testid=demo-away]").await.unwrap())
-        .await
-        .unwrap();
-    session
-        .click(&session.find("[data-testid=nav-lights]").await.unwrap())
-        .await
-        .unwrap();
-    session
-        .wait_for_text(
-            "[data-testid=bridge-via]",
-            Duration::from_secs(90),
-            |text| text == "on this network",
-        )
-        .await
-        .unwrap();
+    // Home again: Hearth checks the LAN every 30 s and goes back to it.
+    running.click("[data-testid=nav-remote]").await;
+    running.click("[data-testid=demo-away]").await;
+    running.click("[data-testid=nav-lights]").await;
+    wait_until("the LAN again", Duration::from_secs(90), async || {
+        running
+            .attribute("[data-testid=bridge-via]", "data-via")
+            .await
+            .as_deref()
+            == Some("local")
+    })
+    .await;
 
-    // The tokens never reached the page.
-    let page = session
+    // The authorization code never reached the page.
+    let page = running
+        .session
         .execute("return document.documentElement.outerHTML", &[])
         .await
         .unwrap();
@@ -412,6 +385,5 @@ async fn demo_links_remote_access_by_deep_link_and_works_away_from_home() {
         .into_owned();
     assert!(!page.to_string().contains(&code));
 
-    desktop.check().unwrap();
-    session.close().await.unwrap();
+    running.stop().await;
 }

@@ -1,21 +1,10 @@
 // The UI in Debian's Chromium with Tauri's IPC mocked: what it shows for what Rust answers.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchChromium, openApp, serveDist } from "./harness.mjs";
+import { test } from "node:test";
+import { appInBrowser } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const open = appInBrowser();
 
 const base = {
   app_info: { name: "Hearth", version: "1.2.3" },
@@ -26,7 +15,7 @@ const base = {
 };
 
 test("shows the name and version that Rust reports, under the app's CSP", async () => {
-  const { page, problems } = await openApp(browser, server.url, base);
+  const { page, problems } = await open(base);
   await page.getByTestId("app-version").waitFor();
   assert.equal(await page.getByTestId("app-name").textContent(), "Hearth");
   assert.equal(await page.getByTestId("app-version").textContent(), "v1.2.3");
@@ -36,7 +25,7 @@ test("shows the name and version that Rust reports, under the app's CSP", async 
 });
 
 test("shows a deep link that arrives while it runs", async () => {
-  const { page } = await openApp(browser, server.url, base);
+  const { page } = await open(base);
   await page.getByTestId("app-version").waitFor();
   await page.evaluate(() => window.__ipc.emit("deep-link", { kind: "open", screen: "remote" }));
   await page.getByText("Opened the remote screen").waitFor();
@@ -51,7 +40,7 @@ test("shows a deep link that arrives while it runs", async () => {
 });
 
 test("shows a link that arrived before it loaded", async () => {
-  const { page } = await openApp(browser, server.url, {
+  const { page } = await open({
     ...base,
     last_deep_link: { kind: "oauth_callback", outcome: { result: "code" } },
   });
@@ -63,7 +52,7 @@ test("shows a link that arrived before it loaded", async () => {
 });
 
 test("shows a command's error message, not its kind", async () => {
-  const { page } = await openApp(browser, server.url, {
+  const { page } = await open({
     ...base,
     app_info: { reject: { kind: "internal", message: "Hearth could not read its version." } },
   });

@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 const uiRoot = resolve(import.meta.dirname, "../..");
@@ -138,3 +139,30 @@ export async function openApp(browser, url, responses) {
   await page.goto(url);
   return { page, problems };
 }
+
+/** What Rust's `lights_snapshot` answers for the demo (written by a Rust test). */
+export const snapshot = JSON.parse(
+  await readFile(join(uiRoot, "tests/fixtures/snapshot.json"), "utf8"),
+);
+
+/**
+ * For a test file: serves ui/dist and starts Chromium before its tests, stops both after.
+ * Returns `open(responses)`, which opens the app in a new page (see `openApp`).
+ */
+export function appInBrowser() {
+  let server;
+  let browser;
+  before(async () => {
+    server = await serveDist();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+  return (responses) => openApp(browser, server.url, responses);
+}
+
+/** The calls the page made to `cmd`, in order. */
+export const callsTo = (page, cmd) =>
+  page.evaluate((cmd) => window.__ipc.calls.filter((call) => call.cmd === cmd), cmd);

@@ -2,26 +2,10 @@
 // snapshot is ui/tests/fixtures/snapshot.json, written by a Rust test from the demo.
 
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { after, before, test } from "node:test";
-import { launchChromium, openApp, serveDist } from "./harness.mjs";
+import { test } from "node:test";
+import { appInBrowser, callsTo, snapshot } from "./harness.mjs";
 
-const snapshot = JSON.parse(
-  await readFile(new URL("../fixtures/snapshot.json", import.meta.url), "utf8"),
-);
-
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const open = appInBrowser();
 
 const ready = {
   app_info: { name: "Hearth", version: "1.2.3" },
@@ -35,11 +19,8 @@ const ready = {
   recall_scene: null,
 };
 
-const calls = (page, cmd) =>
-  page.evaluate((cmd) => window.__ipc.calls.filter((call) => call.cmd === cmd), cmd);
-
 test("shows every room and zone of the snapshot, with its state", async () => {
-  const { page, problems } = await openApp(browser, server.url, ready);
+  const { page, problems } = await open(ready);
   for (const group of [...snapshot.rooms, ...snapshot.zones]) {
     const card = page.locator(`[data-group-name="${group.name}"]`);
     await card.waitFor();
@@ -53,11 +34,11 @@ test("shows every room and zone of the snapshot, with its state", async () => {
 });
 
 test("a room's switch asks Rust to turn it the other way, and follows the next snapshot", async () => {
-  const { page } = await openApp(browser, server.url, ready);
+  const { page } = await open(ready);
   const room = snapshot.rooms[0];
   const toggle = page.locator(`[data-group-name="${room.name}"]`).getByTestId("group-toggle");
   await toggle.click();
-  const [call] = await calls(page, "set_on");
+  const [call] = await callsTo(page, "set_on");
   assert.deepEqual(call.args, { target: { kind: "room", id: room.id }, on: !room.on });
 
   // The switch shows what the bridge says, not what was clicked.
@@ -76,7 +57,7 @@ test("a room's switch asks Rust to turn it the other way, and follows the next s
 });
 
 test("dragging a brightness slider sends the values, the last one always", async () => {
-  const { page } = await openApp(browser, server.url, ready);
+  const { page } = await open(ready);
   const room = snapshot.rooms[1];
   const slider = page.locator(`[data-group-name="${room.name}"]`).getByTestId("brightness");
   await slider.waitFor();
@@ -84,14 +65,14 @@ test("dragging a brightness slider sends the values, the last one always", async
   await page.waitForFunction(
     () => window.__ipc.calls.filter((call) => call.cmd === "set_brightness").at(-1)?.args.percent === 65,
   );
-  const sent = await calls(page, "set_brightness");
+  const sent = await callsTo(page, "set_brightness");
   assert.ok(sent.length >= 1 && sent.length <= 4, `sent ${sent.length} values`);
   assert.deepEqual(sent.at(-1).args, { target: { kind: "room", id: room.id }, percent: 65 });
   await page.close();
 });
 
 test("a failed command is shown, with the message Rust wrote", async () => {
-  const { page } = await openApp(browser, server.url, {
+  const { page } = await open({
     ...ready,
     all_off: { reject: { kind: "unreachable", message: "The bridge did not answer." } },
   });
@@ -101,7 +82,7 @@ test("a failed command is shown, with the message Rust wrote", async () => {
 });
 
 test("with no bridge, it offers to find one or to try the demo", async () => {
-  const { page } = await openApp(browser, server.url, {
+  const { page } = await open({
     ...ready,
     home_status: { ready: true, demo: false, demo_bridge: null, demo_cloud: null, demo_away: false, problem: null },
     lights_snapshot: { bridges: [], rooms: [], zones: [], lights: [], scenes: [] },
@@ -109,14 +90,14 @@ test("with no bridge, it offers to find one or to try the demo", async () => {
   });
   await page.getByRole("button", { name: "Search the network" }).waitFor();
   await page.getByTestId("start-demo").click();
-  assert.equal((await calls(page, "start_demo")).length, 1);
+  assert.equal((await callsTo(page, "start_demo")).length, 1);
   await page.close();
 });
 
 test("pairing shows the certificate and counts down while it waits for the button", async () => {
   const bridge = { id: "001788fffe23bfc2", name: "Hue Bridge", address: "192.0.2.7", model: "BSB002",
     api_version: "1.66.0", supports_v2: true, sources: ["manual"] };
-  const { page } = await openApp(browser, server.url, {
+  const { page } = await open({
     ...ready,
     home_status: { ready: true, demo: false, demo_bridge: null, demo_cloud: null, demo_away: false, problem: null },
     lights_snapshot: { bridges: [], rooms: [], zones: [], lights: [], scenes: [] },
@@ -142,12 +123,12 @@ test("pairing shows the certificate and counts down while it waits for the butto
   assert.equal(await page.getByTestId("countdown").textContent(), "27 s left");
   assert.match(await page.getByTestId("certificate").textContent(), /AB:CD:EF/);
   await page.getByRole("button", { name: "Cancel" }).click();
-  assert.equal((await calls(page, "cancel_pairing")).length, 1);
+  assert.equal((await callsTo(page, "cancel_pairing")).length, 1);
   await page.close();
 });
 
 test("when the lights cannot be opened, it says why and still offers the demo", async () => {
-  const { page } = await openApp(browser, server.url, {
+  const { page } = await open({
     ...ready,
     home_status: {
       ready: false,

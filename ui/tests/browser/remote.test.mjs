@@ -2,26 +2,10 @@
 // (the page the answer comes back to, pasting), the account's state, and the demo's "away".
 
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { after, before, test } from "node:test";
-import { launchChromium, openApp, serveDist } from "./harness.mjs";
+import { test } from "node:test";
+import { appInBrowser, callsTo, snapshot } from "./harness.mjs";
 
-const snapshot = JSON.parse(
-  await readFile(new URL("../fixtures/snapshot.json", import.meta.url), "utf8"),
-);
-
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const open = appInBrowser();
 
 const registered = {
   registered: true,
@@ -63,11 +47,8 @@ const base = (remote, status = {}) => ({
   set_demo_away: null,
 });
 
-const calls = (page, cmd) =>
-  page.evaluate((cmd) => window.__ipc.calls.filter((call) => call.cmd === cmd), cmd);
-
 async function openRemote(responses) {
-  const opened = await openApp(browser, server.url, responses);
+  const opened = await open(responses);
   await opened.page.getByTestId("nav-remote").click();
   return opened;
 }
@@ -81,7 +62,7 @@ test("registering sends the client id and secret once, and the secret never come
   await page.getByLabel(/Callback URL/).fill("hearth://oauth/callback");
   await page.getByRole("button", { name: "Save" }).click();
   await page.getByTestId("remote-account").waitFor();
-  const [call] = await calls(page, "remote_register");
+  const [call] = await callsTo(page, "remote_register");
   assert.deepEqual(call.args, {
     clientId: "my-app",
     clientSecret: "s3cret",
@@ -95,7 +76,7 @@ test("registering sends the client id and secret once, and the secret never come
 test("linking asks Rust (which opens the browser), then follows the flow it reports", async () => {
   const { page } = await openRemote(base(registered));
   await page.getByTestId("remote-link").click();
-  const [start] = await calls(page, "remote_start_link");
+  const [start] = await callsTo(page, "remote_start_link");
   assert.deepEqual(start.args, { choice: { kind: "auto" } });
 
   const waiting = {
@@ -112,10 +93,10 @@ test("linking asks Rust (which opens the browser), then follows the flow it repo
   await page.getByText("Finish in your browser").waitFor();
   await page.getByLabel("The address your browser ended on").fill("https://example.org/done?code=c&state=s");
   await page.getByRole("button", { name: "Use this address" }).click();
-  const [pasted] = await calls(page, "remote_paste");
+  const [pasted] = await callsTo(page, "remote_paste");
   assert.deepEqual(pasted.args, { url: "https://example.org/done?code=c&state=s" });
   await page.getByRole("button", { name: "Open the page again" }).click();
-  assert.equal((await calls(page, "remote_open_again")).length, 1);
+  assert.equal((await callsTo(page, "remote_open_again")).length, 1);
 
   await page.evaluate(
     (view) =>
@@ -130,7 +111,7 @@ test("linking asks Rust (which opens the browser), then follows the flow it repo
   await page.getByText("Linked to bridge 001788fffe112d8b.").waitFor();
   assert.equal(await page.getByTestId("remote-account").getAttribute("data-state"), "linked");
   await page.getByRole("button", { name: "Unlink" }).click();
-  assert.equal((await calls(page, "remote_unlink")).length, 1);
+  assert.equal((await callsTo(page, "remote_unlink")).length, 1);
   await page.close();
 });
 
@@ -154,7 +135,7 @@ test("a refused pasted address is explained where it was pasted", async () => {
 test("the demo's bridge can be taken away, and the lights say it is reached through the cloud", async () => {
   const { page } = await openRemote(base(registered));
   await page.getByTestId("demo-away").click();
-  const [away] = await calls(page, "set_demo_away");
+  const [away] = await callsTo(page, "set_demo_away");
   assert.deepEqual(away.args, { away: true });
 
   const remote = structuredClone(snapshot);
@@ -167,7 +148,7 @@ test("the demo's bridge can be taken away, and the lights say it is reached thro
 });
 
 test("a hearth://open/remote link opens this screen", async () => {
-  const { page } = await openApp(browser, server.url, base(registered));
+  const { page } = await open(base(registered));
   await page.getByTestId("nav-lights").waitFor();
   await page.evaluate(() => window.__ipc.emit("deep-link", { kind: "open", screen: "remote" }));
   await page.getByTestId("remote-account").waitFor();
