@@ -57,7 +57,7 @@ npm_ci() {
   want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "installing $what"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    (cd "$dir" && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error >/dev/null)
     echo "$want" >"$stamp"
   fi
 }

@@ -128,6 +128,18 @@ async fn shows_its_version_and_takes_deep_links_from_a_second_instance() {
         "Opened the remote screen"
     );
 
+    // With no bridge known, the first screen offers the demo, which starts in the app.
+    running.click("[data-testid=nav-lights]").await;
+    running.click("[data-testid=start-demo]").await;
+    running
+        .text("[data-testid=demo-badge]", |text| text == "Demo")
+        .await;
+    running
+        .text("[data-group-name=\"Living room\"] h3", |text| {
+            text == "Living room"
+        })
+        .await;
+
     running.stop().await;
 }
 
