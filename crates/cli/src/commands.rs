@@ -14,9 +14,6 @@ use hearth_secret::SecretStore;
 use crate::output;
 use crate::{Cli, Command};
 
-/// How long a command waits for the bridge's state before giving up.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-
 fn config_dir(cli: &Cli) -> Result<PathBuf, LightsError> {
     cli.config_dir
         .clone()
@@ -39,11 +36,15 @@ pub(crate) async fn open(cli: &Cli, only_bridge: bool) -> Result<Lights, LightsE
     Lights::open(config, secrets).await
 }
 
-/// Opens the lights and waits for the bridges' state.
+/// Opens the lights and waits for the bridges' state, `--timeout` at most.
 async fn live(cli: &Cli) -> Result<Lights, LightsError> {
     let lights = open(cli, true).await?;
-    lights.wait_until_live(CONNECT_TIMEOUT).await?;
+    lights.wait_until_live(timeout(cli)).await?;
     Ok(lights)
+}
+
+fn timeout(cli: &Cli) -> Duration {
+    Duration::from_secs(cli.timeout)
 }
 
 pub async fn run(cli: Cli) -> Result<(), LightsError> {
@@ -53,7 +54,8 @@ pub async fn run(cli: Cli) -> Result<(), LightsError> {
         Command::Bridges { json } => {
             let lights = open(&cli, true).await?;
             // Give connections a moment to settle; the state is shown either way.
-            let _ = lights.wait_until_live(Duration::from_secs(5)).await;
+            let settle = timeout(&cli).min(Duration::from_secs(5));
+            let _ = lights.wait_until_live(settle).await;
             output::bridges(&lights.snapshot(), *json);
             Ok(())
         }
@@ -217,7 +219,7 @@ async fn pair(cli: &Cli, address: &str, wait: u64) -> Result<(), LightsError> {
 async fn watch(cli: &Cli, json: bool) -> Result<(), LightsError> {
     let lights = open(cli, true).await?;
     let mut events = lights.events();
-    let snapshot = lights.wait_until_live(CONNECT_TIMEOUT).await?;
+    let snapshot = lights.wait_until_live(timeout(cli)).await?;
     let names: Vec<String> = snapshot.bridges.iter().map(|b| b.id.clone()).collect();
     eprintln!("Watching bridge {} (Ctrl-C to stop).", names.join(", "));
     loop {

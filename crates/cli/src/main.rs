@@ -48,6 +48,15 @@ struct Cli {
     /// Go through the Hue cloud (remote access), even when the bridge answers on the LAN.
     #[arg(long, global = true)]
     remote: bool,
+    /// How long to wait for the bridges to answer before giving up, in seconds.
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        default_value_t = 15,
+        value_parser = clap::value_parser!(u64).range(1..=600)
+    )]
+    timeout: u64,
     #[command(subcommand)]
     command: Command,
 }

@@ -3,78 +3,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed step panics the test with its reason.
 
-use std::path::Path;
-use std::process::Stdio;
-use std::time::Duration;
+mod common;
 
+use std::process::Stdio;
+
+use common::{PATIENCE, cli, config_dir, pair, run};
 use hearth_sim::bridge::{BridgeSim, SimConfig};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
-use tokio::process::Command;
-
-const PATIENCE: Duration = Duration::from_secs(30);
-
-fn cli(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hearth-cli"));
-    command
-        .env("HEARTH_CONFIG_DIR", dir)
-        .env("HEARTH_SECRET_STORE", "file")
-        .env("HEARTH_DISCOVERY", "off")
-        .env("HEARTH_HUE_EXTRA_ROOTS", dir.join("sim-ca.pem"))
-        .env_remove("HEARTH_LOG")
-        .kill_on_drop(true);
-    command
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-async fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = tokio::time::timeout(PATIENCE, cli(dir).args(args).output())
-        .await
-        .unwrap()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// Pairs, pressing the button when the CLI asks for it.
-async fn pair(dir: &Path, sim: &BridgeSim) -> String {
-    let mut child = cli(dir)
-        .args(["pair", &sim.address(), "--wait", "20"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-    tokio::time::timeout(PATIENCE, async {
-        while let Some(line) = stderr.next_line().await.unwrap() {
-            if line.starts_with("Press the link button") {
-                sim.press_link_button();
-                break;
-            }
-        }
-    })
-    .await
-    .unwrap();
-    let output = tokio::time::timeout(PATIENCE, child.wait_with_output())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
-    String::from_utf8(output.stdout).unwrap()
-}
 
 async fn setup() -> (BridgeSim, tempfile::TempDir) {
     let sim = BridgeSim::start(SimConfig::default()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("sim-ca.pem"), sim.ca_pem()).unwrap();
+    let dir = config_dir(&sim);
     (sim, dir)
 }
 
@@ -176,7 +116,8 @@ async fn pairs_lists_switches_and_reports_with_exit_codes() {
     );
 
     sim.shutdown().await;
-    let gone = run(dir, &["on", "ceiling"]).await;
+    // A bridge away may come back: the CLI waits --timeout (15 s unless told) before saying so.
+    let gone = run(dir, &["--timeout", "1", "on", "ceiling"]).await;
     assert_eq!(gone.code, 6, "{}", gone.stderr);
 }
 

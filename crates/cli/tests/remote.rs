@@ -6,52 +6,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed step panics the test with its reason.
 
+mod common;
+
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::Arc;
-use std::time::Duration;
 
+use common::{PATIENCE, Run, cli, config_dir, run};
 use hearth_sim::bridge::{BridgeSim, SimConfig};
 use hearth_sim::cloud::{BridgeTarget, CloudSim, CloudSimHandle, Consent};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
-use tokio::process::Command;
 
-const PATIENCE: Duration = Duration::from_secs(30);
 const CLIENT_ID: &str = "cli-remote-test";
 const CLIENT_SECRET: &str = "Cli-Client-S3cret";
-
-fn cli(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hearth-cli"));
-    command
-        .env("HEARTH_CONFIG_DIR", dir)
-        .env("HEARTH_SECRET_STORE", "file")
-        .env("HEARTH_DISCOVERY", "off")
-        .env("HEARTH_HUE_EXTRA_ROOTS", dir.join("sim-ca.pem"))
-        .env_remove("HEARTH_CLOUD_URL")
-        .env_remove("HEARTH_CLIENT_SECRET")
-        .env_remove("HEARTH_LOG")
-        .kill_on_drop(true);
-    command
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-async fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = tokio::time::timeout(PATIENCE, cli(dir).args(args).stdin(Stdio::null()).output())
-        .await
-        .unwrap()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 struct World {
     bridge: Arc<BridgeSim>,
@@ -69,40 +37,13 @@ async fn world() -> World {
         .start()
         .await
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("sim-ca.pem"), bridge.ca_pem()).unwrap();
+    let dir = config_dir(&bridge);
     World { bridge, cloud, dir }
 }
 
 impl World {
     fn dir(&self) -> &Path {
         self.dir.path()
-    }
-
-    /// Pairs on the LAN, pressing the button when the CLI asks for it.
-    async fn pair(&self) {
-        let mut child = cli(self.dir())
-            .args(["pair", &self.bridge.address(), "--wait", "20"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-        tokio::time::timeout(PATIENCE, async {
-            while let Some(line) = stderr.next_line().await.unwrap() {
-                if line.starts_with("Press the link button") {
-                    self.bridge.press_link_button();
-                    break;
-                }
-            }
-        })
-        .await
-        .unwrap();
-        let status = tokio::time::timeout(PATIENCE, child.wait())
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(status.success());
     }
 
     /// Runs `remote link` with `args`: reads the authorization URL it prints, lets the browser
@@ -258,7 +199,7 @@ async fn links_with_each_callback_mode_then_drives_the_lights_through_the_cloud(
     assert_eq!(half.code, 1, "{}", half.stderr);
     assert!(half.stderr.contains("--client-secret"), "{}", half.stderr);
 
-    world.pair().await;
+    common::pair(dir, &world.bridge).await;
 
     let http = world
         .link(

@@ -16,3 +16,11 @@ pub mod home;
 pub mod lights;
 pub mod paths;
 pub mod remote;
+mod storage;
+
+/// Locks a mutex even if a holder panicked: one failed call should not take the model down.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

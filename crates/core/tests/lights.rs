@@ -3,8 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed step panics the test with its reason.
 
+mod common;
+
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hearth_core::lights::{
@@ -17,7 +19,7 @@ use hearth_secret::{MemoryStore, SecretStore};
 use hearth_sim::bridge::{BridgeSim, CertMode, Restart, SimConfig};
 use serde_json::json;
 
-const PATIENCE: Duration = Duration::from_secs(20);
+use common::{PATIENCE, pair, wait_for};
 
 fn config(dir: Option<&Path>, sim: &BridgeSim) -> LightsConfig {
     let mut config = LightsConfig::new(dir.map(Path::to_path_buf));
@@ -30,39 +32,6 @@ fn config(dir: Option<&Path>, sim: &BridgeSim) -> LightsConfig {
         max_backoff: Duration::from_millis(200),
     };
     config
-}
-
-/// Pairs, pressing the simulator's button at the first "press the button"; returns the steps.
-async fn pair(lights: &Lights, sim: &Arc<BridgeSim>) -> Vec<PairingProgress> {
-    let steps = Arc::new(Mutex::new(Vec::new()));
-    let seen = Arc::clone(&steps);
-    let presser = Arc::clone(sim);
-    lights
-        .pair(&sim.address(), PairingOptions::default(), move |step| {
-            if matches!(step, PairingProgress::PressButton { .. }) {
-                presser.press_link_button();
-            }
-            seen.lock().unwrap().push(step);
-        })
-        .await
-        .unwrap();
-    steps.lock().unwrap().clone()
-}
-
-/// Waits for a snapshot that satisfies `check`.
-async fn wait_for(lights: &Lights, mut check: impl FnMut(&Snapshot) -> bool) -> Arc<Snapshot> {
-    let mut state = lights.subscribe();
-    tokio::time::timeout(PATIENCE, async {
-        loop {
-            let snapshot = state.borrow_and_update().clone();
-            if check(&snapshot) {
-                return snapshot;
-            }
-            state.changed().await.unwrap();
-        }
-    })
-    .await
-    .expect("the state never got there")
 }
 
 fn live(snapshot: &Snapshot) -> bool {

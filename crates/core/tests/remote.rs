@@ -5,13 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed step panics the test with its reason.
 
+mod common;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hearth_core::lights::{
-    ConnectionState, Lights, LightsConfig, PairingOptions, PairingProgress, Snapshot, Target,
-    TargetKind, Via, app_key_name,
+    ConnectionState, Lights, LightsConfig, Snapshot, Target, TargetKind, Via, app_key_name,
 };
 use hearth_core::remote::{
     AccountState, FlowView, ReceiverChoice, ReceiverKind, Registration, Remote, RemoteError,
@@ -27,7 +28,8 @@ use hearth_sim::cloud::{BridgeTarget, CloudSim, CloudSimHandle, Consent};
 use serde_json::json;
 use url::Url;
 
-const PATIENCE: Duration = Duration::from_secs(20);
+use common::{PATIENCE, wait_for};
+
 const CLIENT_ID: &str = "core-remote-test";
 const CLIENT_SECRET: &str = "Core-Client-S3cret";
 
@@ -100,19 +102,7 @@ impl World {
     }
 
     async fn pair(&self, lights: &Lights) {
-        let presser = Arc::clone(&self.bridge);
-        lights
-            .pair(
-                &self.bridge.address(),
-                PairingOptions::default(),
-                move |step| {
-                    if matches!(step, PairingProgress::PressButton { .. }) {
-                        presser.press_link_button();
-                    }
-                },
-            )
-            .await
-            .unwrap();
+        common::pair(lights, &self.bridge).await;
     }
 
     async fn register(&self, remote: &Remote, callback: Option<&str>) {
@@ -202,21 +192,6 @@ fn consent_request_id(body: &str) -> Option<String> {
     let start = body.find(marker)? + marker.len();
     let end = body[start..].find('"')? + start;
     Some(body[start..end].to_owned())
-}
-
-async fn wait_for(lights: &Lights, mut check: impl FnMut(&Snapshot) -> bool) -> Arc<Snapshot> {
-    let mut state = lights.subscribe();
-    tokio::time::timeout(PATIENCE, async {
-        loop {
-            let snapshot = state.borrow_and_update().clone();
-            if check(&snapshot) {
-                return snapshot;
-            }
-            state.changed().await.unwrap();
-        }
-    })
-    .await
-    .expect("the state never got there")
 }
 
 fn via(snapshot: &Snapshot, id: &str) -> Option<(Via, bool)> {

@@ -352,6 +352,10 @@ mod tests {
         cache.grouped_light(id)?.on.map(|on| on.on)
     }
 
+    fn group_brightness(cache: &Cache, id: &str) -> Option<f64> {
+        Some(cache.grouped_light(id)?.dimming?.brightness)
+    }
+
     #[test]
     fn a_room_follows_its_lights_when_the_bridge_does_not_say() {
         let mut cache = home();
@@ -360,26 +364,14 @@ mod tests {
         ));
         assert_eq!(changed.into_iter().collect::<Vec<_>>(), ["g1", "l1"]);
         assert_eq!(group_on(&cache, "g1"), Some(true));
-        let brightness = cache
-            .grouped_light("g1")
-            .unwrap()
-            .dimming
-            .unwrap()
-            .brightness;
-        assert!((brightness - 50.0).abs() < 1e-9);
+        assert_eq!(group_brightness(&cache, "g1"), Some(50.0));
         // The zone does not hold l1: untouched.
         assert_eq!(group_on(&cache, "g2"), Some(false));
 
         cache.apply(&update(
             json!([{"id":"l2","type":"light","on":{"on":true}}]),
         ));
-        let brightness = cache
-            .grouped_light("g1")
-            .unwrap()
-            .dimming
-            .unwrap()
-            .brightness;
-        assert!((brightness - 75.0).abs() < 1e-9);
+        assert_eq!(group_brightness(&cache, "g1"), Some(75.0));
         assert_eq!(group_on(&cache, "g2"), Some(true));
 
         cache.apply(&update(

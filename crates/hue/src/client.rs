@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use rand::Rng as _;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::Value;
@@ -38,12 +39,22 @@ impl RetryPolicy {
     /// The wait before attempt `attempt + 1` (0-based), doubling up to the cap; the bridge's own
     /// `Retry-After` wins when it is longer.
     pub fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        let doubled = self
-            .initial_backoff
-            .saturating_mul(1u32.checked_shl(attempt).unwrap_or(u32::MAX));
-        let wait = doubled.min(self.max_backoff);
+        let wait = doubling(self.initial_backoff, self.max_backoff, attempt);
         retry_after.map_or(wait, |after| after.max(wait))
     }
+}
+
+/// `initial` doubled `attempt` times, at most `max`.
+fn doubling(initial: Duration, max: Duration, attempt: u32) -> Duration {
+    initial
+        .saturating_mul(1u32.checked_shl(attempt).unwrap_or(u32::MAX))
+        .min(max)
+}
+
+/// [`doubling`] with ±20 % jitter, so that several clients of one bridge do not come back in
+/// step (the event stream's and polling's reconnections).
+pub(crate) fn jittered_backoff(initial: Duration, max: Duration, attempt: u32) -> Duration {
+    doubling(initial, max, attempt).mul_f64(rand::rng().random_range(0.8..=1.2))
 }
 
 /// What a command addresses: a light, or a room or zone through its `grouped_light`.
@@ -179,14 +190,7 @@ impl Client {
 
     /// Every resource the bridge has (one request: what a resync needs).
     pub async fn resources(&self) -> Result<Vec<Resource>, Error> {
-        let target = ResourceTarget {
-            rtype: &ResourceType::Other("resource".to_owned()),
-            id: None,
-        };
-        let data = self
-            .call(HttpRequest::get("/clip/v2/resource"), &target)
-            .await?;
-        Ok(Resource::list_from_values(data))
+        Ok(Resource::list_from_values(self.resources_raw().await?))
     }
 
     /// Every resource, as the bridge sent them (polling compares them field by field).
@@ -416,7 +420,7 @@ fn encode(id: &str) -> String {
 mod tests {
     use std::time::Duration;
 
-    use super::{RetryPolicy, encode};
+    use super::{RetryPolicy, encode, jittered_backoff};
 
     #[test]
     fn backoff_doubles_up_to_the_cap_and_respects_retry_after() {
@@ -434,6 +438,24 @@ mod tests {
             Duration::from_secs(2)
         );
         assert_eq!(policy.backoff(40, None), Duration::from_millis(500));
+    }
+
+    #[test]
+    fn jittered_backoff_grows_to_the_cap_within_20_percent() {
+        let (initial, max) = (Duration::from_millis(100), Duration::from_secs(2));
+        for (attempt, base_ms) in [
+            (0, 100.0),
+            (1, 200.0),
+            (3, 800.0),
+            (5, 2000.0),
+            (60, 2000.0),
+        ] {
+            let ms = jittered_backoff(initial, max, attempt).as_secs_f64() * 1000.0;
+            assert!(
+                (base_ms * 0.8 - 1.0..=base_ms * 1.2 + 1.0).contains(&ms),
+                "{attempt}: {ms}"
+            );
+        }
     }
 
     #[test]

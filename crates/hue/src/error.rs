@@ -88,20 +88,15 @@ impl Error {
     /// Whether trying again later may succeed (the bridge was busy or away), as opposed to a
     /// refusal that will not change by itself.
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
+        match self {
             Self::Unreachable { .. }
-                | Self::Timeout { .. }
-                | Self::Busy { .. }
-                | Self::StreamSilent { .. }
-                | Self::Closed
-        ) || matches!(self, Self::Http { status, .. } if *status >= 500)
-            || matches!(
-                self,
-                Self::Remote(BearerError::Unavailable {
-                    transient: true,
-                    ..
-                })
-            )
+            | Self::Timeout { .. }
+            | Self::Busy { .. }
+            | Self::StreamSilent { .. }
+            | Self::Closed => true,
+            Self::Http { status, .. } => *status >= 500,
+            Self::Remote(BearerError::Unavailable { transient, .. }) => *transient,
+            _ => false,
+        }
     }
 }

@@ -1,12 +1,13 @@
-//! Philips Hue client: local CLIP v2 (and v1 for older bridges), discovery, pairing, the event
-//! stream, a live state cache and a command pacer. No UI, no Tauri: `hearth-core` builds the app's
-//! model on it and `hearth-cli` uses that.
+//! Philips Hue client: CLIP v2 (and v1 for older bridges) on the local network or through the Hue
+//! cloud, discovery, pairing, the event stream, a live state cache and a command pacer. No UI, no
+//! Tauri: `hearth-core` builds the app's model on it and `hearth-cli` uses that.
 //!
 //! The layers, bottom up:
 //! - [`transport`]: how a request reaches a bridge ([`LocalTransport`]: HTTPS with the certificate
 //!   rules of [`tls`]; [`RemoteTransport`]: through the Hue cloud, see [`remote`]);
-//! - [`Client`] (CLIP v2) and [`v1::V1Client`]; [`model`] types what they read and send;
-//! - [`pairing`], [`discovery`];
+//! - [`Client`] (CLIP v2) and [`v1::V1Client`]; [`model`] types what they read and send, [`color`]
+//!   turns colours into what a light can show;
+//! - [`pairing`], [`discovery`] (which reads the [`BridgeAddress`]es users type);
 //! - [`events`] (SSE parsing, the reconnecting stream) and [`remote::poll`] (the same items from
 //!   polling the cloud), [`Cache`] (state with events applied), [`Pacer`] (rate limits and
 //!   coalescing).

@@ -101,13 +101,6 @@ impl Dispatch for Client {
     }
 }
 
-/// Counts, for tests, benchmarks and diagnostics.
-#[derive(Debug, Default)]
-pub struct PacerStats {
-    pub submitted: AtomicU64,
-    pub dispatched: AtomicU64,
-}
-
 type Waiter = oneshot::Sender<Result<(), Error>>;
 
 struct Submission {
@@ -121,16 +114,20 @@ struct Submission {
 #[derive(Clone, Debug)]
 pub struct Pacer {
     submissions: mpsc::UnboundedSender<Submission>,
-    stats: Arc<PacerStats>,
+    /// Requests sent, for tests and diagnostics.
+    dispatched: Arc<AtomicU64>,
 }
 
 impl Pacer {
     pub fn new(dispatch: impl Dispatch, config: PacerConfig) -> Self {
         let (submissions, rx) = mpsc::unbounded_channel();
-        let stats = Arc::new(PacerStats::default());
-        let scheduler = Scheduler::new(Arc::new(dispatch), config, Arc::clone(&stats));
+        let dispatched = Arc::new(AtomicU64::new(0));
+        let scheduler = Scheduler::new(Arc::new(dispatch), config, Arc::clone(&dispatched));
         tokio::spawn(scheduler.run(rx));
-        Self { submissions, stats }
+        Self {
+            submissions,
+            dispatched,
+        }
     }
 
     /// Queues a command; resolves once the request carrying it has been answered.
@@ -143,7 +140,6 @@ impl Pacer {
     /// Queues a command and returns at once; the receiver gets the result.
     pub fn submit(&self, key: PaceKey, command: Command) -> oneshot::Receiver<Result<(), Error>> {
         let (waiter, result) = oneshot::channel();
-        self.stats.submitted.fetch_add(1, Ordering::Relaxed);
         if let Err(mpsc::error::SendError(submission)) = self.submissions.send(Submission {
             key,
             command,
@@ -154,8 +150,9 @@ impl Pacer {
         result
     }
 
-    pub fn stats(&self) -> &PacerStats {
-        &self.stats
+    /// How many requests the pacer has sent (each carrying one or more commands).
+    pub fn dispatched(&self) -> u64 {
+        self.dispatched.load(Ordering::Relaxed)
     }
 }
 
@@ -167,7 +164,7 @@ struct Pending {
 struct Scheduler {
     dispatch: Arc<dyn Dispatch>,
     config: PacerConfig,
-    stats: Arc<PacerStats>,
+    dispatched: Arc<AtomicU64>,
     pending: HashMap<PaceKey, Pending>,
     order: VecDeque<PaceKey>,
     in_flight: HashSet<PaceKey>,
@@ -178,13 +175,13 @@ struct Scheduler {
 }
 
 impl Scheduler {
-    fn new(dispatch: Arc<dyn Dispatch>, config: PacerConfig, stats: Arc<PacerStats>) -> Self {
+    fn new(dispatch: Arc<dyn Dispatch>, config: PacerConfig, dispatched: Arc<AtomicU64>) -> Self {
         let (done_tx, done_rx) = mpsc::unbounded_channel();
         let now = Instant::now();
         Self {
             dispatch,
             config,
-            stats,
+            dispatched,
             pending: HashMap::new(),
             order: VecDeque::new(),
             in_flight: HashSet::new(),
@@ -263,7 +260,7 @@ impl Scheduler {
             self.next_group = now + self.config.group_interval;
         }
         self.in_flight.insert(key.clone());
-        self.stats.dispatched.fetch_add(1, Ordering::Relaxed);
+        self.dispatched.fetch_add(1, Ordering::Relaxed);
         let dispatch = Arc::clone(&self.dispatch);
         let done = self.done_tx.clone();
         tokio::spawn(async move {

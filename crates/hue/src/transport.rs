@@ -14,9 +14,11 @@ use hearth_secret::Secret;
 use reqwest::Method;
 use tokio::sync::Semaphore;
 
+use crate::Error;
 use crate::address::BridgeAddress;
-use crate::tls::{self, BridgeIdentity, PeerCertificate, SharedObservations, TrustRoots};
-use crate::{Error, tls::Observations};
+use crate::tls::{
+    self, BridgeIdentity, Observations, PeerCertificate, SharedObservations, TrustRoots,
+};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
@@ -173,33 +175,56 @@ impl LocalTransport {
 
     /// A reqwest failure as a Hue error: a refused certificate is reported as such, everything
     /// else without the URL (which may hold a v1 username).
-    fn failure(&self, err: &reqwest::Error, timeout: Duration) -> Error {
+    fn failure(&self, err: &reqwest::Error) -> Error {
         if let Some(problem) = tls::observations(&self.observations).problem.take() {
             return Error::Certificate(problem);
         }
         if err.is_timeout() {
             return Error::Timeout {
                 address: self.address.to_string(),
-                after: timeout,
+                after: self.request_timeout,
             };
         }
-        // reqwest's own message is generic ("error sending request for url …", with the URL):
-        // the causes below it say what happened.
-        let mut causes = Vec::new();
-        let mut source = std::error::Error::source(err);
-        while let Some(current) = source {
-            causes.push(current.to_string());
-            source = current.source();
-        }
-        let reason = if causes.is_empty() {
-            "the request failed".to_owned()
-        } else {
-            causes.join(": ")
-        };
         Error::Unreachable {
             address: self.address.to_string(),
-            reason,
+            reason: failure_reason(err),
         }
+    }
+}
+
+/// Why a request failed, without the URL. reqwest's own message is generic ("error sending
+/// request for url …", with the URL): the causes below it say what happened.
+pub(crate) fn failure_reason(err: &reqwest::Error) -> String {
+    let mut causes = Vec::new();
+    let mut source = std::error::Error::source(err);
+    while let Some(current) = source {
+        causes.push(current.to_string());
+        source = current.source();
+    }
+    if causes.is_empty() {
+        "the request failed".to_owned()
+    } else {
+        causes.join(": ")
+    }
+}
+
+/// `Retry-After` in seconds, when a busy server says how long to wait.
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+/// Whether `url` is on this machine (a simulator): a proxy from the environment must not see
+/// that traffic.
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
     }
 }
 
@@ -215,21 +240,10 @@ impl Transport for LocalTransport {
                     .header("content-type", "application/json")
                     .body(body);
             }
-            let response = builder
-                .send()
-                .await
-                .map_err(|err| self.failure(&err, self.request_timeout))?;
+            let response = builder.send().await.map_err(|err| self.failure(&err))?;
             let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
-            let body = response
-                .bytes()
-                .await
-                .map_err(|err| self.failure(&err, self.request_timeout))?;
+            let retry_after = retry_after(response.headers());
+            let body = response.bytes().await.map_err(|err| self.failure(&err))?;
             Ok(HttpResponse {
                 status,
                 body,
@@ -251,7 +265,7 @@ impl Transport for LocalTransport {
                     address: self.address.to_string(),
                     after: self.request_timeout,
                 })?
-                .map_err(|err| self.failure(&err, self.request_timeout))?;
+                .map_err(|err| self.failure(&err))?;
             match response.status().as_u16() {
                 200 => {}
                 403 | 401 => return Err(Error::Unauthorized),

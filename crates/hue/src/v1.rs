@@ -13,9 +13,8 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::Error;
-use crate::client::RetryPolicy;
 use crate::transport::{HttpRequest, Transport};
+use crate::{Client, Error};
 
 /// The v1 error types Hearth tells apart; the others keep their number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,7 +90,7 @@ struct RawError {
 
 /// Reads a v1 reply: the first `error` entry of an array becomes an error; anything else is
 /// returned as it is.
-pub fn check_reply(body: &[u8]) -> Result<Value, Error> {
+pub(crate) fn check_reply(body: &[u8]) -> Result<Value, Error> {
     let value: Value =
         serde_json::from_slice(body).map_err(|err| Error::malformed("CLIP v1 reply", err))?;
     if let Some(items) = value.as_array() {
@@ -208,20 +207,18 @@ impl V1State {
     }
 }
 
-/// The CLIP v1 client.
+/// The CLIP v1 client. Its requests go through a [`Client`], which retries a busy bridge.
 #[derive(Clone, Debug)]
 pub struct V1Client {
-    transport: Arc<dyn Transport>,
+    client: Client,
     username: Secret,
-    retry: RetryPolicy,
 }
 
 impl V1Client {
     pub fn new(transport: Arc<dyn Transport>, username: Secret) -> Self {
         Self {
-            transport,
+            client: Client::new(transport),
             username,
-            retry: RetryPolicy::default(),
         }
     }
 
@@ -229,9 +226,9 @@ impl V1Client {
         format!("/api/{}/{rest}", self.username.expose())
     }
 
+    /// The username is in the path: no `hue-application-key`.
     async fn call(&self, request: HttpRequest) -> Result<Value, Error> {
-        let client = crate::Client::new(Arc::clone(&self.transport)).with_retry(self.retry.clone());
-        let response = client.send(request.anonymous()).await?;
+        let response = self.client.send(request.anonymous()).await?;
         if response.status != 200 {
             return Err(Error::Http {
                 status: response.status,

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::sim_roots;
+use common::{dead_address, sim_roots};
 use hearth_hue::BridgeAddress;
 use hearth_hue::discovery::{DiscoveryConfig, Source, discover};
 use hearth_sim::bridge::discovery::DiscoveryEndpoint;
@@ -41,11 +41,7 @@ async fn a_manual_address_is_confirmed_with_api_config() {
 #[tokio::test]
 async fn the_cloud_endpoint_gives_candidates_that_are_confirmed() {
     let sim = BridgeSim::start(SimConfig::default()).await.unwrap();
-    // A port nothing listens on: reserve one, then free it.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let dead = dead_address();
     let endpoint = DiscoveryEndpoint::start(vec![
         DiscoveryEndpoint::entry(&sim.bridge_id().to_uppercase(), sim.addr()),
         DiscoveryEndpoint::entry("001788fffe999999", dead),
@@ -74,14 +70,36 @@ async fn the_cloud_endpoint_gives_candidates_that_are_confirmed() {
 }
 
 #[tokio::test]
+async fn an_address_found_twice_is_asked_once_and_keeps_both_sources() {
+    let sim = BridgeSim::start(SimConfig::default()).await.unwrap();
+    let endpoint =
+        DiscoveryEndpoint::start(vec![DiscoveryEndpoint::entry(&sim.bridge_id(), sim.addr())])
+            .await
+            .unwrap();
+    let config = DiscoveryConfig {
+        cloud_url: Some(endpoint.url()),
+        ..offline(&sim)
+    };
+    // The user types the very address the endpoint gives.
+    sim.clear_exchanges();
+    let report = discover(&config, &[sim.address().parse().unwrap()]).await;
+    let [bridge] = report.bridges.as_slice() else {
+        panic!("{report:?}")
+    };
+    assert_eq!(bridge.sources, [Source::Cloud, Source::Manual]);
+    let asked = sim
+        .exchanges()
+        .iter()
+        .filter(|e| e.path == "/api/config")
+        .count();
+    assert_eq!(asked, 1);
+}
+
+#[tokio::test]
 async fn an_unreachable_cloud_endpoint_is_a_problem_not_a_failure() {
     let sim = BridgeSim::start(SimConfig::default()).await.unwrap();
-    let dead = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
     let config = DiscoveryConfig {
-        cloud_url: Some(format!("http://{dead}/")),
+        cloud_url: Some(format!("http://{}/", dead_address())),
         ..offline(&sim)
     };
     let report = discover(&config, &[sim.address().parse().unwrap()]).await;
@@ -90,6 +108,45 @@ async fn an_unreachable_cloud_endpoint_is_a_problem_not_a_failure() {
         report.problems[0].starts_with("the discovery endpoint: "),
         "{:?}",
         report.problems
+    );
+}
+
+/// The endpoint test again, in a process whose environment names a proxy (a listener here that
+/// never answers): an endpoint on loopback must be asked directly, never through the proxy.
+#[test]
+fn a_proxy_from_the_environment_never_sees_a_loopback_endpoint() {
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command.args([
+        "--exact",
+        "the_cloud_endpoint_gives_candidates_that_are_confirmed",
+    ]);
+    for name in [
+        "ALL_PROXY",
+        "all_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+    ] {
+        command.env(name, &proxy_url);
+    }
+    for name in ["NO_PROXY", "no_proxy", "REQUEST_METHOD"] {
+        command.env_remove(name);
+    }
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "under a proxy:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    proxy.set_nonblocking(true).unwrap();
+    let asked = proxy.accept();
+    assert!(
+        matches!(&asked, Err(err) if err.kind() == std::io::ErrorKind::WouldBlock),
+        "the proxy was asked: {asked:?}"
     );
 }
 

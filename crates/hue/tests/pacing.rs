@@ -103,13 +103,7 @@ async fn a_storm_is_paced_coalesced_and_ends_on_the_last_values() {
         .filter(|e| e.method == "PUT")
         .count();
     assert!(puts < 400 / 2, "{puts} requests for 400 commands");
-    assert_eq!(
-        pacer
-            .stats()
-            .dispatched
-            .load(std::sync::atomic::Ordering::Relaxed),
-        puts as u64
-    );
+    assert_eq!(pacer.dispatched(), puts as u64);
 }
 
 #[tokio::test]

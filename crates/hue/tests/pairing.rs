@@ -8,18 +8,11 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::transport;
-use hearth_hue::pairing::{PairingError, PairingTiming, devicetype, pair};
+use common::{PATIENCE, pairing_timing, transport};
+use hearth_hue::pairing::{PairingError, devicetype, pair};
 use hearth_hue::{BridgeIdentity, Client};
 use hearth_sim::bridge::{BridgeSim, SimConfig};
 use tokio_util::sync::CancellationToken;
-
-fn quick() -> PairingTiming {
-    PairingTiming {
-        timeout: Duration::from_secs(20),
-        poll_interval: Duration::from_millis(50),
-    }
-}
 
 #[tokio::test]
 async fn waits_for_the_button_then_gets_a_key_that_works() {
@@ -35,7 +28,7 @@ async fn waits_for_the_button_then_gets_a_key_that_works() {
     let credentials = pair(
         &anonymous,
         &devicetype("hearth", "test"),
-        &quick(),
+        &pairing_timing(PATIENCE),
         &CancellationToken::new(),
         move |left| {
             let mut seen = seen.lock().unwrap();
@@ -54,7 +47,7 @@ async fn waits_for_the_button_then_gets_a_key_that_works() {
         waits.windows(2).all(|w| w[0] > w[1]),
         "the countdown counts down: {waits:?}"
     );
-    assert!(waits[0] <= Duration::from_secs(20));
+    assert!(waits[0] <= PATIENCE);
     assert!(credentials.client_key.is_some());
 
     let key = credentials.app_key.expose().to_owned();
@@ -74,14 +67,10 @@ async fn gives_up_at_the_deadline_and_on_cancel() {
         BridgeIdentity::known(sim.bridge_id(), None),
         None,
     ));
-    let short = PairingTiming {
-        timeout: Duration::from_millis(300),
-        poll_interval: Duration::from_millis(50),
-    };
     let err = pair(
         &anonymous,
         "hearth#test",
-        &short,
+        &pairing_timing(Duration::from_millis(300)),
         &CancellationToken::new(),
         |_| {},
     )
@@ -91,9 +80,15 @@ async fn gives_up_at_the_deadline_and_on_cancel() {
 
     let cancel = CancellationToken::new();
     let trigger = cancel.clone();
-    let err = pair(&anonymous, "hearth#test", &quick(), &cancel, move |_| {
-        trigger.cancel();
-    })
+    let err = pair(
+        &anonymous,
+        "hearth#test",
+        &pairing_timing(PATIENCE),
+        &cancel,
+        move |_| {
+            trigger.cancel();
+        },
+    )
     .await
     .unwrap_err();
     assert!(matches!(err, PairingError::Cancelled), "{err:?}");

@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::{Rig, light, next_matching, rig};
 use hearth_hue::events::stream::{self, EventStream, StreamConfig, StreamItem};
 use hearth_hue::{Cache, Error};
-use hearth_sim::bridge::{Restart, SimConfig};
+use hearth_sim::bridge::{BridgeSim, Restart, SimConfig};
 use serde_json::json;
 
 fn quick() -> StreamConfig {
@@ -82,32 +82,29 @@ async fn a_change_made_elsewhere_arrives_as_an_event() {
     assert_eq!(light_on(&cache, &ceiling), !was_on);
 }
 
-#[tokio::test]
-async fn a_dropped_stream_reconnects_and_resyncs() {
+/// Breaks the stream with `fault`, changes a light meanwhile (only a resync can tell), and
+/// follows until the cache shows the change; returns why the stream was lost on the way.
+async fn broken_then_resynced(fault: impl FnOnce(&BridgeSim)) -> Vec<Error> {
     let rig = rig(SimConfig::default()).await;
     let (mut events, mut cache) = connected(&rig).await;
     let ceiling = light(&rig.sim, "Ceiling");
     let target = !light_on(&cache, &ceiling);
-    rig.sim.drop_streams();
-    // Changed while no stream is open: only the resync can tell.
+    fault(&rig.sim);
     rig.sim
         .change_light(&ceiling, &json!({"on": {"on": target}}))
         .unwrap();
-    let lost = follow_until(&mut events, &mut cache, |c| light_on(c, &ceiling) == target).await;
+    follow_until(&mut events, &mut cache, |c| light_on(c, &ceiling) == target).await
+}
+
+#[tokio::test]
+async fn a_dropped_stream_reconnects_and_resyncs() {
+    let lost = broken_then_resynced(BridgeSim::drop_streams).await;
     assert!(lost.iter().any(|e| matches!(e, Error::Closed)), "{lost:?}");
 }
 
 #[tokio::test]
 async fn a_silent_stream_is_caught_by_the_watchdog() {
-    let rig = rig(SimConfig::default()).await;
-    let (mut events, mut cache) = connected(&rig).await;
-    let ceiling = light(&rig.sim, "Ceiling");
-    let target = !light_on(&cache, &ceiling);
-    rig.sim.mute_streams();
-    rig.sim
-        .change_light(&ceiling, &json!({"on": {"on": target}}))
-        .unwrap();
-    let lost = follow_until(&mut events, &mut cache, |c| light_on(c, &ceiling) == target).await;
+    let lost = broken_then_resynced(BridgeSim::mute_streams).await;
     assert!(
         lost.iter().any(|e| matches!(e, Error::StreamSilent { .. })),
         "{lost:?}"

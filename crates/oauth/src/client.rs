@@ -36,6 +36,25 @@ pub enum ClientAuth {
     None,
 }
 
+/// An `oauth2` client, its endpoints still to set, that authenticates as `auth` says. Digest is
+/// added by the [`Transport`]; until then, as for a public client, the id goes in the form body.
+pub(crate) fn basic_client(
+    client_id: &str,
+    auth: ClientAuth,
+    secret: Option<&Secret>,
+) -> BasicClient {
+    let client = BasicClient::new(ClientId::new(client_id.to_owned()));
+    match (auth, secret) {
+        (ClientAuth::Basic, Some(secret)) => client
+            .set_client_secret(ClientSecret::new(secret.expose().to_owned()))
+            .set_auth_type(AuthType::BasicAuth),
+        (ClientAuth::RequestBody, Some(secret)) => client
+            .set_client_secret(ClientSecret::new(secret.expose().to_owned()))
+            .set_auth_type(AuthType::RequestBody),
+        _ => client.set_auth_type(AuthType::RequestBody),
+    }
+}
+
 /// What the app registered with the provider, and where the provider is.
 #[derive(Clone)]
 pub struct OAuthConfig {
@@ -50,11 +69,8 @@ pub struct OAuthConfig {
     pub extra_authorize_params: Vec<(String, String)>,
 }
 
-/// The Hue cloud's base URL; the simulator's replaces it in tests and the demo.
-pub const HUE_CLOUD: &str = "https://api.meethue.com";
-
 impl OAuthConfig {
-    /// The Hue Remote API's endpoints under `base` (normally [`HUE_CLOUD`]).
+    /// The Hue Remote API's endpoints under `base` (normally `https://api.meethue.com`).
     pub fn hue(
         base: &Url,
         client_id: impl Into<String>,
@@ -150,12 +166,13 @@ impl OAuthClient {
     /// A client over the given HTTP client (for one that trusts a test CA). Build it with
     /// redirects disabled.
     pub fn with_http(config: OAuthConfig, http: reqwest::Client) -> Self {
-        let digest = match (config.auth, &config.client_secret) {
-            (ClientAuth::Digest, Some(secret)) => Some((config.client_id.clone(), secret.clone())),
-            _ => None,
-        };
         Self {
-            transport: Transport::new(http, digest),
+            transport: Transport::new(
+                http,
+                &config.client_id,
+                config.auth,
+                config.client_secret.as_ref(),
+            ),
             config,
         }
     }
@@ -165,19 +182,14 @@ impl OAuthClient {
     }
 
     fn oauth(&self) -> CodeClient {
-        let client = BasicClient::new(ClientId::new(self.config.client_id.clone()))
-            .set_auth_uri(AuthUrl::from_url(self.config.authorize_url.clone()))
-            .set_token_uri(TokenUrl::from_url(self.config.token_url.clone()));
-        match (self.config.auth, &self.config.client_secret) {
-            (ClientAuth::Basic, Some(secret)) => client
-                .set_client_secret(ClientSecret::new(secret.expose().to_owned()))
-                .set_auth_type(AuthType::BasicAuth),
-            (ClientAuth::RequestBody, Some(secret)) => client
-                .set_client_secret(ClientSecret::new(secret.expose().to_owned()))
-                .set_auth_type(AuthType::RequestBody),
-            // Digest is added by the transport; a public client sends its id in the body.
-            _ => client.set_auth_type(AuthType::RequestBody),
-        }
+        let config = &self.config;
+        basic_client(
+            &config.client_id,
+            config.auth,
+            config.client_secret.as_ref(),
+        )
+        .set_auth_uri(AuthUrl::from_url(config.authorize_url.clone()))
+        .set_token_uri(TokenUrl::from_url(config.token_url.clone()))
     }
 
     fn check_secret(&self) -> Result<(), OAuthError> {

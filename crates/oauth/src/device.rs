@@ -15,14 +15,13 @@ use std::time::{Duration, Instant};
 use hearth_secret::Secret;
 use oauth2::basic::{BasicClient, BasicTokenResponse};
 use oauth2::{
-    AuthType, ClientId, ClientSecret, DeviceAuthorizationUrl, DeviceCodeErrorResponse,
-    DeviceCodeErrorResponseType, EndpointNotSet, EndpointSet, HttpRequest, Scope,
-    StandardDeviceAuthorizationResponse, TokenUrl, reqwest,
+    DeviceAuthorizationUrl, DeviceCodeErrorResponse, DeviceCodeErrorResponseType, EndpointNotSet,
+    EndpointSet, HttpRequest, Scope, StandardDeviceAuthorizationResponse, TokenUrl, reqwest,
 };
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::client::ClientAuth;
+use crate::client::{ClientAuth, basic_client};
 use crate::error::{OAuthError, sanitize_code};
 use crate::tokens::TokenSet;
 use crate::transport::{Transport, TransportError};
@@ -175,31 +174,28 @@ impl DeviceFlow {
     }
 
     pub fn with_http(config: DeviceConfig, http: reqwest::Client) -> Self {
-        let digest = match (config.auth, &config.client_secret) {
-            (ClientAuth::Digest, Some(secret)) => Some((config.client_id.clone(), secret.clone())),
-            _ => None,
-        };
         Self {
-            transport: Transport::new(http, digest),
+            transport: Transport::new(
+                http,
+                &config.client_id,
+                config.auth,
+                config.client_secret.as_ref(),
+            ),
             config,
         }
     }
 
     fn oauth(&self) -> DeviceClient {
-        let client = BasicClient::new(ClientId::new(self.config.client_id.clone()))
-            .set_device_authorization_url(DeviceAuthorizationUrl::from_url(
-                self.config.device_authorization_url.clone(),
-            ))
-            .set_token_uri(TokenUrl::from_url(self.config.token_url.clone()));
-        match (self.config.auth, &self.config.client_secret) {
-            (ClientAuth::Basic, Some(secret)) => client
-                .set_client_secret(ClientSecret::new(secret.expose().to_owned()))
-                .set_auth_type(AuthType::BasicAuth),
-            (ClientAuth::RequestBody, Some(secret)) => client
-                .set_client_secret(ClientSecret::new(secret.expose().to_owned()))
-                .set_auth_type(AuthType::RequestBody),
-            _ => client.set_auth_type(AuthType::RequestBody),
-        }
+        let config = &self.config;
+        basic_client(
+            &config.client_id,
+            config.auth,
+            config.client_secret.as_ref(),
+        )
+        .set_device_authorization_url(DeviceAuthorizationUrl::from_url(
+            config.device_authorization_url.clone(),
+        ))
+        .set_token_uri(TokenUrl::from_url(config.token_url.clone()))
     }
 
     /// Asks for a device code and a user code.
@@ -390,7 +386,12 @@ mod tests {
     use tokio_util::sync::CancellationToken;
     use url::Url;
 
-    use super::{DeviceConfig, DeviceError, DeviceFlow, DeviceProgress};
+    use super::{DeviceAuthorization, DeviceConfig, DeviceError, DeviceFlow, DeviceProgress};
+
+    /// The interval the server below enforces, and the step it adds on `slow_down`. It announces
+    /// 1 s (RFC 8628 counts in whole seconds) and the tests give the client this instead, so that
+    /// each takes a fraction of a second.
+    const INTERVAL: Duration = Duration::from_millis(100);
 
     #[derive(Default)]
     struct Server {
@@ -403,15 +404,14 @@ mod tests {
 
     type Shared = Arc<Mutex<Server>>;
 
-    async fn device_code(State(server): State<Shared>) -> Json<serde_json::Value> {
-        let interval = server.lock().unwrap().interval.as_secs();
+    async fn device_code() -> Json<serde_json::Value> {
         Json(json!({
             "device_code": "DEVICE-SECRET",
             "user_code": "BCDF-GHJK",
             "verification_uri": "http://127.0.0.1/device",
             "verification_uri_complete": "http://127.0.0.1/device?code=BCDF-GHJK",
             "expires_in": 600,
-            "interval": interval,
+            "interval": 1,
         }))
     }
 
@@ -448,7 +448,7 @@ mod tests {
             "unavailable" => StatusCode::SERVICE_UNAVAILABLE.into_response(),
             error => {
                 if error == "slow_down" {
-                    server.interval += Duration::from_secs(1);
+                    server.interval += INTERVAL;
                 }
                 (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response()
             }
@@ -458,7 +458,7 @@ mod tests {
     async fn start(script: Vec<&'static str>) -> (DeviceFlow, Shared) {
         let server = Arc::new(Mutex::new(Server {
             script,
-            interval: Duration::from_secs(1),
+            interval: INTERVAL,
             ..Server::default()
         }));
         let app = Router::new()
@@ -473,17 +473,24 @@ mod tests {
             Url::parse(&format!("{base}/device/code")).unwrap(),
             Url::parse(&format!("{base}/token")).unwrap(),
         );
-        // The RFC's 5 s step, shortened so that the test takes seconds.
-        config.slow_down_step = Duration::from_secs(1);
+        // The RFC's 5 s step, shortened like the interval.
+        config.slow_down_step = INTERVAL;
         (DeviceFlow::new(config).unwrap(), server)
+    }
+
+    /// Starts a flow, the interval the server announced replaced by [`INTERVAL`].
+    async fn authorize(flow: &DeviceFlow) -> DeviceAuthorization {
+        let mut authorization = flow.start().await.unwrap();
+        assert_eq!(authorization.interval, Duration::from_secs(1));
+        authorization.interval = INTERVAL;
+        authorization
     }
 
     #[tokio::test]
     async fn honours_interval_and_slow_down() {
         let (flow, server) = start(vec!["authorization_pending", "slow_down", "tokens"]).await;
-        let authorization = flow.start().await.unwrap();
+        let authorization = authorize(&flow).await;
         assert_eq!(authorization.user_code, "BCDF-GHJK");
-        assert_eq!(authorization.interval, Duration::from_secs(1));
         assert!(!format!("{authorization:?}").contains("DEVICE-SECRET"));
         let mut events = Vec::new();
         let tokens = flow
@@ -510,7 +517,7 @@ mod tests {
                 [
                     DeviceProgress::Pending { polls: 1, next_poll_in, .. },
                     DeviceProgress::SlowedDown { polls: 2, interval, .. },
-                ] if *next_poll_in == Duration::from_secs(1) && *interval == Duration::from_secs(2)
+                ] if *next_poll_in == INTERVAL && *interval == 2 * INTERVAL
             ),
             "{events:?}"
         );
@@ -520,7 +527,7 @@ mod tests {
     async fn stops_on_denial_and_expiry() {
         for (answer, expected) in [("access_denied", "declined"), ("expired_token", "expired")] {
             let (flow, _server) = start(vec![answer]).await;
-            let authorization = flow.start().await.unwrap();
+            let authorization = authorize(&flow).await;
             let err = flow
                 .wait(&authorization, &CancellationToken::new(), |_| {})
                 .await
@@ -528,7 +535,7 @@ mod tests {
             assert!(err.to_string().contains(expected), "{err}");
         }
         let (flow, _server) = start(vec!["invalid_grant"]).await;
-        let authorization = flow.start().await.unwrap();
+        let authorization = authorize(&flow).await;
         let err = flow
             .wait(&authorization, &CancellationToken::new(), |_| {})
             .await
@@ -539,7 +546,7 @@ mod tests {
     #[tokio::test]
     async fn backs_off_when_the_server_is_unavailable() {
         let (flow, server) = start(vec!["unavailable", "tokens"]).await;
-        let authorization = flow.start().await.unwrap();
+        let authorization = authorize(&flow).await;
         let mut events = Vec::new();
         flow.wait(&authorization, &CancellationToken::new(), |event| {
             events.push(event);
@@ -549,7 +556,7 @@ mod tests {
         assert!(
             matches!(
                 events.as_slice(),
-                [DeviceProgress::Retrying { next_poll_in, .. }] if *next_poll_in == Duration::from_secs(2)
+                [DeviceProgress::Retrying { next_poll_in, .. }] if *next_poll_in == 2 * INTERVAL
             ),
             "{events:?}"
         );
@@ -559,7 +566,7 @@ mod tests {
     #[tokio::test]
     async fn can_be_cancelled_while_waiting() {
         let (flow, server) = start(Vec::new()).await;
-        let authorization = flow.start().await.unwrap();
+        let authorization = authorize(&flow).await;
         let cancel = CancellationToken::new();
         let on_progress = cancel.clone();
         let err = flow

@@ -12,8 +12,6 @@
 //!   and by the app's deep-link parser.
 //! - [`TokenManager`]: a token set kept in a [`hearth_secret::SecretStore`], refreshed ahead of
 //!   expiry and after a 401, single-flight, with refresh-token rotation that never loses a token.
-//!   Consumers that only need a bearer token (the Hue remote transport) see it as a
-//!   [`TokenSource`] and know nothing of stores or keychains.
 //! - [`device`]: the device-authorization grant (RFC 8628) with progress events and cancellation.
 //!
 //! Nothing in this crate logs or formats an authorization code, a token or a secret: they travel
@@ -30,8 +28,8 @@ pub mod receiver;
 mod tokens;
 mod transport;
 
-pub use client::{AuthorizationRequest, ClientAuth, HUE_CLOUD, OAuthClient, OAuthConfig};
+pub use client::{AuthorizationRequest, ClientAuth, OAuthClient, OAuthConfig};
 pub use error::OAuthError;
 pub use hearth_secret::Secret;
-pub use manager::{AccessToken, LinkStatus, StaticToken, TokenError, TokenManager, TokenSource};
+pub use manager::{AccessToken, LinkStatus, TokenError, TokenManager};
 pub use tokens::TokenSet;

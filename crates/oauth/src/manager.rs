@@ -12,14 +12,14 @@
 //!   next call, and the caller gets the old access token while it is still valid, or the store's
 //!   error. A server that keeps the old refresh token valid until its successor is used (as the
 //!   Hue cloud simulator does) then still accepts the stored one after a restart.
-//! - **No keychain knowledge outside.** Consumers (the Hue remote transport) see a
-//!   [`TokenSource`]: "a bearer token, please" and "this one was refused".
+//! - **Two questions.** A valid token ([`TokenManager::access_token`]), or after a 401 one other
+//!   than the token refused ([`TokenManager::after_unauthorized`]): all a transport needs to ask,
+//!   so that it knows nothing of stores or keychains.
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use futures_util::future::BoxFuture;
 use hearth_secret::{Secret, SecretStore, StoreError};
 
 use crate::client::OAuthClient;
@@ -28,7 +28,7 @@ use crate::tokens::{DecodeError, TokenSet};
 
 /// Refresh this long before the access token expires, so that a request never leaves with a
 /// token about to die in flight.
-pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(300);
+const REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
 /// A bearer token, for one request.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -72,37 +72,6 @@ pub enum TokenError {
     Decode(#[from] DecodeError),
 }
 
-/// Where a remote transport gets its bearer token. Implemented by [`TokenManager`] (refreshing,
-/// stored) and [`StaticToken`] (fixed, for tests and the demo).
-pub trait TokenSource: Send + Sync + fmt::Debug {
-    /// A token valid for a request sent now.
-    fn access_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
-
-    /// The server answered 401 to `rejected`: a fresh token, refreshed unless someone already
-    /// did. Call once per request; a second 401 with the fresh token is an error to report.
-    fn token_rejected<'a>(
-        &'a self,
-        rejected: &'a AccessToken,
-    ) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
-}
-
-/// A token that never changes.
-#[derive(Debug, Clone)]
-pub struct StaticToken(pub AccessToken);
-
-impl TokenSource for StaticToken {
-    fn access_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
-        Box::pin(async { Ok(self.0.clone()) })
-    }
-
-    fn token_rejected<'a>(
-        &'a self,
-        _rejected: &'a AccessToken,
-    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
-        Box::pin(async { Err(TokenError::RelinkNeeded) })
-    }
-}
-
 /// What the user sees about the link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkStatus {
@@ -132,7 +101,6 @@ pub struct TokenManager {
     client: OAuthClient,
     store: Arc<dyn SecretStore>,
     name: String,
-    margin: Duration,
     state: Mutex<State>,
     refreshing: tokio::sync::Mutex<()>,
 }
@@ -154,17 +122,9 @@ impl TokenManager {
             client,
             store,
             name: name.into(),
-            margin: DEFAULT_REFRESH_MARGIN,
             state: Mutex::default(),
             refreshing: tokio::sync::Mutex::new(()),
         }
-    }
-
-    /// How long before expiry to refresh.
-    #[must_use]
-    pub fn with_refresh_margin(mut self, margin: Duration) -> Self {
-        self.margin = margin;
-        self
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -228,17 +188,21 @@ impl TokenManager {
         &self,
         rejected: &AccessToken,
     ) -> Result<AccessToken, TokenError> {
-        {
-            let mut state = self.state();
-            if state
-                .current
-                .as_ref()
-                .is_some_and(|tokens| tokens.access_token == rejected.0)
-            {
-                state.rejected = true;
-            }
-        }
+        // At once, so that callers arriving during the refresh no longer get it.
+        self.mark_rejected(rejected);
         self.refresh(Some(rejected)).await
+    }
+
+    /// Stops handing out `rejected` if it is the current token, even as a fallback.
+    fn mark_rejected(&self, rejected: &AccessToken) {
+        let mut state = self.state();
+        if state
+            .current
+            .as_ref()
+            .is_some_and(|tokens| tokens.access_token == rejected.0)
+        {
+            state.rejected = true;
+        }
     }
 
     /// The current token if it can be handed out as is.
@@ -247,7 +211,7 @@ impl TokenManager {
         let tokens = state.current.as_ref()?;
         let fresh = !state.rejected
             && state.unsaved.is_none()
-            && !tokens.expires_within(self.margin, SystemTime::now())
+            && !tokens.expires_within(REFRESH_MARGIN, SystemTime::now())
             && rejected.is_none_or(|r| r.0 != tokens.access_token);
         fresh.then(|| AccessToken(tokens.access_token.clone()))
     }
@@ -255,6 +219,10 @@ impl TokenManager {
     async fn refresh(&self, rejected: Option<&AccessToken>) -> Result<AccessToken, TokenError> {
         let _refreshing = self.refreshing.lock().await;
         self.load_once().await?;
+        // Again: a token refused before the store was read may be the one just loaded.
+        if let Some(rejected) = rejected {
+            self.mark_rejected(rejected);
+        }
         // Someone else may have refreshed while this caller waited for the lock.
         if let Some(token) = self.usable(rejected) {
             return Ok(token);
@@ -385,15 +353,53 @@ async fn run_blocking<T: Send + 'static>(
     })
 }
 
-impl TokenSource for TokenManager {
-    fn access_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
-        Box::pin(TokenManager::access_token(self))
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::{Duration, SystemTime};
+
+    use hearth_secret::{MemoryStore, Secret, SecretStore};
+    use url::Url;
+
+    use super::{AccessToken, TokenError, TokenManager};
+    use crate::{ClientAuth, OAuthClient, OAuthConfig, TokenSet};
+
+    const NAME: &str = "test/tokens";
+
+    /// A client whose token endpoint refuses connections: every renewal fails as if the network
+    /// were down (a transient failure, after which the current token is used while it is valid).
+    fn client_without_server() -> OAuthClient {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let base = Url::parse(&format!("http://{closed}/")).unwrap();
+        let config =
+            OAuthConfig::hue(&base, "client", Secret::from("secret"), ClientAuth::Basic).unwrap();
+        OAuthClient::new(config).unwrap()
     }
 
-    fn token_rejected<'a>(
-        &'a self,
-        rejected: &'a AccessToken,
-    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
-        Box::pin(self.after_unauthorized(rejected))
+    /// A token refused before this manager read the store (one handed out by an earlier manager
+    /// of the same entry, as when the registration is saved again) is not handed back when
+    /// renewing fails.
+    #[tokio::test]
+    async fn a_token_refused_before_loading_is_never_handed_back() {
+        // Valid for two more minutes: within the margin, so asking for it tries to renew it.
+        let stored = TokenSet {
+            access_token: Secret::from("AT"),
+            refresh_token: Some(Secret::from("RT")),
+            expires_at: Some(SystemTime::now() + Duration::from_secs(120)),
+        };
+        let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
+        store.put(NAME, &stored.encode()).unwrap();
+
+        // Not refused: renewing fails, and the token is used while it is valid.
+        let manager = TokenManager::new(client_without_server(), Arc::clone(&store), NAME);
+        assert_eq!(manager.access_token().await.unwrap().expose(), "AT");
+
+        let manager = TokenManager::new(client_without_server(), store, NAME);
+        let refused = AccessToken::new(Secret::from("AT"));
+        let err = manager.after_unauthorized(&refused).await.unwrap_err();
+        assert!(matches!(err, TokenError::Refresh(_)), "{err:?}");
     }
 }

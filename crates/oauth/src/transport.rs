@@ -9,6 +9,7 @@ use std::time::Duration;
 use hearth_secret::Secret;
 use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse, reqwest};
 
+use crate::client::ClientAuth;
 use crate::digest::Challenge;
 
 /// Why a request did not get an HTTP answer. Carries no URL query, header or body.
@@ -37,7 +38,18 @@ impl std::fmt::Debug for Transport {
 }
 
 impl Transport {
-    pub(crate) fn new(http: reqwest::Client, digest: Option<(String, Secret)>) -> Self {
+    /// The transport of a client that authenticates as `auth` says: with Digest, it answers the
+    /// server's challenge with `client_id` and `secret`.
+    pub(crate) fn new(
+        http: reqwest::Client,
+        client_id: &str,
+        auth: ClientAuth,
+        secret: Option<&Secret>,
+    ) -> Self {
+        let digest = match (auth, secret) {
+            (ClientAuth::Digest, Some(secret)) => Some((client_id.to_owned(), secret.clone())),
+            _ => None,
+        };
         Self { http, digest }
     }
 
@@ -57,7 +69,7 @@ impl Transport {
         let Some((username, secret)) = &self.digest else {
             return self.once(request).await;
         };
-        let retry = clone_request(&request);
+        let mut retry = clone_request(&request);
         let response = self.once(request).await?;
         if response.status() != http::StatusCode::UNAUTHORIZED {
             return Ok(response);
@@ -72,7 +84,6 @@ impl Transport {
             // A 401 without a Digest challenge is the server's answer (a wrong client id).
             return Ok(response);
         };
-        let mut retry = retry;
         let uri = retry
             .uri()
             .path_and_query()

@@ -13,13 +13,13 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use hearth_oauth::callback::Callback;
+use hearth_oauth::callback::{Callback, CallbackError, CallbackOutcome};
 use hearth_oauth::receiver::{
     CallbackReceiver, LoopbackOptions, LoopbackReceiver, ReceiveError, UrlReceiver,
 };
 use hearth_oauth::{
-    ClientAuth, LinkStatus, OAuthClient, OAuthConfig, OAuthError, Secret, TokenError, TokenManager,
-    TokenSet, TokenSource,
+    AuthorizationRequest, ClientAuth, LinkStatus, OAuthClient, OAuthConfig, OAuthError, Secret,
+    TokenError, TokenManager, TokenSet,
 };
 use hearth_secret::{MemoryStore, SecretStore};
 use hearth_sim::cloud::{CloudSim, CloudSimHandle, Consent};
@@ -241,16 +241,13 @@ async fn links_through_deep_links_despite_forged_and_replayed_ones() {
     let flow = tokio::spawn(async move { receiver.receive(&state).await });
     // Wait until the flow is armed.
     let forged = "hearth://oauth/callback?code=FORGED&state=attacker";
-    while inbox.deliver(forged) != Err(hearth_oauth::callback::CallbackError::WrongState) {
+    while inbox.deliver(forged) != Err(CallbackError::WrongState) {
         tokio::task::yield_now().await;
     }
     assert!(inbox.deliver("hearth://oauth/evil?code=x&state=y").is_err());
     inbox.deliver(&link).unwrap();
     // The same link again (a replay) finds no flow.
-    assert_eq!(
-        inbox.deliver(&link),
-        Err(hearth_oauth::callback::CallbackError::NoFlowWaiting)
-    );
+    assert_eq!(inbox.deliver(&link), Err(CallbackError::NoFlowWaiting));
     let code = flow.await.unwrap().unwrap();
     let tokens = client.exchange(request, code).await.unwrap();
     assert_linked(&tokens, &cloud);
@@ -263,14 +260,11 @@ async fn links_through_deep_links_despite_forged_and_replayed_ones() {
     let flow = tokio::spawn(async move { receiver.receive(&state).await });
     loop {
         match inbox.deliver(&link) {
-            Err(hearth_oauth::callback::CallbackError::NoFlowWaiting) => {
+            Err(CallbackError::NoFlowWaiting) => {
                 tokio::task::yield_now().await;
             }
             other => {
-                assert_eq!(
-                    other,
-                    Err(hearth_oauth::callback::CallbackError::WrongState)
-                );
+                assert_eq!(other, Err(CallbackError::WrongState));
                 break;
             }
         }
@@ -319,21 +313,12 @@ async fn loopback_survives_forged_callbacks() {
 async fn codes_are_single_use_and_a_replay_revokes_the_link() {
     let cloud = cloud("hearth://oauth/callback", Consent::Allow).await;
     let client = client(&cloud, ClientAuth::Basic, CLIENT_SECRET);
-    let browser = Browser::new(None);
-    let redirect = Url::parse("hearth://oauth/callback").unwrap();
 
-    let first = client.authorize(&redirect).unwrap();
-    let Landed::Elsewhere(link) = browser.visit(first.url(), "allow").await else {
-        panic!("no deep link");
-    };
-    let Callback { outcome, .. } = Callback::from_redirect_url(&link, &redirect).unwrap();
-    let hearth_oauth::callback::CallbackOutcome::Code(code) = outcome else {
-        panic!("no code");
-    };
+    let (first, code) = consented(&client).await;
     let tokens = client.exchange(first, code.clone()).await.unwrap();
     assert_linked(&tokens, &cloud);
 
-    let second = client.authorize(&redirect).unwrap();
+    let second = client.authorize(&deep_link()).unwrap();
     let err = client.exchange(second, code).await.unwrap_err();
     assert!(matches!(err, OAuthError::InvalidGrant), "{err:?}");
     assert!(!cloud.access_token_is_valid(tokens.access_token.expose()));
@@ -346,15 +331,7 @@ async fn wrong_client_secrets_are_refused_with_basic_and_digest() {
         let cloud = cloud("hearth://oauth/callback", Consent::Allow).await;
         let good = client(&cloud, auth, CLIENT_SECRET);
         let bad = client(&cloud, auth, "not-the-secret");
-        let redirect = Url::parse("hearth://oauth/callback").unwrap();
-        let request = good.authorize(&redirect).unwrap();
-        let Landed::Elsewhere(link) = Browser::new(None).visit(request.url(), "allow").await else {
-            panic!("no deep link");
-        };
-        let callback = Callback::from_redirect_url(&link, &redirect).unwrap();
-        let hearth_oauth::callback::CallbackOutcome::Code(code) = callback.outcome else {
-            panic!("no code");
-        };
+        let (request, code) = consented(&good).await;
         let err = bad.exchange(request, code).await.unwrap_err();
         assert!(
             matches!(err, OAuthError::InvalidClient),
@@ -364,18 +341,28 @@ async fn wrong_client_secrets_are_refused_with_basic_and_digest() {
     }
 }
 
-/// Links through the deep-link mode and returns the tokens, for the refresh tests.
-async fn linked(cloud: &CloudSimHandle, client: &OAuthClient) -> TokenSet {
-    let redirect = Url::parse("hearth://oauth/callback").unwrap();
-    let request = client.authorize(&redirect).unwrap();
+fn deep_link() -> Url {
+    Url::parse("hearth://oauth/callback").unwrap()
+}
+
+/// Starts an authorization answered by deep link, and consents to it in the browser: the request
+/// and the code the answer brought, not yet exchanged.
+async fn consented(client: &OAuthClient) -> (AuthorizationRequest, Secret) {
+    let request = client.authorize(&deep_link()).unwrap();
     let Landed::Elsewhere(link) = Browser::new(None).visit(request.url(), "allow").await else {
         panic!("no deep link");
     };
-    let callback = Callback::from_redirect_url(&link, &redirect).unwrap();
+    let callback = Callback::from_redirect_url(&link, &deep_link()).unwrap();
     assert!(callback.matches_state(request.state()));
-    let hearth_oauth::callback::CallbackOutcome::Code(code) = callback.outcome else {
+    let CallbackOutcome::Code(code) = callback.outcome else {
         panic!("no code");
     };
+    (request, code)
+}
+
+/// Links through the deep-link mode and returns the tokens, for the refresh tests.
+async fn linked(cloud: &CloudSimHandle, client: &OAuthClient) -> TokenSet {
+    let (request, code) = consented(client).await;
     let tokens = client.exchange(request, code).await.unwrap();
     assert_linked(&tokens, cloud);
     tokens
@@ -446,9 +433,8 @@ async fn a_401_refreshes_once_for_all_who_saw_it() {
         TOKENS,
     ));
     manager.save_new_link(tokens).await.unwrap();
-    let source: Arc<dyn TokenSource> = manager.clone();
 
-    let token = source.access_token().await.unwrap();
+    let token = manager.access_token().await.unwrap();
     assert_eq!(route_status(&cloud, &token).await, 503);
     assert_eq!(cloud.stats().refreshes, 0);
     cloud.expire_access_tokens();
@@ -456,9 +442,9 @@ async fn a_401_refreshes_once_for_all_who_saw_it() {
 
     let callers: Vec<_> = (0..20)
         .map(|_| {
-            let source = Arc::clone(&source);
+            let manager = Arc::clone(&manager);
             let rejected = token.clone();
-            tokio::spawn(async move { source.token_rejected(&rejected).await })
+            tokio::spawn(async move { manager.after_unauthorized(&rejected).await })
         })
         .collect();
     let mut fresh = Vec::new();
@@ -559,8 +545,7 @@ async fn nothing_prints_a_secret() {
     let store = Arc::new(MemoryStore::default());
     let manager = TokenManager::new(client.clone(), store.clone(), TOKENS);
     manager.save_new_link(tokens.clone()).await.unwrap();
-    let redirect = Url::parse("hearth://oauth/callback").unwrap();
-    let request = client.authorize(&redirect).unwrap();
+    let request = client.authorize(&deep_link()).unwrap();
     let receiver = UrlReceiver::deep_link();
     let loopback = LoopbackReceiver::bind(LoopbackOptions::https(0))
         .await
@@ -759,15 +744,7 @@ async fn expired_codes_are_refused() {
         .await
         .unwrap();
     let client = client(&cloud, ClientAuth::Basic, CLIENT_SECRET);
-    let redirect = Url::parse("hearth://oauth/callback").unwrap();
-    let request = client.authorize(&redirect).unwrap();
-    let Landed::Elsewhere(link) = Browser::new(None).visit(request.url(), "allow").await else {
-        panic!("no deep link");
-    };
-    let callback = Callback::from_redirect_url(&link, &redirect).unwrap();
-    let hearth_oauth::callback::CallbackOutcome::Code(code) = callback.outcome else {
-        panic!("no code");
-    };
+    let (request, code) = consented(&client).await;
     let err = client.exchange(request, code).await.unwrap_err();
     assert!(matches!(err, OAuthError::InvalidGrant), "{err:?}");
 }

@@ -248,15 +248,10 @@ impl Config {
 
     /// The public base URL, always ending with `/` so that `join` appends to it.
     pub fn public_url(&self) -> Result<Url, url::ParseError> {
-        let mut url = match &self.public_url {
+        Ok(with_trailing_slash(match &self.public_url {
             Some(url) => url.clone(),
             None => Url::parse(&format!("http://{}/", self.listen))?,
-        };
-        if !url.path().ends_with('/') {
-            let path = format!("{}/", url.path());
-            url.set_path(&path);
-        }
-        Ok(url)
+        }))
     }
 
     pub fn clients(&self) -> Vec<Client> {
@@ -320,6 +315,16 @@ impl Config {
         }
         missing
     }
+}
+
+/// `url` with a path ending in `/`, so that `join` appends to it instead of replacing its last
+/// segment.
+pub(crate) fn with_trailing_slash(mut url: Url) -> Url {
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url
 }
 
 #[cfg(test)]

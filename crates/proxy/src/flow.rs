@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::AppState;
 use crate::codes;
@@ -48,6 +48,12 @@ impl Flow {
 
     fn remaining(&self) -> Duration {
         Duration::from_millis(self.expires_ms.saturating_sub(now_ms()))
+    }
+
+    /// How long what belongs to this flow is kept from now: its life, then the grace in which a
+    /// late poll hears `expired_token`.
+    pub fn kept_for(&self) -> Duration {
+        self.remaining() + EXPIRED_GRACE
     }
 }
 
@@ -131,6 +137,16 @@ pub async fn get(
     }
 }
 
+/// Takes the flow out of the store, atomically: of two takers, one gets it.
+pub async fn take(state: &AppState, device_hash: &str) -> Result<Option<Flow>, StoreError> {
+    state
+        .store
+        .take(&flow_key(device_hash))
+        .await?
+        .map(|raw| decode(&raw))
+        .transpose()
+}
+
 /// Moves a pending flow to `status`, atomically: of an approval and a refusal racing, one wins.
 /// `false` when the flow is gone, no longer pending, or expired.
 pub async fn transition(
@@ -144,7 +160,7 @@ pub async fn transition(
     if flow.status != Status::Pending || flow.is_expired() {
         return Ok(false);
     }
-    let ttl = flow.remaining() + EXPIRED_GRACE;
+    let ttl = flow.kept_for();
     let user_code = flow.user_code.clone();
     let next = Flow { status, ..flow };
     let replaced = state
@@ -232,19 +248,18 @@ pub async fn issue(state: &AppState, grant: &Grant) -> Result<Map<String, Value>
         .store
         .put(&refresh_key(&refresh), &encoded, Some(refresh_ttl))
         .await?;
-    let prms = grant.prms.join(";");
-    let response = json!({
-        "access_token": access,
-        "refresh_token": refresh,
-        "token_type": "Bearer",
-        "expires_in": state.config.access_token_secs,
-        "usage_point_id": prms,
-        "usage_points_id": prms,
-    });
-    match response {
-        Value::Object(map) => Ok(map),
-        _ => Err(StoreError::Corrupt("token response".into())),
-    }
+    let prms = Value::from(grant.prms.join(";"));
+    Ok(Map::from_iter([
+        ("access_token".to_owned(), Value::from(access)),
+        ("refresh_token".to_owned(), Value::from(refresh)),
+        ("token_type".to_owned(), Value::from("Bearer")),
+        (
+            "expires_in".to_owned(),
+            Value::from(state.config.access_token_secs),
+        ),
+        ("usage_point_id".to_owned(), prms.clone()),
+        ("usage_points_id".to_owned(), prms),
+    ]))
 }
 
 /// Rotates a refresh token: the old one is spent (single use), a new pair is issued.

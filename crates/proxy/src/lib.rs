@@ -12,16 +12,16 @@
 
 pub mod codes;
 pub mod config;
-pub mod error;
+mod error;
 pub mod flow;
-pub mod metrics;
-pub mod net;
-pub mod openapi;
-pub mod pacer;
-pub mod pages;
-pub mod routes;
+mod metrics;
+mod net;
+mod openapi;
+mod pacer;
+mod pages;
+mod routes;
 pub mod store;
-pub mod upstream;
+mod upstream;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -38,6 +38,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use url::Url;
 
+use crate::config::with_trailing_slash;
 pub use crate::config::{Client, Config, Mode};
 use crate::metrics::Metrics;
 use crate::pacer::Pacer;
@@ -186,14 +187,6 @@ fn build_upstream(
             })
         }
     })
-}
-
-fn with_trailing_slash(mut url: Url) -> Url {
-    if !url.path().ends_with('/') {
-        let path = format!("{}/", url.path());
-        url.set_path(&path);
-    }
-    url
 }
 
 /// The whole HTTP surface.

@@ -241,13 +241,12 @@ pub fn message(
     again: bool,
 ) -> Response {
     let kind = if status.is_success() { "ok" } else { "error" };
-    let base = state.public_url.path().to_owned();
     html(
         state,
         status,
         &MessagePage {
             t,
-            base: &base,
+            base: state.public_url.path(),
             title,
             message,
             kind,

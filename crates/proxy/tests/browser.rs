@@ -4,37 +4,10 @@
 
 mod common;
 
-use common::{Backing, Browser, Device, Proxy, enedis_args, hidden, sim_builder};
-use hearth_sim::enedis::EnedisSimHandle;
+use common::{Backing, Browser, Device, EnedisSetup, enedis_setup, hidden, query_param};
 
-struct Setup {
-    sim: EnedisSimHandle,
-    proxy: Proxy,
-    _backing: Backing,
-}
-
-async fn setup(extra: &[&str]) -> Setup {
-    let backing = Backing::sqlite();
-    let (listener, url) = Proxy::bind().await;
-    let sim = sim_builder(&url).auto_consent(true).start().await.unwrap();
-    let mut args = enedis_args(&backing.address(), &sim);
-    args.extend(extra.iter().map(ToString::to_string));
-    let proxy = Proxy::start(listener, &args).await;
-    Setup {
-        sim,
-        proxy,
-        _backing: backing,
-    }
-}
-
-fn state_of(url: &str) -> String {
-    url::Url::parse(url)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned()
+async fn setup(extra: &[&str]) -> EnedisSetup {
+    enedis_setup(Backing::sqlite(), |sim| sim, extra).await
 }
 
 #[tokio::test]
@@ -47,13 +20,7 @@ async fn forged_callbacks_complete_nothing() {
         .confirm(code["verification_uri_complete"].as_str().unwrap())
         .await;
     let callback = victim.get(&to_enedis).await.location.unwrap();
-    let autorisation = url::Url::parse(&callback)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "autorisation_id")
-        .unwrap()
-        .1
-        .into_owned();
+    let autorisation = query_param(&callback, "autorisation_id");
     let redirect = format!("{}/auth/redirect", s.proxy.url);
 
     let mut attacker = Browser::new();
@@ -106,7 +73,7 @@ async fn forged_callbacks_complete_nothing() {
     let to_enedis = victim
         .confirm(code["verification_uri_complete"].as_str().unwrap())
         .await;
-    let state = state_of(&to_enedis);
+    let state = query_param(&to_enedis, "state");
     let page = attacker
         .get(&format!("{redirect}?error=access_denied&state={state}"))
         .await;

@@ -6,50 +6,19 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Backing, Browser, CLIENT_ID, Device, Proxy, enedis_args, link, sim_builder};
-use hearth_sim::enedis::EnedisSimHandle;
+use common::{
+    Backing, Browser, CLIENT_ID, Device, EnedisSetup, Proxy, day, enedis_args, enedis_setup, link,
+    query_param, sim_builder,
+};
 use serde_json::Value;
-use time::OffsetDateTime;
 
 const HOUSE: &str = "22516914714270";
 const SOLAR: &str = "24880057139941";
 const KILO: &str = "11453290002823";
 const FOREIGN: &str = "30001610071843";
 
-struct Setup {
-    sim: EnedisSimHandle,
-    proxy: Proxy,
-    _backing: Backing,
-}
-
-async fn setup_with(
-    backing: Backing,
-    sim: impl FnOnce(hearth_sim::enedis::EnedisSimBuilder) -> hearth_sim::enedis::EnedisSimBuilder,
-    extra: &[&str],
-) -> Setup {
-    let (listener, url) = Proxy::bind().await;
-    let sim = sim(sim_builder(&url).auto_consent(true))
-        .start()
-        .await
-        .unwrap();
-    let mut args = enedis_args(&backing.address(), &sim);
-    args.extend(extra.iter().map(ToString::to_string));
-    let proxy = Proxy::start(listener, &args).await;
-    Setup {
-        sim,
-        proxy,
-        _backing: backing,
-    }
-}
-
-async fn setup(backing: Backing) -> Setup {
-    setup_with(backing, |b| b, &[]).await
-}
-
-fn day(offset: i64) -> String {
-    let date = OffsetDateTime::now_utc().date() + time::Duration::days(offset);
-    date.format(time::macros::format_description!("[year]-[month]-[day]"))
-        .unwrap()
+async fn setup(backing: Backing) -> EnedisSetup {
+    enedis_setup(backing, |sim| sim, &[]).await
 }
 
 fn range(prm: &str, start: i64, end: i64) -> String {
@@ -337,7 +306,7 @@ async fn enedis_journey_redis() {
 #[tokio::test]
 async fn start_marked_timestamps_are_moved_to_the_end() {
     let end_marked = setup(Backing::sqlite()).await;
-    let start_marked = setup_with(
+    let start_marked = enedis_setup(
         Backing::sqlite(),
         |b| b.curve_timestamps_at_start(true),
         &["--enedis-curve-timestamps", "start"],
@@ -405,13 +374,7 @@ async fn the_redirects_usage_point_id_is_never_trusted() {
     let to_enedis = browser
         .confirm(code["verification_uri_complete"].as_str().unwrap())
         .await;
-    let state = url::Url::parse(&to_enedis)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let state = query_param(&to_enedis, "state");
     let forged = format!(
         "{}/auth/redirect?code=abc&usage_point_id={FOREIGN}&state={state}",
         s.proxy.url
@@ -425,13 +388,7 @@ async fn the_redirects_usage_point_id_is_never_trusted() {
     let to_enedis = browser
         .confirm(code["verification_uri_complete"].as_str().unwrap())
         .await;
-    let state = url::Url::parse(&to_enedis)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let state = query_param(&to_enedis, "state");
     let page = browser
         .get(&format!(
             "{}/auth/redirect?autorisation_id=424242&state={state}",
@@ -511,7 +468,7 @@ async fn consent_refused_on_the_enedis_page() {
 #[tokio::test]
 async fn subscribed_services_is_retried_while_empty_and_a_reload_finishes_later() {
     // Empty for 300 ms, retried every 100 ms: the first callback succeeds.
-    let s = setup_with(
+    let s = enedis_setup(
         Backing::sqlite(),
         |b| b.subscription_delay(Duration::from_millis(300)),
         &[],
@@ -520,7 +477,7 @@ async fn subscribed_services_is_retried_while_empty_and_a_reload_finishes_later(
     link(&s.proxy.url).await;
 
     // Empty for 1.5 s, two tries 100 ms apart: "not confirmed yet"; a reload later succeeds.
-    let s = setup_with(
+    let s = enedis_setup(
         Backing::sqlite(),
         |b| b.subscription_delay(Duration::from_millis(1_500)),
         &["--enedis-subscription-tries", "2"],

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Backing, Browser, Device, Proxy, enedis_args, sim_builder};
+use common::{Backing, Browser, Device, Proxy, day, enedis_args, sim_builder};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flow_started_on_one_instance_finishes_on_the_other() {
@@ -109,10 +109,4 @@ async fn a_flow_started_on_one_instance_finishes_on_the_other() {
         "{}",
         sim.max_calls_in_a_second()
     );
-}
-
-fn day(offset: i64) -> String {
-    let date = time::OffsetDateTime::now_utc().date() + time::Duration::days(offset);
-    date.format(time::macros::format_description!("[year]-[month]-[day]"))
-        .unwrap()
 }

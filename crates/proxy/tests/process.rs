@@ -9,7 +9,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{APP_SECRET, Browser, CLIENT_ID, CLIENT_NAME, Device, free_port, sim_builder};
+use common::{
+    APP_SECRET, Browser, CLIENT_ID, Device, day, enedis_args, free_port, query_param, sim_builder,
+};
 use hearth_sim::enedis::EnedisSimHandle;
 
 struct Binary {
@@ -84,27 +86,8 @@ impl Drop for Binary {
 }
 
 fn args(port: u16, store: &str, sim: &EnedisSimHandle, extra: &[&str]) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "--listen",
-        &format!("127.0.0.1:{port}"),
-        "--store",
-        store,
-        "--mode",
-        "enedis",
-        "--client",
-        &format!("{CLIENT_ID}={CLIENT_NAME}"),
-        "--enedis-authorize-url",
-        &sim.authorize_url(),
-        "--enedis-api-url",
-        &sim.base_url(),
-        "--enedis-subscription-delay-ms",
-        "100",
-        "--interval-ms",
-        "200",
-    ]
-    .iter()
-    .map(ToString::to_string)
-    .collect();
+    let mut args = vec!["--listen".to_owned(), format!("127.0.0.1:{port}")];
+    args.extend(enedis_args(store, sim));
     args.extend(extra.iter().map(ToString::to_string));
     args
 }
@@ -159,7 +142,8 @@ async fn kill_9_and_restart_mid_flow_loses_nothing() {
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
     let sim = sim_builder(&url).auto_consent(true).start().await.unwrap();
-    let proxy = Binary::start(&args(port, &store, &sim, &[]), &log);
+    let argv = args(port, &store, &sim, &[]);
+    let proxy = Binary::start(&argv, &log);
 
     let device = Device::new(&proxy.url);
     let code = device.code().await;
@@ -170,13 +154,13 @@ async fn kill_9_and_restart_mid_flow_loses_nothing() {
     proxy.kill_9();
 
     // The browser is at Enedis while the proxy restarts: it comes back to the new process.
-    let proxy = Binary::start(&args(port, &store, &sim, &[]), &log);
+    let proxy = Binary::start(&argv, &log);
     let done = browser.consent_and_return(&to_enedis).await;
     assert_eq!(done.status, 200, "{}", done.body);
     proxy.kill_9();
 
     // Approved but not yet delivered when the process dies: the device still gets its tokens.
-    let proxy = Binary::start(&args(port, &store, &sim, &[]), &log);
+    let proxy = Binary::start(&argv, &log);
     let (status, tokens) = device
         .poll_until_done(
             code["device_code"].as_str().unwrap(),
@@ -185,12 +169,7 @@ async fn kill_9_and_restart_mid_flow_loses_nothing() {
         .await;
     assert_eq!(status, 200, "{tokens}");
     proxy.kill_9();
-    let proxy = Binary::start(&args(port, &store, &sim, &[]), &log);
-    let day = |offset: i64| {
-        let date = time::OffsetDateTime::now_utc().date() + time::Duration::days(offset);
-        date.format(time::macros::format_description!("[year]-[month]-[day]"))
-            .unwrap()
-    };
+    let proxy = Binary::start(&argv, &log);
     let (status, _) = device
         .data(
             tokens["access_token"].as_str().unwrap(),
@@ -237,13 +216,7 @@ async fn nothing_secret_is_ever_logged() {
     let to_enedis = browser
         .confirm(code["verification_uri_complete"].as_str().unwrap())
         .await;
-    let state = url::Url::parse(&to_enedis)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let state = query_param(&to_enedis, "state");
     let done = browser.consent_and_return(&to_enedis).await;
     assert_eq!(done.status, 200);
     let (_, tokens) = device
@@ -252,11 +225,6 @@ async fn nothing_secret_is_ever_logged() {
             Duration::from_millis(250),
         )
         .await;
-    let day = |offset: i64| {
-        let date = time::OffsetDateTime::now_utc().date() + time::Duration::days(offset);
-        date.format(time::macros::format_description!("[year]-[month]-[day]"))
-            .unwrap()
-    };
     let access = tokens["access_token"].as_str().unwrap();
     let query = format!(
         "start={}&end={}&usage_point_id=22516914714270",

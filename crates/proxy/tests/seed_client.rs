@@ -9,9 +9,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Backing, Browser, CLIENT_ID, Proxy, enedis_args, sim_builder};
+use common::{Backing, Browser, CLIENT_ID, Proxy, day, enedis_args, sim_builder};
 use serde_json::Value;
-use time::OffsetDateTime;
 
 struct SeedClient {
     http: reqwest::Client,
@@ -104,12 +103,6 @@ impl SeedClient {
     }
 }
 
-fn date(offset: i64) -> String {
-    (OffsetDateTime::now_utc().date() + time::Duration::days(offset))
-        .format(time::macros::format_description!("[year]-[month]-[day]"))
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_seeds_client_links_and_reads_through_hearth_proxy() {
     let backing = Backing::sqlite();
@@ -185,7 +178,7 @@ async fn the_seeds_client_links_and_reads_through_hearth_proxy() {
     let prm = client.usage_points[1].clone();
     let mut points = 0;
     for week in 0..3 {
-        let (start, end) = (date(-23 + 7 * week), date(-16 + 7 * week));
+        let (start, end) = (day(-23 + 7 * week), day(-16 + 7 * week));
         let body = client.load_curve(&prm, &start, &end).await;
         assert_eq!(
             body["meter_reading"]["usage_point_id"],

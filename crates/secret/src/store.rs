@@ -86,8 +86,8 @@ pub fn open(service: &str, config_dir: &Path) -> Arc<dyn SecretStore> {
                     let store = file();
                     tracing::warn!(
                         "NO SYSTEM KEYCHAIN ({err}): Hearth keeps its secrets in {}. Anyone who \
-                         can read your files as you can read them. Install and unlock a Secret \
-                         Service (GNOME Keyring, KWallet) to keep them in the keychain.",
+                         can read your files can read them. Install and unlock a Secret Service \
+                         (GNOME Keyring, KWallet) to keep them in the keychain.",
                         store.kind()
                     );
                     store

@@ -9,7 +9,8 @@ import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { launchChromium } from './harness.mjs';
 
 const root = resolve(import.meta.dirname, '../../..');
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
@@ -33,7 +34,7 @@ async function waitFor(url) {
       await fetch(url);
       return;
     } catch {
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
   }
   throw new Error(`${url} did not come up`);
@@ -71,11 +72,7 @@ before(async () => {
   );
   await waitFor(`${sim}/__sim/stats`);
   await waitFor(`${proxy}/healthz`);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    // No --user-data-dir: playwright's launch() gives every run a fresh temporary profile.
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -114,7 +111,7 @@ test('a phone links an Enedis account through the proxy, in French', async () =>
 
   let tokens;
   for (let i = 0; i < 50 && !tokens?.access_token; i++) {
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
     tokens = await (await fetch(`${proxy}/device/token`, form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: 'hearth-sim-client', device_code: code.device_code }))).json();
   }
   assert.ok(tokens.access_token, JSON.stringify(tokens));

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use hearth_hue::RetryPolicy;
-use hearth_hue::discovery::{DEFAULT_CLOUD_URL, DiscoveryConfig};
+use hearth_hue::discovery::DiscoveryConfig;
 use hearth_hue::events::stream::StreamConfig;
 use hearth_hue::{PacerConfig, TrustRoots};
 
@@ -14,7 +14,8 @@ use crate::remote::RemoteOptions;
 
 /// `off` switches network discovery off: no mDNS, no cloud endpoint; manual addresses only.
 pub const DISCOVERY_ENV: &str = "HEARTH_DISCOVERY";
-/// Replaces the cloud discovery endpoint (default [`DEFAULT_CLOUD_URL`]).
+/// Replaces the cloud discovery endpoint (default
+/// [`hearth_hue::discovery::DEFAULT_CLOUD_URL`]).
 pub const DISCOVERY_URL_ENV: &str = "HEARTH_DISCOVERY_URL";
 /// A PEM file of extra roots to trust for bridge certificates (besides Signify's).
 pub const EXTRA_ROOTS_ENV: &str = "HEARTH_HUE_EXTRA_ROOTS";
@@ -92,11 +93,6 @@ impl LightsConfig {
     pub fn discovery_enabled(&self) -> bool {
         self.discovery.mdns || self.discovery.cloud_url.is_some()
     }
-}
-
-/// The cloud endpoint Hearth uses unless told otherwise.
-pub fn default_discovery_url() -> &'static str {
-    DEFAULT_CLOUD_URL
 }
 
 fn host_name() -> String {

@@ -20,7 +20,7 @@
 //! `hearth-cli --remote` forces the cloud; a bridge known only through the cloud has no LAN side.
 //! The snapshot's [`BridgeView::via`](super::BridgeView) says which is in use.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, Weak};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
 use hearth_hue::events::stream::{self, StreamConfig, StreamItem};
@@ -32,6 +32,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 use super::snapshot::{ConnectionState, Via};
 use super::{Entry, Inner, LightsError, LightsEvent};
+use crate::lock;
 use crate::remote::Remote;
 
 /// Failures in a row after which a bridge shows as offline rather than reconnecting.
@@ -49,10 +50,6 @@ impl Drop for Connection {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The transport in use, replaced when the connection switches between the LAN and the cloud.
@@ -228,8 +225,7 @@ impl Supervisor {
     }
 
     fn publish(&self, inner: &Inner, state: ConnectionState, via: Via) {
-        let reaches = self.remote.reaches(self.id());
-        inner.publish(&self.entry, state, via, reaches, Some(&lock(&self.cache)));
+        inner.publish(&self.entry, state, via, Some(&lock(&self.cache)));
     }
 
     /// Applies one item to the cache; the state to show after it, if any.

@@ -35,6 +35,7 @@
 //!   only through the cloud (never paired on the LAN) is listed too, without an address.
 //! - [`crate::demo::start`] runs all of it against a simulated bridge and a simulated cloud.
 
+mod commands;
 mod config;
 pub(crate) mod connection;
 mod error;
@@ -47,18 +48,13 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_util::future::join_all;
 use hearth_hue::discovery::{DiscoveryReport, discover};
-use hearth_hue::model::{LightUpdate, Resource, ResourceType};
-use hearth_hue::pacer::{Command, PaceKey};
-use hearth_hue::{BridgeAddress, Cache, Xy};
+use hearth_hue::{BridgeAddress, Cache};
 use hearth_secret::{Secret, SecretStore};
 use serde::Serialize;
 use tokio::sync::{broadcast, watch};
 
-pub use config::{
-    DISCOVERY_ENV, DISCOVERY_URL_ENV, EXTRA_ROOTS_ENV, LightsConfig, default_discovery_url,
-};
+pub use config::{DISCOVERY_ENV, DISCOVERY_URL_ENV, EXTRA_ROOTS_ENV, LightsConfig};
 pub use error::LightsError;
 pub use pairing::{PairingOptions, PairingProgress};
 pub use registry::{KnownBridge, Trust, app_key_name, client_key_name};
@@ -68,10 +64,12 @@ pub use snapshot::{
 };
 pub use target::{Target, TargetKind, resolve, resolve_scene};
 
-use connection::{Connection, lock};
+use connection::Connection;
 use snapshot::BridgePart;
 
+use crate::lock;
 use crate::remote::{Remote, RemoteBridge};
+use crate::storage::blocking;
 
 /// A bridge Hearth connects to: paired on the LAN, or known only through the Hue cloud.
 #[derive(Clone, Debug)]
@@ -139,14 +137,11 @@ impl Drop for Inner {
 
 impl Inner {
     /// Replaces one bridge's share of the snapshot and tells subscribers.
-    fn publish(
-        &self,
-        entry: &Entry,
-        connection: ConnectionState,
-        via: Via,
-        remote_available: bool,
-        cache: Option<&Cache>,
-    ) {
+    fn publish(&self, entry: &Entry, connection: ConnectionState, via: Via, cache: Option<&Cache>) {
+        let mut parts = lock(&self.parts);
+        // Read under the lock, as `Lights::refresh_remote_available` does, so that whichever
+        // runs last shows the link as it is now.
+        let remote_available = self.remote.reaches(entry.id());
         let view = snapshot::bridge_view(entry, connection, via, remote_available);
         let part = match cache {
             Some(cache) => snapshot::part(view, cache),
@@ -155,7 +150,6 @@ impl Inner {
                 ..BridgePart::default()
             },
         };
-        let mut parts = lock(&self.parts);
         parts.insert(entry.id().to_owned(), part);
         self.snapshot
             .send_replace(Arc::new(snapshot::assemble(parts.values())));
@@ -167,16 +161,6 @@ impl Inner {
         self.snapshot
             .send_replace(Arc::new(snapshot::assemble(parts.values())));
     }
-}
-
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, hearth_secret::StoreError> + Send + 'static,
-) -> Result<T, LightsError> {
-    // The keychain is synchronous: keep it off the runtime's threads.
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|err| LightsError::Unsupported(format!("the secret store task failed: {err}")))?
-        .map_err(LightsError::from)
 }
 
 impl Lights {
@@ -271,6 +255,26 @@ impl Lights {
         }
     }
 
+    /// Re-reads whether the cloud reaches each bridge, for the snapshot.
+    fn refresh_remote_available(&self) {
+        let mut parts = lock(&self.inner.parts);
+        let mut changed = false;
+        for part in parts.values_mut() {
+            if let Some(bridge) = &mut part.bridge {
+                let reaches = self.inner.remote.reaches(&bridge.id);
+                if bridge.remote_available != reaches {
+                    bridge.remote_available = reaches;
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.inner
+                .snapshot
+                .send_replace(Arc::new(snapshot::assemble(parts.values())));
+        }
+    }
+
     /// Starts (or restarts) the connection to a bridge.
     async fn connect(&self, entry: Entry) {
         let inner = &self.inner;
@@ -284,11 +288,12 @@ impl Lights {
             Entry::Paired(_) => {
                 let name = app_key_name(&id);
                 let store = Arc::clone(&inner.secrets);
-                blocking(move || store.get(&name)).await
+                blocking(move || store.get(&name))
+                    .await
+                    .map_err(LightsError::from)
             }
             Entry::RemoteOnly(_) => Ok(None),
         };
-        let reaches = inner.remote.reaches(&id);
         let remote_username = match (&entry, &key) {
             (Entry::Paired(_), Ok(None)) => {
                 let name = crate::remote::username_name(&id);
@@ -312,7 +317,7 @@ impl Lights {
                 // Published before the connection starts, so that its first news (which may come
                 // at once) is never overwritten by this; and the connection is in the map before
                 // its task runs, for whoever reads its last error.
-                inner.publish(&entry, ConnectionState::Connecting, via, reaches, None);
+                inner.publish(&entry, ConnectionState::Connecting, via, None);
                 let mut connections = lock(&inner.connections);
                 match Connection::open(inner, entry.clone(), key) {
                     Ok(connection) => {
@@ -324,7 +329,7 @@ impl Lights {
             }
             Err(err) => offline(err.kind(), err.to_string()),
         };
-        inner.publish(&entry, state, via, reaches, None);
+        inner.publish(&entry, state, via, None);
     }
 
     /// The current state.
@@ -465,7 +470,7 @@ impl Lights {
             self.inner.unpublish(bridge_id);
             return Ok(());
         }
-        let known = {
+        {
             let mut known = lock(&self.inner.known);
             let before = known.len();
             known.retain(|b| b.id != bridge_id);
@@ -473,9 +478,7 @@ impl Lights {
                 return Err(LightsError::UnknownBridge(bridge_id.to_owned()));
             }
             registry::save(self.inner.config.config_dir.as_deref(), &known)?;
-            known.clone()
-        };
-        drop(known);
+        }
         lock(&self.inner.connections).remove(bridge_id);
         self.inner.unpublish(bridge_id);
         let store = Arc::clone(&self.inner.secrets);
@@ -484,152 +487,7 @@ impl Lights {
             store.delete(&app)?;
             store.delete(&client)
         })
-        .await
-    }
-
-    /// Where a command for `target` goes, and whether `target` is on now.
-    fn route(&self, target: &Target) -> Result<(hearth_hue::Pacer, PaceKey, bool), LightsError> {
-        let connections = lock(&self.inner.connections);
-        if connections.is_empty() {
-            return Err(LightsError::NoBridge);
-        }
-        for connection in connections.values() {
-            let cache = lock(&connection.cache);
-            let found = match (target.kind, cache.get(&target.id)) {
-                (TargetKind::Light, Some(Resource::Light(light))) => {
-                    Some((PaceKey::new(ResourceType::Light, &light.id), light.on.on))
-                }
-                (TargetKind::Room, Some(Resource::Room(group)))
-                | (TargetKind::Zone, Some(Resource::Zone(group))) => {
-                    group.grouped_light().map(|grouped| {
-                        let on = cache
-                            .grouped_light(grouped)
-                            .and_then(|g| g.on)
-                            .is_some_and(|on| on.on);
-                        (PaceKey::new(ResourceType::GroupedLight, grouped), on)
-                    })
-                }
-                _ => None,
-            };
-            if let Some((key, on)) = found {
-                return Ok((connection.pacer.clone(), key, on));
-            }
-        }
-        Err(LightsError::NotFound(target.id.clone()))
-    }
-
-    async fn update(&self, target: &Target, update: LightUpdate) -> Result<(), LightsError> {
-        let (pacer, key, _) = self.route(target)?;
-        Ok(pacer.send(key, Command::Update(update)).await?)
-    }
-
-    pub async fn set_on(&self, target: &Target, on: bool) -> Result<(), LightsError> {
-        self.update(target, LightUpdate::on(on)).await
-    }
-
-    /// Switches to the opposite of the current state; returns the new state.
-    pub async fn toggle(&self, target: &Target) -> Result<bool, LightsError> {
-        let (pacer, key, on) = self.route(target)?;
-        pacer
-            .send(key, Command::Update(LightUpdate::on(!on)))
-            .await?;
-        Ok(!on)
-    }
-
-    /// Brightness in percent (0–100). Above 0 it also switches the target on, as a slider
-    /// should.
-    pub async fn set_brightness(&self, target: &Target, percent: f64) -> Result<(), LightsError> {
-        let mut update = LightUpdate::brightness(percent);
-        if percent > 0.0 {
-            update = update.with_on(true);
-        }
-        self.update(target, update).await
-    }
-
-    /// Colour temperature in mirek (153 cold – 500 warm).
-    pub async fn set_color_temperature(
-        &self,
-        target: &Target,
-        mirek: u16,
-    ) -> Result<(), LightsError> {
-        self.update(target, LightUpdate::mirek(mirek).with_on(true))
-            .await
-    }
-
-    pub async fn set_color_xy(&self, target: &Target, xy: Xy) -> Result<(), LightsError> {
-        self.update(target, LightUpdate::xy(xy).with_on(true)).await
-    }
-
-    /// An sRGB colour, within the light's gamut (gamut C for rooms and zones).
-    pub async fn set_color_rgb(
-        &self,
-        target: &Target,
-        rgb: (u8, u8, u8),
-    ) -> Result<Xy, LightsError> {
-        let gamut = match target.kind {
-            TargetKind::Light => lock(&self.inner.connections).values().find_map(|c| {
-                lock(&c.cache)
-                    .light(&target.id)
-                    .and_then(hearth_hue::model::Light::gamut)
-            }),
-            _ => None,
-        }
-        .unwrap_or(hearth_hue::Gamut::C);
-        let xy = hearth_hue::color::rgb_to_xy(rgb.0, rgb.1, rgb.2, &gamut);
-        self.set_color_xy(target, xy).await?;
-        Ok(xy)
-    }
-
-    pub async fn recall_scene(&self, scene_id: &str) -> Result<(), LightsError> {
-        let pacer = {
-            let connections = lock(&self.inner.connections);
-            if connections.is_empty() {
-                return Err(LightsError::NoBridge);
-            }
-            connections
-                .values()
-                .find(|c| matches!(lock(&c.cache).get(scene_id), Some(Resource::Scene(_))))
-                .map(|c| c.pacer.clone())
-                .ok_or_else(|| LightsError::NotFound(scene_id.to_owned()))?
-        };
-        let key = PaceKey::new(ResourceType::Scene, scene_id);
-        Ok(pacer.send(key, Command::RecallScene).await?)
-    }
-
-    /// Switches every light of every bridge off (through each bridge's home group, else room by
-    /// room).
-    pub async fn all_off(&self) -> Result<(), LightsError> {
-        let sends: Vec<_> = {
-            let connections = lock(&self.inner.connections);
-            if connections.is_empty() {
-                return Err(LightsError::NoBridge);
-            }
-            connections
-                .values()
-                .flat_map(|c| {
-                    let cache = lock(&c.cache);
-                    let groups: Vec<String> =
-                        match cache.bridge_home().and_then(|h| h.grouped_light()) {
-                            Some(home) => vec![home.to_owned()],
-                            None => cache
-                                .rooms()
-                                .filter_map(|r| r.grouped_light().map(str::to_owned))
-                                .collect(),
-                        };
-                    groups
-                        .into_iter()
-                        .map(|g| (c.pacer.clone(), PaceKey::new(ResourceType::GroupedLight, g)))
-                        .collect::<Vec<_>>()
-                })
-                .collect()
-        };
-        let results = join_all(sends.into_iter().map(|(pacer, key)| async move {
-            pacer
-                .send(key, Command::Update(LightUpdate::on(false)))
-                .await
-        }))
-        .await;
-        results.into_iter().collect::<Result<Vec<()>, _>>()?;
+        .await?;
         Ok(())
     }
 
@@ -686,27 +544,5 @@ async fn watch_remote(
         let lights = Lights { inner };
         lights.follow_remote_bridges().await;
         lights.refresh_remote_available();
-    }
-}
-
-impl Lights {
-    /// Re-reads whether the cloud reaches each bridge, for the snapshot.
-    fn refresh_remote_available(&self) {
-        let mut parts = lock(&self.inner.parts);
-        let mut changed = false;
-        for part in parts.values_mut() {
-            if let Some(bridge) = &mut part.bridge {
-                let reaches = self.inner.remote.reaches(&bridge.id);
-                if bridge.remote_available != reaches {
-                    bridge.remote_available = reaches;
-                    changed = true;
-                }
-            }
-        }
-        if changed {
-            self.inner
-                .snapshot
-                .send_replace(Arc::new(snapshot::assemble(parts.values())));
-        }
     }
 }

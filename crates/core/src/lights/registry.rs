@@ -8,6 +8,7 @@ use hearth_hue::{BridgeAddress, Fingerprint};
 use serde::{Deserialize, Serialize};
 
 use super::LightsError;
+use crate::storage;
 
 /// The secret store entry holding a bridge's app key.
 pub fn app_key_name(bridge_id: &str) -> String {
@@ -62,19 +63,18 @@ pub fn load(config_dir: Option<&Path>) -> Result<Vec<KnownBridge>, LightsError> 
         return Ok(Vec::new());
     };
     let path = file(dir);
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(err) => {
-            return Err(LightsError::Config {
-                path,
-                reason: err.to_string(),
-            });
-        }
-    };
-    let file: File = serde_json::from_slice(&bytes).map_err(|err| LightsError::Config {
+    let failed = |reason| LightsError::Config {
         path: path.clone(),
-        reason: format!("it is damaged ({err}); move it away to start afresh"),
+        reason,
+    };
+    let Some(bytes) = storage::read_if_present(&path).map_err(|err| failed(err.to_string()))?
+    else {
+        return Ok(Vec::new());
+    };
+    let file: File = serde_json::from_slice(&bytes).map_err(|err| {
+        failed(format!(
+            "it is damaged ({err}); move it away to start afresh"
+        ))
     })?;
     Ok(file.bridges)
 }
@@ -84,20 +84,14 @@ pub fn save(config_dir: Option<&Path>, bridges: &[KnownBridge]) -> Result<(), Li
         return Ok(());
     };
     let path = file(dir);
-    let failed = |err: std::io::Error| LightsError::Config {
-        path: path.clone(),
-        reason: err.to_string(),
-    };
-    std::fs::create_dir_all(dir).map_err(failed)?;
-    let body = serde_json::to_vec_pretty(&File {
+    let file = File {
         version: 1,
         bridges: bridges.to_vec(),
+    };
+    storage::write_json(&path, &file).map_err(|err| LightsError::Config {
+        reason: err.to_string(),
+        path,
     })
-    .map_err(|err| failed(std::io::Error::other(err)))?;
-    let temp = path.with_extension("json.tmp");
-    std::fs::write(&temp, body).map_err(failed)?;
-    std::fs::rename(&temp, &path).map_err(failed)?;
-    Ok(())
 }
 
 #[cfg(test)]

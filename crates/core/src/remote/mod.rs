@@ -58,27 +58,25 @@
 //! flight, rotation saved before use); the lights model's remote transports get them through a
 //! [`hearth_hue::BearerSource`] that this module adapts it to.
 
+mod bridges;
 mod error;
+mod link;
 pub mod receiver;
 mod settings;
 mod tokens;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use hearth_hue::RemoteActivity;
 use hearth_hue::pairing::PairingTiming;
 use hearth_hue::remote::poll::PollConfig;
-use hearth_hue::{BearerSource, Client, RemoteActivity, RemoteConfig, RemoteTransport};
-use hearth_oauth::receiver::{
-    Accepted, CallbackReceiver, LoopbackReceiver, ReceiveError, UrlInbox, UrlReceiver,
-};
-use hearth_oauth::{LinkStatus, OAuthClient, OAuthConfig, OAuthError, TokenManager};
+use hearth_oauth::{LinkStatus, OAuthClient, OAuthConfig, TokenManager};
 use hearth_secret::{Secret, SecretStore};
 use serde::Serialize;
 use tokio::sync::watch;
-use tokio_util::sync::CancellationToken;
 use url::Url;
 
 pub use error::RemoteError;
@@ -87,11 +85,9 @@ pub use settings::{
     ClientAuthSetting, RemoteBridge, client_secret_name, tokens_name, username_name,
 };
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+use crate::lock;
+use crate::storage::blocking;
+use link::FlowSlot;
 
 /// Replaces the Hue cloud's address (default `https://api.meethue.com`): the simulator's in tests
 /// and by hand. Wins over the address saved when linking.
@@ -326,32 +322,6 @@ struct Account {
     tokens: Arc<TokenManager>,
 }
 
-struct FlowSlot {
-    id: u64,
-    cancel: CancellationToken,
-    inbox: UrlInbox,
-}
-
-impl Drop for FlowSlot {
-    fn drop(&mut self) {
-        self.cancel.cancel();
-    }
-}
-
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, hearth_secret::StoreError> + Send + 'static,
-) -> Result<T, RemoteError> {
-    // The keychain is synchronous: keep it off the runtime's threads.
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|_| {
-            RemoteError::Secrets(hearth_secret::StoreError::Keychain(
-                "the secret store task failed".into(),
-            ))
-        })?
-        .map_err(RemoteError::from)
-}
-
 fn unix(at: SystemTime) -> Option<u64> {
     at.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs())
 }
@@ -515,8 +485,21 @@ impl Remote {
         }
     }
 
-    /// Recomputes the view and tells subscribers if it changed.
+    /// Recomputes the view and tells subscribers if it changed. The view is computed under the
+    /// channel's lock: two callers at once (a link ending while a renewal publishes) cannot send
+    /// their pictures in the wrong order, leaving an older one shown.
     fn publish(&self) {
+        self.inner.view.send_if_modified(|shown| {
+            let view = self.current_view();
+            let changed = *shown != view;
+            if changed {
+                *shown = view;
+            }
+            changed
+        });
+    }
+
+    fn current_view(&self) -> RemoteView {
         let settings = lock(&self.inner.settings).clone();
         let callback = settings
             .callback
@@ -527,27 +510,20 @@ impl Remote {
             &self.receiver_context(callback.as_ref()),
         )
         .map_or(ReceiverKind::Paste, |(kind, _)| kind);
-        let view = RemoteView {
+        RemoteView {
             registered: self.account().is_some(),
-            client_id: settings.client_id.clone(),
-            callback: settings.callback.clone(),
+            client_id: settings.client_id,
+            callback: settings.callback,
             cloud: self.cloud_url().to_string(),
             account: self.account_state(),
-            bridge_id: settings.bridge_id.clone(),
+            bridge_id: settings.bridge_id,
             auto_receiver,
             flow: lock(&self.inner.flow_view).clone(),
             problem: lock(&self.inner.problem).clone(),
-        };
-        self.inner.view.send_if_modified(|current| {
-            if *current == view {
-                false
-            } else {
-                *current = view;
-                true
-            }
-        });
+        }
     }
 
+    /// The view now (recomputed: the token's expiry moves on its own).
     pub fn view(&self) -> RemoteView {
         self.publish();
         self.inner.view.borrow().clone()
@@ -616,7 +592,6 @@ impl Remote {
         self.save_settings(&settings)?;
         *lock(&self.inner.problem) = None;
         self.load_account().await?;
-        self.publish();
         Ok(self.view())
     }
 
@@ -631,175 +606,7 @@ impl Remote {
         settings.cloud_url = None;
         self.save_settings(&settings)?;
         *lock(&self.inner.account) = None;
-        self.publish();
         Ok(self.view())
-    }
-
-    /// Starts linking: binds the loopback server if that is the receiver, and returns the
-    /// authorization URL for the system browser. The flow continues in the background (see the
-    /// module documentation); a flow already waiting is cancelled.
-    pub async fn start_link(&self, choice: ReceiverChoice) -> Result<LinkStarted, RemoteError> {
-        let account = self.account().ok_or(RemoteError::NotRegistered)?;
-        let callback = self.callback();
-        let (kind, plan) = receiver::plan(choice, &self.receiver_context(callback.as_ref()))?;
-        self.cancel_link();
-        let receiver = match plan {
-            receiver::Plan::Loopback(options) => AnyReceiver::Loopback(
-                LoopbackReceiver::bind(options)
-                    .await
-                    .map_err(OAuthError::from)?,
-            ),
-            receiver::Plan::Url(redirect) => AnyReceiver::Url(
-                UrlReceiver::paste(redirect).with_timeout(self.inner.options.link_timeout),
-            ),
-        };
-        let request = account.client.authorize(receiver.redirect_uri())?;
-        let id = self.inner.flows.fetch_add(1, Ordering::Relaxed);
-        let cancel = CancellationToken::new();
-        let started = LinkStarted {
-            id,
-            receiver: kind,
-            redirect_uri: receiver.redirect_uri().to_string(),
-            authorize_url: request.url().to_string(),
-        };
-        *lock(&self.inner.flow) = Some(FlowSlot {
-            id,
-            cancel: cancel.clone(),
-            inbox: receiver.inbox(),
-        });
-        self.set_flow(FlowView::Waiting {
-            id,
-            receiver: kind,
-            redirect_uri: started.redirect_uri.clone(),
-            authorize_url: started.authorize_url.clone(),
-        });
-        tracing::info!(
-            "remote access: waiting for the answer at {} ({})",
-            started.redirect_uri,
-            kind.as_str()
-        );
-        let remote = self.clone();
-        tokio::spawn(async move {
-            let result = remote
-                .run_flow(id, account, receiver, request, &cancel)
-                .await;
-            remote.finish_flow(id, result);
-        });
-        Ok(started)
-    }
-
-    async fn run_flow(
-        &self,
-        id: u64,
-        account: Account,
-        mut receiver: AnyReceiver,
-        request: hearth_oauth::AuthorizationRequest,
-        cancel: &CancellationToken,
-    ) -> Result<String, RemoteError> {
-        let state = request.state().to_owned();
-        let code = tokio::select! {
-            () = cancel.cancelled() => return Err(RemoteError::Cancelled),
-            code = receiver.receive(&state) => code.map_err(OAuthError::from)?,
-        };
-        // The answer is in: the receiver (and its loopback server) is done.
-        drop(receiver);
-        self.set_flow(FlowView::Exchanging { id });
-        let tokens = tokio::select! {
-            () = cancel.cancelled() => return Err(RemoteError::Cancelled),
-            tokens = account.client.exchange(request, code) => tokens?,
-        };
-        account.tokens.save_new_link(tokens).await?;
-        tracing::info!("remote access: linked");
-        self.set_flow(FlowView::FindingBridge { id });
-        tokio::select! {
-            () = cancel.cancelled() => Err(RemoteError::Cancelled),
-            found = self.find_bridge(cancel) => found,
-        }
-    }
-
-    fn set_flow(&self, view: FlowView) {
-        *lock(&self.inner.flow_view) = Some(view);
-        self.publish();
-    }
-
-    fn finish_flow(&self, id: u64, result: Result<String, RemoteError>) {
-        {
-            let mut slot = lock(&self.inner.flow);
-            if slot.as_ref().is_some_and(|s| s.id == id) {
-                *slot = None;
-            }
-        }
-        // A later flow owns the view now: this one's end is not news.
-        if lock(&self.inner.flow_view)
-            .as_ref()
-            .is_some_and(|v| v.id() != id)
-        {
-            return;
-        }
-        let view = match result {
-            Ok(bridge_id) => FlowView::Done { id, bridge_id },
-            Err(RemoteError::Cancelled) => FlowView::Cancelled { id },
-            Err(err) => {
-                // The caller reports the error; this is for the log.
-                tracing::info!("remote access: linking failed: {err}");
-                FlowView::Failed {
-                    id,
-                    kind: err.kind(),
-                    message: err.to_string(),
-                }
-            }
-        };
-        self.set_flow(view);
-    }
-
-    /// Hands over a URL the shell received: a `hearth://oauth/callback?…` deep link, or the
-    /// address the user pasted. `Err` says why it was refused (not for the flow waiting, forged,
-    /// malformed); the flow keeps waiting either way.
-    pub fn deliver(&self, url: &str) -> Result<(), RemoteError> {
-        let inbox = lock(&self.inner.flow)
-            .as_ref()
-            .map(|slot| slot.inbox.clone())
-            .ok_or(RemoteError::NoLinkInProgress)?;
-        match inbox.deliver(url)? {
-            Accepted::Code | Accepted::ProviderError { .. } => Ok(()),
-        }
-    }
-
-    /// Stops the link in progress, if any.
-    pub fn cancel_link(&self) {
-        // Dropping the slot cancels the flow, which ends as `Cancelled`.
-        let slot = lock(&self.inner.flow).take();
-        drop(slot);
-    }
-
-    /// Waits until the link in progress ends; its bridge's id, or why it failed.
-    pub async fn wait_link(&self) -> Result<String, RemoteError> {
-        let mut views = self.subscribe();
-        let id = match lock(&self.inner.flow_view).as_ref() {
-            Some(flow) => flow.id(),
-            None => return Err(RemoteError::NoLinkInProgress),
-        };
-        let view = views
-            .wait_for(|view| {
-                view.flow
-                    .as_ref()
-                    .is_some_and(|flow| flow.id() != id || flow.is_over())
-            })
-            .await
-            .map_err(|_| RemoteError::Cancelled)?
-            .clone();
-        match view.flow {
-            Some(FlowView::Done {
-                id: done,
-                bridge_id,
-            }) if done == id => Ok(bridge_id),
-            Some(FlowView::Failed {
-                id: failed,
-                kind,
-                message,
-            }) if failed == id => Err(RemoteError::LinkFailed { kind, message }),
-            _ => Err(RemoteError::Cancelled),
-        }
     }
 
     /// Forgets the link: its tokens and the usernames made through the cloud. The registration
@@ -825,224 +632,7 @@ impl Remote {
         settings.remote_bridges.clear();
         self.save_settings(&settings)?;
         *lock(&self.inner.flow_view) = None;
-        self.publish();
         tracing::info!("remote access: unlinked");
         Ok(self.view())
-    }
-
-    /// Whether the cloud can be used for `bridge_id` now: linked, and the link reaches that
-    /// bridge (or which bridge it reaches is not known yet).
-    pub fn reaches(&self, bridge_id: &str) -> bool {
-        let linked = matches!(
-            self.account_state(),
-            AccountState::Linked { .. } | AccountState::SaveFailed
-        );
-        let settings = lock(&self.inner.settings);
-        linked
-            && (settings
-                .bridge_id
-                .as_deref()
-                .is_none_or(|id| id == bridge_id)
-                || settings.remote_bridges.iter().any(|b| b.id == bridge_id))
-    }
-
-    /// Bridges reached only through the cloud.
-    pub fn remote_bridges(&self) -> Vec<RemoteBridge> {
-        lock(&self.inner.settings).remote_bridges.clone()
-    }
-
-    /// Stops reaching a bridge known only through the cloud (the lights model's `forget`).
-    pub(crate) async fn forget_bridge(&self, bridge_id: &str) -> Result<bool, RemoteError> {
-        let mut settings = lock(&self.inner.settings).clone();
-        let before = settings.remote_bridges.len();
-        settings.remote_bridges.retain(|b| b.id != bridge_id);
-        if settings.remote_bridges.len() == before {
-            return Ok(false);
-        }
-        let store = Arc::clone(&self.inner.secrets);
-        let name = username_name(bridge_id);
-        blocking(move || store.delete(&name)).await?;
-        self.save_settings(&settings)?;
-        self.publish();
-        Ok(true)
-    }
-
-    /// The bearer tokens of this account, for remote transports.
-    pub(crate) fn bearer(&self) -> Arc<dyn BearerSource> {
-        Arc::new(tokens::AccountTokens::new(self.clone()))
-    }
-
-    /// A transport through the cloud to `bridge_id`: with the username made through the cloud
-    /// for it if there is one, else `local_key` (an app key made on the LAN is a username the
-    /// cloud accepts too).
-    pub(crate) async fn transport(
-        &self,
-        bridge_id: &str,
-        local_key: Option<Secret>,
-    ) -> Result<Arc<RemoteTransport>, RemoteError> {
-        let store = Arc::clone(&self.inner.secrets);
-        let name = username_name(bridge_id);
-        let made_remotely = blocking(move || store.get(&name)).await?;
-        let mut config = RemoteConfig::new(self.cloud_url());
-        config.app_key = made_remotely.or(local_key);
-        config.request_timeout = self.inner.options.request_timeout;
-        Ok(Arc::new(RemoteTransport::new(
-            config,
-            self.bearer(),
-            Arc::clone(&self.inner.activity),
-        )?))
-    }
-
-    /// After a new link: which bridge it reaches, and a username for it. A paired bridge's app
-    /// key is tried first (no new whitelist entry); else one is made through the cloud.
-    async fn find_bridge(&self, cancel: &CancellationToken) -> Result<String, RemoteError> {
-        let known = self
-            .inner
-            .known_bridges
-            .get()
-            .map(|known| known())
-            .unwrap_or_default();
-        let made: Vec<String> = self.remote_bridges().into_iter().map(|b| b.id).collect();
-        for id in known.iter().chain(&made) {
-            let store = Arc::clone(&self.inner.secrets);
-            let names = [username_name(id), crate::lights::app_key_name(id)];
-            let key = blocking(move || {
-                for name in &names {
-                    if let Some(key) = store.get(name)? {
-                        return Ok(Some(key));
-                    }
-                }
-                Ok(None)
-            })
-            .await?;
-            let Some(key) = key else { continue };
-            match self.bridge_behind(Some(key)).await {
-                Ok((found, _)) if found == *id => {
-                    self.remember_bridge(id, None)?;
-                    return Ok(found);
-                }
-                Ok(_) | Err(hearth_hue::Error::Unauthorized) => {}
-                Err(err) => return Err(err.into()),
-            }
-        }
-        // No username Hearth has works there: make one with the remote link button.
-        let transport = self.transport_without_key()?;
-        let client = Client::new(transport);
-        let granted = hearth_hue::remote::username::create(
-            &client,
-            &self.inner.options.devicetype,
-            &self.inner.options.username_timing,
-            cancel,
-            |_| {},
-        )
-        .await?;
-        let (found, name) = self.bridge_behind(Some(granted.app_key.clone())).await?;
-        let store = Arc::clone(&self.inner.secrets);
-        let entry = username_name(&found);
-        let key = granted.app_key;
-        blocking(move || store.put(&entry, &key)).await?;
-        let remote_only = !known.contains(&found);
-        self.remember_bridge(
-            &found,
-            remote_only.then(|| RemoteBridge {
-                id: found.clone(),
-                name,
-            }),
-        )?;
-        Ok(found)
-    }
-
-    fn transport_without_key(&self) -> Result<Arc<RemoteTransport>, RemoteError> {
-        let mut config = RemoteConfig::new(self.cloud_url());
-        config.request_timeout = self.inner.options.request_timeout;
-        Ok(Arc::new(RemoteTransport::new(
-            config,
-            self.bearer(),
-            Arc::clone(&self.inner.activity),
-        )?))
-    }
-
-    /// The id and name of the bridge the cloud reaches with `key`.
-    async fn bridge_behind(
-        &self,
-        key: Option<Secret>,
-    ) -> Result<(String, String), hearth_hue::Error> {
-        use hearth_hue::model::{Resource, ResourceType};
-        let mut config = RemoteConfig::new(self.cloud_url());
-        config.app_key = key;
-        config.request_timeout = self.inner.options.request_timeout;
-        let transport =
-            RemoteTransport::new(config, self.bearer(), Arc::clone(&self.inner.activity))?;
-        let client = Client::new(Arc::new(transport));
-        let bridge = client
-            .list(&ResourceType::Bridge)
-            .await?
-            .into_iter()
-            .find_map(|r| match r {
-                Resource::Bridge(bridge) => Some(bridge),
-                _ => None,
-            })
-            .ok_or_else(|| hearth_hue::Error::NotFound {
-                rtype: "bridge".into(),
-                id: "behind the Hue cloud".into(),
-            })?;
-        let name = match &bridge.owner {
-            Some(owner) => match client.get(&ResourceType::Device, &owner.rid).await {
-                Ok(Resource::Device(device)) => device.metadata.name,
-                _ => String::new(),
-            },
-            None => String::new(),
-        };
-        let name = if name.is_empty() {
-            "Hue Bridge".to_owned()
-        } else {
-            name
-        };
-        Ok((bridge.bridge_id.to_ascii_lowercase(), name))
-    }
-
-    fn remember_bridge(
-        &self,
-        id: &str,
-        remote_only: Option<RemoteBridge>,
-    ) -> Result<(), RemoteError> {
-        let mut settings = lock(&self.inner.settings).clone();
-        settings.bridge_id = Some(id.to_owned());
-        if let Some(bridge) = remote_only {
-            settings.remote_bridges.retain(|b| b.id != bridge.id);
-            settings.remote_bridges.push(bridge);
-        }
-        self.save_settings(&settings)?;
-        self.publish();
-        Ok(())
-    }
-}
-
-/// The receiver of a flow.
-enum AnyReceiver {
-    Loopback(LoopbackReceiver),
-    Url(UrlReceiver),
-}
-
-impl AnyReceiver {
-    fn redirect_uri(&self) -> &Url {
-        match self {
-            Self::Loopback(r) => r.redirect_uri(),
-            Self::Url(r) => r.redirect_uri(),
-        }
-    }
-
-    fn inbox(&self) -> UrlInbox {
-        match self {
-            Self::Loopback(r) => r.inbox(),
-            Self::Url(r) => r.inbox(),
-        }
-    }
-
-    async fn receive(&mut self, state: &str) -> Result<Secret, ReceiveError> {
-        match self {
-            Self::Loopback(r) => r.receive(state).await,
-            Self::Url(r) => r.receive(state).await,
-        }
     }
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::RemoteError;
+use crate::storage;
 
 /// The secret store entry holding the app registration's client secret.
 pub fn client_secret_name() -> &'static str {
@@ -78,19 +79,18 @@ pub fn load(config_dir: Option<&Path>) -> Result<Settings, RemoteError> {
         return Ok(Settings::default());
     };
     let path = file(dir);
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
-        Err(err) => {
-            return Err(RemoteError::Config {
-                path,
-                reason: err.to_string(),
-            });
-        }
+    let failed = |reason| RemoteError::Config {
+        path: path.clone(),
+        reason,
     };
-    serde_json::from_slice(&bytes).map_err(|err| RemoteError::Config {
-        path,
-        reason: format!("it is damaged ({err}); move it away and link again"),
+    let Some(bytes) = storage::read_if_present(&path).map_err(|err| failed(err.to_string()))?
+    else {
+        return Ok(Settings::default());
+    };
+    serde_json::from_slice(&bytes).map_err(|err| {
+        failed(format!(
+            "it is damaged ({err}); move it away and link again"
+        ))
     })
 }
 
@@ -99,21 +99,14 @@ pub fn save(config_dir: Option<&Path>, settings: &Settings) -> Result<(), Remote
         return Ok(());
     };
     let path = file(dir);
-    let failed = |err: std::io::Error| RemoteError::Config {
-        path: path.clone(),
-        reason: err.to_string(),
-    };
-    std::fs::create_dir_all(dir).map_err(failed)?;
     let settings = Settings {
         version: 1,
         ..settings.clone()
     };
-    let body =
-        serde_json::to_vec_pretty(&settings).map_err(|err| failed(std::io::Error::other(err)))?;
-    let temp = path.with_extension("json.tmp");
-    std::fs::write(&temp, body).map_err(failed)?;
-    std::fs::rename(&temp, &path).map_err(failed)?;
-    Ok(())
+    storage::write_json(&path, &settings).map_err(|err| RemoteError::Config {
+        reason: err.to_string(),
+        path,
+    })
 }
 
 #[cfg(test)]

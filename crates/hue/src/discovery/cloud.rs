@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::{Candidate, Source};
 use crate::Error;
 use crate::address::BridgeAddress;
+use crate::transport::is_loopback;
 
 #[derive(Deserialize)]
 struct Entry {
@@ -19,7 +20,7 @@ struct Entry {
 }
 
 /// Reads the endpoint's answer; entries without a usable address are skipped.
-pub fn parse(body: &[u8]) -> Result<Vec<Candidate>, Error> {
+pub(crate) fn parse(body: &[u8]) -> Result<Vec<Candidate>, Error> {
     let entries: Vec<serde_json::Value> =
         serde_json::from_slice(body).map_err(|err| Error::malformed("discovery endpoint", err))?;
     Ok(entries
@@ -45,15 +46,16 @@ pub fn parse(body: &[u8]) -> Result<Vec<Candidate>, Error> {
 }
 
 /// Asks the endpoint at `url` (configurable so that tests point it at a simulator).
-pub async fn fetch(url: &str, timeout: Duration) -> Result<Vec<Candidate>, Error> {
+pub(crate) async fn fetch(url: &str, timeout: Duration) -> Result<Vec<Candidate>, Error> {
     let failed = |reason: String| Error::Unreachable {
         address: url.to_owned(),
         reason,
     };
-    let client = reqwest::Client::builder()
-        .timeout(timeout)
-        .build()
-        .map_err(|err| failed(err.to_string()))?;
+    let mut builder = reqwest::Client::builder().timeout(timeout);
+    if url::Url::parse(url).is_ok_and(|url| is_loopback(&url)) {
+        builder = builder.no_proxy();
+    }
+    let client = builder.build().map_err(|err| failed(err.to_string()))?;
     let response = client
         .get(url)
         .send()

@@ -15,7 +15,7 @@ use crate::address::BridgeAddress;
 pub const SERVICE_TYPE: &str = "_hue._tcp.local.";
 
 /// The candidates one resolved announcement gives (IPv4 first: bridges answer there).
-pub fn candidates(service: &ResolvedService) -> Vec<Candidate> {
+pub(crate) fn candidates(service: &ResolvedService) -> Vec<Candidate> {
     let id_hint = service
         .get_property_val_str("bridgeid")
         .map(str::to_ascii_lowercase);
@@ -43,7 +43,7 @@ fn failed(err: &mdns_sd::Error) -> Error {
 }
 
 /// Listens for `window` and returns what answered.
-pub async fn browse(window: Duration, loopback_only: bool) -> Result<Vec<Candidate>, Error> {
+pub(crate) async fn browse(window: Duration, loopback_only: bool) -> Result<Vec<Candidate>, Error> {
     let daemon = ServiceDaemon::new().map_err(|err| failed(&err))?;
     if loopback_only {
         daemon

@@ -6,7 +6,7 @@
 //! manual addresses: the demo does so, and so do tests, which must never send multicast on a
 //! real network or reach the real endpoint.
 
-pub mod cloud;
+mod cloud;
 pub mod mdns;
 
 use std::collections::BTreeMap;
@@ -130,24 +130,28 @@ pub async fn discover(config: &DiscoveryConfig, manual: &[BridgeAddress]) -> Dis
             None => {}
         }
     }
-    let mut unique: Vec<Candidate> = Vec::new();
+    // Each address is asked once, and remembers every source that gave it.
+    let mut unique: Vec<(Candidate, Vec<Source>)> = Vec::new();
     for candidate in candidates {
-        match unique.iter_mut().find(|c| c.address == candidate.address) {
-            Some(existing) => existing.source = existing.source.min(candidate.source),
-            None => unique.push(candidate),
+        if let Some((existing, sources)) = unique
+            .iter_mut()
+            .find(|(c, _)| c.address == candidate.address)
+        {
+            sources.push(candidate.source);
+            existing.id_hint = existing.id_hint.take().or(candidate.id_hint);
+        } else {
+            let sources = vec![candidate.source];
+            unique.push((candidate, sources));
         }
     }
-    let confirmations = unique.iter().map(|candidate| async move {
-        (
-            candidate,
-            confirm(&candidate.address, &config.roots, config.timeout).await,
-        )
+    let confirmations = unique.into_iter().map(|(candidate, sources)| async move {
+        let confirmed = confirm(&candidate.address, &config.roots, config.timeout).await;
+        (candidate, sources, confirmed)
     });
     let mut by_id: BTreeMap<String, DiscoveredBridge> = BTreeMap::new();
-    for (candidate, result) in futures_util::future::join_all(confirmations).await {
+    for (candidate, sources, result) in futures_util::future::join_all(confirmations).await {
         match result {
-            Ok(mut bridge) => {
-                bridge.sources = vec![candidate.source];
+            Ok(bridge) => {
                 if let Some(hint) = &candidate.id_hint
                     && !hint.eq_ignore_ascii_case(&bridge.id)
                 {
@@ -157,22 +161,21 @@ pub async fn discover(config: &DiscoveryConfig, manual: &[BridgeAddress]) -> Dis
                         bridge.id
                     );
                 }
-                match by_id.get_mut(&bridge.id) {
-                    Some(existing) => {
-                        existing.sources.push(candidate.source);
-                        existing.sources.sort();
-                        existing.sources.dedup();
-                    }
-                    None => {
-                        by_id.insert(bridge.id.clone(), bridge);
-                    }
-                }
+                by_id
+                    .entry(bridge.id.clone())
+                    .or_insert(bridge)
+                    .sources
+                    .extend(sources);
             }
             Err(err) => report.problems.push(format!(
                 "{} is not a bridge Hearth can use: {err}",
                 candidate.address
             )),
         }
+    }
+    for bridge in by_id.values_mut() {
+        bridge.sources.sort();
+        bridge.sources.dedup();
     }
     report.bridges = by_id.into_values().collect();
     report

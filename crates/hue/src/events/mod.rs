@@ -61,10 +61,9 @@ pub struct Change {
 
 impl Change {
     pub(crate) fn of(raw: &Value) -> Self {
-        let number = |path: &[&str]| path.iter().try_fold(raw, |v, key| v.get(key))?.as_f64();
         Self {
             on: raw.pointer("/on/on").and_then(Value::as_bool),
-            brightness: number(&["dimming", "brightness"]),
+            brightness: raw.pointer("/dimming/brightness").and_then(Value::as_f64),
             mirek: raw
                 .pointer("/color_temperature/mirek")
                 .and_then(Value::as_u64)

@@ -10,10 +10,10 @@
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
-use rand::Rng as _;
 use tokio::sync::mpsc;
 
 use super::sse;
+use crate::client::jittered_backoff;
 use crate::model::Resource;
 use crate::{Client, Error, Event};
 
@@ -99,7 +99,7 @@ async fn follow(client: Client, config: StreamConfig, tx: mpsc::Sender<StreamIte
         if was_live {
             attempt = 0;
         }
-        let retry_in = backoff(&config, attempt);
+        let retry_in = jittered_backoff(config.initial_backoff, config.max_backoff, attempt);
         attempt = attempt.saturating_add(1);
         tracing::info!("event stream lost ({error}); reconnecting in {retry_in:?}");
         if tx.send(StreamItem::Lost { error, retry_in }).await.is_err() {
@@ -163,45 +163,6 @@ async fn connect_and_read(
                 // One unreadable message is not a reason to drop a healthy stream.
                 Err(err) => tracing::warn!("skipped an event message: {err}"),
             }
-        }
-    }
-}
-
-/// Doubling from `initial_backoff` up to `max_backoff`, with ±20 % jitter so that several
-/// clients of one bridge do not come back in step.
-fn backoff(config: &StreamConfig, attempt: u32) -> Duration {
-    let base = config
-        .initial_backoff
-        .saturating_mul(1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX))
-        .min(config.max_backoff);
-    base.mul_f64(rand::rng().random_range(0.8..=1.2))
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::{StreamConfig, backoff};
-
-    #[test]
-    fn backoff_grows_to_the_cap_with_bounded_jitter() {
-        let config = StreamConfig {
-            read_timeout: Duration::from_secs(1),
-            initial_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(2),
-        };
-        for (attempt, base_ms) in [
-            (0, 100.0),
-            (1, 200.0),
-            (3, 800.0),
-            (5, 2000.0),
-            (60, 2000.0),
-        ] {
-            let ms = backoff(&config, attempt).as_secs_f64() * 1000.0;
-            assert!(
-                (base_ms * 0.8 - 1.0..=base_ms * 1.2 + 1.0).contains(&ms),
-                "{attempt}: {ms}"
-            );
         }
     }
 }

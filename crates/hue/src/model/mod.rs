@@ -272,6 +272,8 @@ mod tests {
             "scene",
             "device",
             "bridge",
+            "bridge_home",
+            "zigbee_connectivity",
             "x",
         ] {
             assert_eq!(ResourceType::parse(name).as_str(), name);

@@ -38,7 +38,10 @@ use tokio::sync::{Notify, Semaphore};
 use url::Url;
 
 use crate::Error;
-use crate::transport::{BoxFuture, ByteStream, HttpRequest, HttpResponse, Transport};
+use crate::transport::{
+    BoxFuture, ByteStream, HttpRequest, HttpResponse, Transport, failure_reason, is_loopback,
+    retry_after,
+};
 
 /// The Hue cloud. Tests and the demo replace it with the simulator's address.
 pub const DEFAULT_BASE_URL: &str = "https://api.meethue.com";
@@ -199,15 +202,6 @@ impl fmt::Debug for RemoteTransport {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
 impl RemoteTransport {
     pub fn new(
         config: RemoteConfig,
@@ -298,10 +292,7 @@ impl RemoteTransport {
             && let Some(key) = &self.app_key
         {
             let mut value = reqwest::header::HeaderValue::from_str(key.expose()).map_err(|_| {
-                Error::Malformed {
-                    context: "the bridge username".to_owned(),
-                    detail: "it cannot be sent in a header".to_owned(),
-                }
+                Error::malformed("the bridge username", "it cannot be sent in a header")
             })?;
             value.set_sensitive(true);
             builder = builder.header("hue-application-key", value);
@@ -315,12 +306,7 @@ impl RemoteTransport {
         self.activity.record();
         let response = builder.send().await.map_err(|err| self.failure(&err))?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let retry_after = retry_after(response.headers());
         let body = response.bytes().await.map_err(|err| self.failure(&err))?;
         Ok(HttpResponse {
             status,
@@ -337,19 +323,9 @@ impl RemoteTransport {
                 after: self.request_timeout,
             };
         }
-        let mut causes = Vec::new();
-        let mut source = std::error::Error::source(err);
-        while let Some(current) = source {
-            causes.push(current.to_string());
-            source = current.source();
-        }
         Error::Unreachable {
             address: self.address(),
-            reason: if causes.is_empty() {
-                "the request failed".to_owned()
-            } else {
-                causes.join(": ")
-            },
+            reason: failure_reason(err),
         }
     }
 }

@@ -24,11 +24,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use rand::Rng as _;
 use serde_json::{Map, Value};
 use tokio::sync::{Notify, mpsc};
 
 use super::RemoteActivity;
+use crate::client::jittered_backoff;
 use crate::events::stream::{EventStream, StreamItem};
 use crate::events::{Event, EventKind};
 use crate::model::{Resource, ResourceType};
@@ -84,14 +84,10 @@ impl PollConfig {
         self.interval.max(floor).min(slowest)
     }
 
-    /// Doubling from `initial_backoff` up to `max_backoff`, ±20 % so that clients do not come
-    /// back in step. (A 429's `Retry-After` is honoured by the client's own retries first.)
+    /// The wait after a failed poll, growing with `attempt` (the failures in a row before it).
+    /// A 429's `Retry-After` is honoured by the client's own retries first.
     fn backoff(&self, attempt: u32) -> Duration {
-        let base = self
-            .initial_backoff
-            .saturating_mul(1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX))
-            .min(self.max_backoff);
-        base.mul_f64(rand::rng().random_range(0.8..=1.2))
+        jittered_backoff(self.initial_backoff, self.max_backoff, attempt)
     }
 }
 
@@ -191,7 +187,7 @@ fn now_rfc3339() -> String {
 const IDENTITY: [&str; 4] = ["id", "type", "id_v1", "owner"];
 
 /// The events that turn `before` into `after`: deletions, additions, then updates.
-pub fn diff(before: &BTreeMap<String, Value>, after: &[Value], creationtime: &str) -> Vec<Event> {
+fn diff(before: &BTreeMap<String, Value>, after: &[Value], creationtime: &str) -> Vec<Event> {
     let after_ids: BTreeSet<&str> = after
         .iter()
         .filter_map(|v| v.get("id").and_then(Value::as_str))

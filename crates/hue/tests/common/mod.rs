@@ -3,10 +3,12 @@
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed step panics the test with its reason.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use hearth_hue::events::stream::{EventStream, StreamItem};
+use hearth_hue::pairing::PairingTiming;
 use hearth_hue::{BridgeIdentity, Client, LocalConfig, LocalTransport, RetryPolicy, TrustRoots};
 use hearth_secret::Secret;
 use hearth_sim::bridge::{BridgeSim, SimConfig};
@@ -60,6 +62,22 @@ pub fn fast_retry() -> RetryPolicy {
 
 /// Generous: only a broken program waits this long.
 pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Pairing that asks the bridge often and gives up after `timeout`.
+pub fn pairing_timing(timeout: Duration) -> PairingTiming {
+    PairingTiming {
+        timeout,
+        poll_interval: Duration::from_millis(50),
+    }
+}
+
+/// An address on loopback where nothing listens (bound, then freed).
+pub fn dead_address() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
 
 /// The next stream item that `pick` accepts, skipping the others.
 pub async fn next_matching<T>(

@@ -401,13 +401,7 @@ mod tests {
         let (code, receiver) = flow.await.unwrap();
         assert_eq!(code.unwrap().expose(), "GOOD");
         // One-shot: the server is gone.
-        tokio::time::timeout(Duration::from_secs(30), async {
-            while receiver.is_listening() {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-        })
-        .await
-        .unwrap();
+        assert!(!receiver.is_listening());
         assert!(client.get(callback("code=a&state=b")).send().await.is_err());
     }
 

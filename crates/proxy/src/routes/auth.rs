@@ -76,10 +76,6 @@ fn csrf(state: &AppState, browser: &str, user_code: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-fn base(state: &AppState) -> String {
-    state.public_url.path().to_owned()
-}
-
 fn entry(
     state: &AppState,
     t: &Texts,
@@ -87,13 +83,12 @@ fn entry(
     code: &str,
     error: Option<&str>,
 ) -> Response {
-    let base = base(state);
     pages::html(
         state,
         status,
         &EntryPage {
             t,
-            base: &base,
+            base: state.public_url.path(),
             code,
             error,
         },
@@ -119,14 +114,7 @@ async fn device_page(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let t = pages::texts(&headers);
-    let (browser, set_cookie) = browser(&state, &headers);
-    let CodeQuery { code } = query(raw.as_deref());
-    let response = match code.filter(|c| !c.trim().is_empty()) {
-        Some(code) => check_code(&state, t, &addr.0, &code, &browser).await,
-        None => entry(&state, t, StatusCode::OK, "", None),
-    };
-    with_cookie(response, set_cookie)
+    code_page(&state, &addr, &headers, raw.as_deref(), false).await
 }
 
 /// `GET /auth/verify_code?code=…`: checks the code and shows the confirmation.
@@ -136,12 +124,25 @@ async fn verify_code(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let t = pages::texts(&headers);
-    let (browser, set_cookie) = browser(&state, &headers);
-    let CodeQuery { code } = query(raw.as_deref());
+    code_page(&state, &addr, &headers, raw.as_deref(), true).await
+}
+
+/// The confirmation of the code in `raw_query`; without one, the entry page (with an error when
+/// a code was `required`, as the entry form always sends one).
+async fn code_page(
+    state: &AppState,
+    addr: &ClientAddr,
+    headers: &HeaderMap,
+    raw_query: Option<&str>,
+    required: bool,
+) -> Response {
+    let t = pages::texts(headers);
+    let (browser, set_cookie) = browser(state, headers);
+    let CodeQuery { code } = query(raw_query);
     let response = match code.filter(|c| !c.trim().is_empty()) {
-        Some(code) => check_code(&state, t, &addr.0, &code, &browser).await,
-        None => entry(&state, t, StatusCode::BAD_REQUEST, "", Some(t.wrong_code)),
+        Some(code) => check_code(state, t, &addr.0, &code, &browser).await,
+        None if required => entry(state, t, StatusCode::BAD_REQUEST, "", Some(t.wrong_code)),
+        None => entry(state, t, StatusCode::OK, "", None),
     };
     with_cookie(response, set_cookie)
 }
@@ -213,14 +214,13 @@ async fn check_code(
         .client(&flow.client_id)
         .map_or(flow.client_id.as_str(), |c| c.name.as_str());
     let csrf = csrf(state, browser, &code);
-    let base = base(state);
     let shown = codes::display_user_code(&code);
     pages::html(
         state,
         StatusCode::OK,
         &ConfirmPage {
             t,
-            base: &base,
+            base: state.public_url.path(),
             client,
             provider: provider_name(state, t),
             code: &shown,
@@ -239,38 +239,22 @@ struct ConfirmForm {
 /// `POST /auth/verify_code`: the user approved (off to the provider) or cancelled.
 async fn confirm(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let t = pages::texts(&headers);
+    // Whatever is wrong with the form, the user's way out is to enter the code again.
+    let expired = |status| entry(&state, t, status, "", Some(t.session_expired));
     let Ok(form) = serde_urlencoded::from_bytes::<ConfirmForm>(&body) else {
-        return entry(
-            &state,
-            t,
-            StatusCode::BAD_REQUEST,
-            "",
-            Some(t.session_expired),
-        );
+        return expired(StatusCode::BAD_REQUEST);
     };
     let code = form.code.as_deref().and_then(codes::normalise_user_code);
     let browser = cookie(&headers, BROWSER_COOKIE);
     let (Some(code), Some(browser), Some(sent)) = (code, browser, form.csrf) else {
-        return entry(
-            &state,
-            t,
-            StatusCode::FORBIDDEN,
-            "",
-            Some(t.session_expired),
-        );
+        return expired(StatusCode::FORBIDDEN);
     };
     if !bool::from(
         csrf(&state, &browser, &code)
             .as_bytes()
             .ct_eq(sent.as_bytes()),
     ) {
-        return entry(
-            &state,
-            t,
-            StatusCode::FORBIDDEN,
-            "",
-            Some(t.session_expired),
-        );
+        return expired(StatusCode::FORBIDDEN);
     }
     let (device_hash, flow) = match flow::by_user_code(&state, &code).await {
         Ok(Some(found)) if !found.1.is_expired() => found,
@@ -283,30 +267,17 @@ async fn confirm(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     match form.action.as_deref() {
         Some("approve") => {}
         Some("deny") => {
-            return match flow::transition(&state, &device_hash, Status::Denied).await {
-                Ok(_) => {
-                    state.metrics.flow("denied");
-                    pages::message(
-                        &state,
-                        t,
-                        StatusCode::OK,
-                        t.cancelled_title,
-                        t.cancelled,
-                        false,
-                    )
-                }
-                Err(e) => internal(&state, t, &e),
-            };
-        }
-        _ => {
-            return entry(
+            return deny(
                 &state,
                 t,
-                StatusCode::BAD_REQUEST,
-                "",
-                Some(t.session_expired),
-            );
+                &device_hash,
+                StatusCode::OK,
+                t.cancelled_title,
+                t.cancelled,
+            )
+            .await;
         }
+        _ => return expired(StatusCode::BAD_REQUEST),
     }
     let Some(upstream) = state.upstream.as_ref() else {
         return pages::error(&state, t, StatusCode::SERVICE_UNAVAILABLE, t.not_configured);
@@ -486,6 +457,7 @@ async fn redirect(
     }
 }
 
+/// Ends a flow refused by the user (or for want of consent): the device hears `access_denied`.
 async fn deny(
     state: &AppState,
     t: &Texts,

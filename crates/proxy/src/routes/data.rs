@@ -159,6 +159,8 @@ fn range(
         ));
     }
     let today = paris_today();
+    // A day of slack: `paris_today` is still yesterday during the first hour of a summer day in
+    // Paris. What is really too recent, Enedis refuses itself.
     if end > today + time::Duration::days(1) {
         return Err(ApiError::InvalidRequest(
             "end is in the future: data goes up to yesterday.",

@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
 pub struct DeviceCodeForm {
     pub client_id: Option<String>,
     /// Accepted for the seed's clients and ignored: the proxy's secret is its own configuration.
+    #[allow(dead_code, reason = "documented in the API, never read")]
     pub client_secret: Option<String>,
     pub scope: Option<String>,
 }

@@ -34,10 +34,13 @@ pub struct TokenForm {
     #[schema(value_type = Option<String>)]
     pub refresh_token: Option<Secret>,
     /// Accepted and ignored (the proxy's own secret is used).
+    #[allow(dead_code, reason = "documented in the API, never read")]
     pub client_secret: Option<String>,
     pub scope: Option<String>,
     /// The Enedis clients send the PRMs back on refresh; the grant's own PRMs are what count.
+    #[allow(dead_code, reason = "documented in the API, never read")]
     pub usage_points_id: Option<String>,
+    #[allow(dead_code, reason = "documented in the API, never read")]
     pub usage_point_id: Option<String>,
 }
 
@@ -133,8 +136,6 @@ async fn poll(
         return Err(ApiError::InvalidGrant);
     }
     let interval = u64::try_from(state.config.interval().as_millis()).unwrap_or(u64::MAX);
-    let ttl = std::time::Duration::from_millis(flow.expires_ms.saturating_sub(now_ms()))
-        + std::time::Duration::from_secs(600);
     let gate = state
         .store
         .poll_gate(
@@ -142,7 +143,7 @@ async fn poll(
             now_ms(),
             interval,
             state.config.slow_down_step_ms,
-            ttl,
+            flow.kept_for(),
         )
         .await?;
     if let PollGate::SlowDown(interval_ms) = gate {
@@ -159,12 +160,10 @@ async fn poll(
         }
         Status::Approved { .. } => {
             // Single use: of two polls racing, one takes the tokens, the other gets invalid_grant.
-            let Some(raw) = state.store.take(&flow::flow_key(&device_hash)).await? else {
+            let Some(taken) = flow::take(state, &device_hash).await? else {
                 return Err(ApiError::InvalidGrant);
             };
             state.store.delete(&flow::poll_key(&device_hash)).await?;
-            let taken: flow::Flow = serde_json::from_str(&raw)
-                .map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?;
             match taken.status {
                 Status::Approved { response } => {
                     state.metrics.flow("delivered");

@@ -1,8 +1,9 @@
 //! Enedis Data Connect (2026 API) mode.
 //!
 //! Every Enedis URL path, query parameter and field name lives in [`api`] or in the [`MEASURES`]
-//! table below: the public knowledge of the 2026 API comes from clients, not from Enedis's own
-//! documentation, so a correction must be a one-line change here.
+//! table below (but for the callback's `autorisation_id`, a field of `routes::auth`'s `Callback`):
+//! the public knowledge of the 2026 API comes from clients, not from Enedis's own documentation,
+//! so a correction must be a one-line change.
 //!
 //! Identity: a PRM is bound to a device only when `/subscribed_services` (asked server-side with
 //! the application token) lists it for the `autorisation_id` of the consent. Nothing in the
@@ -26,7 +27,6 @@ use crate::store::Store;
 /// The names of the 2026 API.
 pub mod api {
     pub const AUTHORIZE_DURATION: &str = "duration";
-    pub const CALLBACK_AUTHORISATION: &str = "autorisation_id";
     pub const TOKEN_PATH: &str = "oauth2/v3/token";
     pub const SUBSCRIBED_SERVICES_PATH: &str = "subscribed_services/v1";
     pub const POINT_ID_FIELD: &str = "pointId";
@@ -35,10 +35,9 @@ pub mod api {
     pub const QUERY_END: &str = "dateFin";
     pub const CONTRACT_SITUATION_PATH: &str = "situation_contrat_auto/v1/";
     pub const METERING_POINT_PATH: &str = "comptage_auto/v1/";
-    /// ADAM error codes, as found in the `error` (or `code`) field of an error body.
-    pub const NO_CONSENT: &str = "ADAM-DC-0008";
+    /// The ADAM error code (in the `error` or `code` field of an error body) that tells one 403
+    /// apart: the customer is not the holder. The statuses say the rest.
     pub const NOT_HOLDER: &str = "ADAM-DC-0007";
-    pub const BAD_PARAMETERS: &str = "ADAM-ERR0123";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,13 +131,6 @@ impl Resource {
             .iter()
             .find(|m| m.v5_path == path)
             .map(Self::Measure)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Measure(m) => m.v5_path,
-            Self::Contracts => V5_CONTRACTS_PATH,
-        }
     }
 }
 

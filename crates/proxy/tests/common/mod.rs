@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use clap::Parser as _;
 use hearth_proxy::Config;
-use hearth_proxy::config::SECRET_ENV;
 use hearth_secret::Secret;
 use hearth_sim::enedis::{EnedisSim, EnedisSimBuilder, EnedisSimHandle};
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
@@ -199,6 +198,35 @@ pub fn enedis_args(store: &str, sim: &EnedisSimHandle) -> Vec<String> {
 /// The simulator with the test client registered, redirecting to `proxy_url`.
 pub fn sim_builder(proxy_url: &str) -> EnedisSimBuilder {
     EnedisSim::builder().client(CLIENT_ID, APP_SECRET, &format!("{proxy_url}/auth/redirect"))
+}
+
+/// An Enedis-mode proxy in front of its simulator.
+pub struct EnedisSetup {
+    pub sim: EnedisSimHandle,
+    pub proxy: Proxy,
+    _backing: Backing,
+}
+
+/// Starts the simulator (auto-consent on, then `sim` applied) and a proxy in front of it on
+/// `backing`, with [`enedis_args`] and `extra`.
+pub async fn enedis_setup(
+    backing: Backing,
+    sim: impl FnOnce(EnedisSimBuilder) -> EnedisSimBuilder,
+    extra: &[&str],
+) -> EnedisSetup {
+    let (listener, url) = Proxy::bind().await;
+    let sim = sim(sim_builder(&url).auto_consent(true))
+        .start()
+        .await
+        .unwrap();
+    let mut args = enedis_args(&backing.address(), &sim);
+    args.extend(extra.iter().map(ToString::to_string));
+    let proxy = Proxy::start(listener, &args).await;
+    EnedisSetup {
+        sim,
+        proxy,
+        _backing: backing,
+    }
 }
 
 pub fn http() -> reqwest::Client {
@@ -400,6 +428,24 @@ impl Browser {
     }
 }
 
+/// `offset` days from today (UTC), as the data routes take dates: `YYYY-MM-DD`.
+pub fn day(offset: i64) -> String {
+    let date = time::OffsetDateTime::now_utc().date() + time::Duration::days(offset);
+    date.format(time::macros::format_description!("[year]-[month]-[day]"))
+        .unwrap()
+}
+
+/// The value of the query parameter `name` in `url`.
+pub fn query_param(url: &str, name: &str) -> String {
+    url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .unwrap_or_else(|| panic!("no {name} in {url}"))
+        .1
+        .into_owned()
+}
+
 /// The value of a hidden form field in a page.
 pub fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
@@ -428,9 +474,4 @@ pub async fn link(proxy: &str) -> Value {
         .await;
     assert_eq!(status, 200, "{tokens}");
     tokens
-}
-
-/// The secret env var must never be used by tests that start the binary with their own.
-pub fn secret_env() -> (&'static str, &'static str) {
-    (SECRET_ENV, APP_SECRET)
 }

@@ -28,20 +28,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("hearth-sim: cannot start the runtime: {err}");
-            std::process::exit(1);
-        }
-    };
-    if let Err(err) = runtime.block_on(serve(args)) {
-        eprintln!("hearth-sim bridge: {err}");
-        std::process::exit(1);
-    }
+    crate::standalone::run("bridge", serve(args));
 }
 
 async fn serve(args: Args) -> Result<(), super::SimError> {

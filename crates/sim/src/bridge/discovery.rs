@@ -9,32 +9,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::Router;
 use axum::routing::get;
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
 
 use super::SimError;
+use crate::background::Background;
 
 /// A running discovery endpoint. Dropping it stops it.
 #[derive(Debug)]
 pub struct DiscoveryEndpoint {
-    addr: SocketAddr,
+    server: Background,
     requests: Arc<AtomicUsize>,
-    task: tokio::task::JoinHandle<()>,
 }
 
 impl DiscoveryEndpoint {
     /// Answers every `GET /` with `entries`.
     pub async fn start(entries: Vec<Value>) -> Result<Self, SimError> {
-        let listen = SocketAddr::from(([127, 0, 0, 1], 0));
-        let listener = TcpListener::bind(listen)
-            .await
-            .map_err(|source| SimError::Bind {
-                addr: listen,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| SimError::Bind {
-            addr: listen,
-            source,
-        })?;
         let requests = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&requests);
         let body = Arc::new(Value::Array(entries));
@@ -46,16 +34,13 @@ impl DiscoveryEndpoint {
                 async move { axum::Json((*body).clone()) }
             }),
         );
-        let task = tokio::spawn(async move {
-            if let Err(err) = axum::serve(listener, app).await {
-                tracing::warn!("discovery endpoint stopped: {err}");
-            }
-        });
-        Ok(Self {
-            addr,
-            requests,
-            task,
-        })
+        let server = Background::start(app)
+            .await
+            .map_err(|source| SimError::Bind {
+                addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+                source,
+            })?;
+        Ok(Self { server, requests })
     }
 
     /// The entry a bridge at `addr` with id `bridge_id` would have.
@@ -64,16 +49,10 @@ impl DiscoveryEndpoint {
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}/", self.addr)
+        format!("http://{}/", self.server.addr())
     }
 
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for DiscoveryEndpoint {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }

@@ -27,6 +27,7 @@ use futures_util::stream;
 use serde_json::{Map, Value, json};
 
 use super::{Exchange, Shared, lock};
+use crate::MAX_QUEUED_FAULTS;
 
 type Sim = State<Arc<Shared>>;
 
@@ -77,13 +78,9 @@ async fn gate(State(sim): Sim, request: Request, next: Next) -> Response {
         response,
     };
 
-    let (injected, latency, max) = {
+    let (injected, latency) = {
         let mut faults = lock(&sim.faults);
-        (
-            faults.fail_next.pop_front(),
-            faults.latency,
-            faults.max_concurrent,
-        )
+        (faults.fail_next.pop_front(), faults.latency)
     };
     if let Some(status) = injected {
         let body = v2_errors(&format!("simulated failure {status}"));
@@ -96,7 +93,7 @@ async fn gate(State(sim): Sim, request: Request, next: Next) -> Response {
     }
     let in_flight = sim.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     let _guard = InFlight(&sim);
-    if max.is_some_and(|max| in_flight > max) {
+    if sim.config.max_concurrent.is_some_and(|max| in_flight > max) {
         sim.refused_429.fetch_add(1, Ordering::SeqCst);
         let body = v2_errors("Too many requests");
         sim.record(record(429, Some(body.clone())));
@@ -314,8 +311,6 @@ async fn feed_stream(sim: Arc<Shared>, tx: tokio::sync::mpsc::Sender<Bytes>) {
     let dropped = lock(&sim.drop_streams).clone();
     let mut muted = sim.mute_streams.subscribe();
     muted.mark_unchanged();
-    sim.open_streams.fetch_add(1, Ordering::SeqCst);
-    let _open = OpenStream(&sim);
     // A real bridge greets a new stream with a comment.
     if tx.send(Bytes::from_static(b": hi\n\n")).await.is_err() {
         return;
@@ -342,14 +337,6 @@ async fn feed_stream(sim: Arc<Shared>, tx: tokio::sync::mpsc::Sender<Bytes>) {
     tokio::select! {
         () = dropped.cancelled() => {}
         () = tx.closed() => {}
-    }
-}
-
-struct OpenStream<'a>(&'a Shared);
-
-impl Drop for OpenStream<'_> {
-    fn drop(&mut self) {
-        self.0.open_streams.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -748,6 +735,6 @@ async fn sim_lan(State(sim): Sim, Path(state): Path<String>) -> Response {
 async fn sim_fail(State(sim): Sim, Path((status, count)): Path<(u16, usize)>) -> Response {
     lock(&sim.faults)
         .fail_next
-        .extend(std::iter::repeat_n(status, count.min(1000)));
+        .extend(std::iter::repeat_n(status, count.min(MAX_QUEUED_FAULTS)));
     StatusCode::NO_CONTENT.into_response()
 }

@@ -33,7 +33,8 @@ use tokio::sync::{broadcast, watch};
 use tokio_util::sync::CancellationToken;
 
 pub use certs::CertMode;
-pub use state::{Home, Refusal};
+use state::Home;
+pub use state::Refusal;
 
 /// Why the simulator could not start or do what it was asked.
 #[derive(Debug, thiserror::Error)]
@@ -114,11 +115,10 @@ pub struct Restart {
     pub new_certificate: Option<CertMode>,
 }
 
+#[derive(Default)]
 struct Faults {
     fail_next: VecDeque<u16>,
     latency: Duration,
-    max_concurrent: Option<usize>,
-    group_events: bool,
 }
 
 pub(crate) struct Shared {
@@ -130,7 +130,6 @@ pub(crate) struct Shared {
     event_seq: AtomicU64,
     drop_streams: Mutex<CancellationToken>,
     mute_streams: watch::Sender<u64>,
-    open_streams: AtomicUsize,
     faults: Mutex<Faults>,
     in_flight: AtomicUsize,
     max_seen: AtomicUsize,
@@ -155,7 +154,7 @@ impl Shared {
     }
 
     fn group_events(&self) -> bool {
-        lock(&self.faults).group_events
+        self.config.group_events
     }
 
     /// Sends changes to every open event stream, as one message.
@@ -252,12 +251,7 @@ impl BridgeSim {
         let (events, _) = broadcast::channel(1024);
         let shared = Arc::new(Shared {
             home: Mutex::new(home),
-            faults: Mutex::new(Faults {
-                fail_next: VecDeque::new(),
-                latency: Duration::ZERO,
-                max_concurrent: config.max_concurrent,
-                group_events: config.group_events,
-            }),
+            faults: Mutex::new(Faults::default()),
             config: config.clone(),
             app_keys: Mutex::new(Vec::new()),
             link_pressed_until: Mutex::new(None),
@@ -265,7 +259,6 @@ impl BridgeSim {
             event_seq: AtomicU64::new(0),
             drop_streams: Mutex::new(CancellationToken::new()),
             mute_streams: watch::channel(0).0,
-            open_streams: AtomicUsize::new(0),
             in_flight: AtomicUsize::new(0),
             max_seen: AtomicUsize::new(0),
             refused_429: AtomicU64::new(0),
@@ -380,23 +373,9 @@ impl BridgeSim {
         Ok(())
     }
 
-    /// Sets a light's Zigbee connectivity: `connected`, `connectivity_issue`, `disconnected`.
-    pub fn set_connectivity(&self, light: &str, status: &str) {
-        let changes = self.shared.home().set_connectivity(light, status);
-        self.shared.publish("update", changes);
-    }
-
-    pub fn set_group_events(&self, on: bool) {
-        lock(&self.shared.faults).group_events = on;
-    }
-
     /// Every request waits this long before being handled.
     pub fn set_latency(&self, latency: Duration) {
         lock(&self.shared.faults).latency = latency;
-    }
-
-    pub fn set_max_concurrent(&self, max: Option<usize>) {
-        lock(&self.shared.faults).max_concurrent = max;
     }
 
     /// The next `count` requests (the event stream and `/sim/` excepted) answer `status`.
@@ -417,10 +396,6 @@ impl BridgeSim {
         self.shared
             .mute_streams
             .send_modify(|generation| *generation += 1);
-    }
-
-    pub fn open_streams(&self) -> usize {
-        self.shared.open_streams.load(Ordering::SeqCst)
     }
 
     /// Goes away (every connection cut, nothing listening) and comes back on the same port.

@@ -28,16 +28,12 @@ struct Running {
 
 impl Server {
     pub(crate) async fn start(listen: SocketAddr, shared: Arc<Shared>) -> Result<Self, SimError> {
-        let listener = TcpListener::bind(listen)
-            .await
-            .map_err(|source| SimError::Bind {
-                addr: listen,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| SimError::Bind {
+        let bind_error = |source| SimError::Bind {
             addr: listen,
             source,
-        })?;
+        };
+        let listener = TcpListener::bind(listen).await.map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
         let server = Self {
             addr,
             shared,

@@ -137,7 +137,7 @@ impl Home {
                 .collect();
             let lights: Vec<String> = members.iter().map(|(_, light)| light.clone()).collect();
             let room = self.add_group("room", index + 1, &name, archetype, children);
-            self.add_scenes(&room, "room", &name, &lights);
+            self.add_scenes(&room, "room", &lights);
             room_ids.push(room);
         }
         let zone_lights: Vec<String> = devices_by_room
@@ -152,7 +152,7 @@ impl Home {
                 .map(|light| json!({"rid": light, "rtype": "light"}))
                 .collect();
             let zone = self.add_group("zone", rooms + 1, "Downstairs", "downstairs", children);
-            self.add_scenes(&zone, "zone", "Downstairs", &zone_lights);
+            self.add_scenes(&zone, "zone", &zone_lights);
         }
         let home_children = room_ids
             .iter()
@@ -269,7 +269,7 @@ impl Home {
         group
     }
 
-    fn add_scenes(&mut self, group: &str, rtype: &str, group_name: &str, lights: &[String]) {
+    fn add_scenes(&mut self, group: &str, rtype: &str, lights: &[String]) {
         for (name, brightness, mirek) in [("Bright", 100.0, 233), ("Relax", 56.0, 447)] {
             let id = self.uuid();
             let v1: String = (0..15)
@@ -295,7 +295,6 @@ impl Home {
                     json!({"target": {"rid": light, "rtype": "light"}, "action": action})
                 })
                 .collect();
-            let _ = group_name;
             self.add(json!({
                 "id": id, "id_v1": format!("/scenes/{v1}"), "type": "scene",
                 "actions": actions,
@@ -606,36 +605,6 @@ impl Home {
         group_events: bool,
     ) -> Result<Changes, Refusal> {
         self.put_light(id, patch, group_events)
-    }
-
-    /// Sets a light's Zigbee connectivity (`connected`, `connectivity_issue`, `disconnected`).
-    pub fn set_connectivity(&mut self, light: &str, status: &str) -> Changes {
-        let Some(device) = self
-            .resources
-            .get(light)
-            .and_then(|l| l["owner"]["rid"].as_str())
-            .map(str::to_owned)
-        else {
-            return Vec::new();
-        };
-        let zigbee = self.ids_of("zigbee_connectivity").into_iter().find(|z| {
-            self.resources
-                .get(z)
-                .is_some_and(|r| r["owner"]["rid"] == device.as_str())
-        });
-        let Some(zigbee) = zigbee else {
-            return Vec::new();
-        };
-        let Some(resource) = self.resources.get_mut(&zigbee) else {
-            return Vec::new();
-        };
-        if resource["status"] == status {
-            return Vec::new();
-        }
-        resource["status"] = json!(status);
-        let mut changed = Map::new();
-        changed.insert("status".into(), json!(status));
-        vec![event_item(resource, changed)]
     }
 
     /// The light with CLIP v1 id `n` (`/lights/n`).

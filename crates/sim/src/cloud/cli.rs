@@ -38,20 +38,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("hearth-sim: cannot start the runtime: {e}");
-            std::process::exit(1);
-        }
-    };
-    if let Err(e) = runtime.block_on(serve(args)) {
-        eprintln!("hearth-sim cloud: {e}");
-        std::process::exit(1);
-    }
+    crate::standalone::run("cloud", serve(args));
 }
 
 /// The bridge to forward to, and the in-process one if this started it (kept alive here).

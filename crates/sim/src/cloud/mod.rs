@@ -33,12 +33,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::routing::{any, get, post};
 use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
+
+use crate::MAX_QUEUED_FAULTS;
+use crate::background::Background;
 
 /// The realm of the real cloud's Digest challenge.
 pub const DIGEST_REALM: &str = "oauth2_client@api.meethue.com";
@@ -61,11 +62,11 @@ pub enum Consent {
 
 /// A registered app, as on the Hue developer portal: one callback URL.
 #[derive(Debug, Clone)]
-pub struct RegisteredClient {
-    pub id: String,
-    pub secret: String,
+struct RegisteredClient {
+    id: String,
+    secret: String,
     /// `None` accepts any redirect URI (handy by hand; the portal always has one).
-    pub redirect_uri: Option<String>,
+    redirect_uri: Option<String>,
 }
 
 /// Where `/route/…` goes: a bridge's base URL (`https://127.0.0.1:port`), an HTTP client that
@@ -194,23 +195,9 @@ impl CloudSimBuilder {
 
     /// Starts on 127.0.0.1 with a free port. Stops when the handle is dropped.
     pub async fn start(self) -> std::io::Result<CloudSimHandle> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
         let shared = self.into_state();
-        let stop = CancellationToken::new();
-        let app = router(Arc::clone(&shared));
-        let shutdown = stop.clone().cancelled_owned();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await;
-        });
-        Ok(CloudSimHandle {
-            addr,
-            shared,
-            stop,
-            task: Some(task),
-        })
+        let server = Background::start(router(Arc::clone(&shared))).await?;
+        Ok(CloudSimHandle { server, shared })
     }
 
     /// Serves on `listener` until `shutdown` completes (the standalone simulator).
@@ -228,21 +215,18 @@ impl CloudSimBuilder {
 
 /// A running simulator, with its switches and counters.
 pub struct CloudSimHandle {
-    addr: SocketAddr,
+    server: Background,
     shared: Arc<Shared>,
-    stop: CancellationToken,
-    task: Option<JoinHandle<()>>,
 }
 
 impl CloudSimHandle {
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// `http://127.0.0.1:port`: what replaces `https://api.meethue.com`.
     pub fn base_url(&self) -> url::Url {
-        // An address and a port always make a valid URL.
-        url::Url::parse(&format!("http://{}", self.addr))
+        url::Url::parse(&format!("http://{}", self.addr()))
             .unwrap_or_else(|_| unreachable!("http://<socket address> is a URL"))
     }
 
@@ -254,20 +238,10 @@ impl CloudSimHandle {
         self.shared.lock().consent = consent;
     }
 
-    pub fn set_bridge(&self, bridge: Option<BridgeTarget>) {
-        self.shared.lock().bridge = bridge;
-    }
-
     /// Every access token issued so far stops working (as if its lifetime had passed): the next
     /// remote call gets a 401.
     pub fn expire_access_tokens(&self) {
-        let mut inner = self.shared.lock();
-        let past = Instant::now()
-            .checked_sub(Duration::from_secs(1))
-            .unwrap_or_else(Instant::now);
-        for token in inner.access_tokens.values_mut() {
-            token.expires = past;
-        }
+        self.shared.lock().expire_access_tokens();
     }
 
     /// A new link's tokens `(access, refresh)` for `client_id`, as if the user had consented and
@@ -292,10 +266,7 @@ impl CloudSimHandle {
     /// itself, without reaching the bridge: 429 (with `Retry-After: 1`) as its rate limiter, 5xx
     /// as an outage.
     pub fn fail_next_route(&self, status: u16, count: usize) {
-        self.shared
-            .lock()
-            .route_faults
-            .extend(std::iter::repeat_n(status, count));
+        self.shared.lock().fail_next_route(status, count);
     }
 
     /// Whether `access_token` would be accepted by `/route/…` now.
@@ -307,17 +278,9 @@ impl CloudSimHandle {
             .is_some_and(|grant| grant.expires > Instant::now())
     }
 
-    pub async fn stop(mut self) {
-        self.stop.cancel();
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for CloudSimHandle {
-    fn drop(&mut self) {
-        self.stop.cancel();
+    /// Stops and waits for the requests in flight.
+    pub async fn stop(self) {
+        self.server.stop().await;
     }
 }
 
@@ -355,6 +318,19 @@ impl Inner {
     fn client(&self, id: &str) -> Option<&RegisteredClient> {
         self.clients.iter().find(|client| client.id == id)
     }
+
+    fn expire_access_tokens(&mut self) {
+        let past = Instant::now()
+            .checked_sub(Duration::from_secs(1))
+            .unwrap_or_else(Instant::now);
+        for token in self.access_tokens.values_mut() {
+            token.expires = past;
+        }
+    }
+
+    fn fail_next_route(&mut self, status: u16, count: usize) {
+        self.route_faults.extend(std::iter::repeat_n(status, count));
+    }
 }
 
 fn router(shared: Arc<Shared>) -> Router {
@@ -388,24 +364,17 @@ async fn sim_consent(
 }
 
 async fn sim_expire(State(shared): State<Arc<Shared>>) -> &'static str {
-    let mut inner = shared.lock();
-    let past = Instant::now()
-        .checked_sub(Duration::from_secs(1))
-        .unwrap_or_else(Instant::now);
-    for token in inner.access_tokens.values_mut() {
-        token.expires = past;
-    }
+    shared.lock().expire_access_tokens();
     "ok\n"
 }
 
 async fn sim_fail(
     State(shared): State<Arc<Shared>>,
-    axum::extract::Path((status, count)): axum::extract::Path<(u16, usize)>,
+    Path((status, count)): Path<(u16, usize)>,
 ) -> &'static str {
     shared
         .lock()
-        .route_faults
-        .extend(std::iter::repeat_n(status, count));
+        .fail_next_route(status, count.min(MAX_QUEUED_FAULTS));
     "ok\n"
 }
 
@@ -418,14 +387,6 @@ fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buffer)
 }
 
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 #[cfg(test)]
 mod tests {
     //! The token endpoint as Hue's documentation shows it: the grant in the query string and
@@ -434,6 +395,7 @@ mod tests {
     use md5::{Digest as _, Md5};
 
     use super::{CloudSim, Consent, DIGEST_REALM};
+    use crate::MAX_QUEUED_FAULTS;
 
     fn md5(text: &str) -> String {
         hex::encode(Md5::digest(text.as_bytes()))
@@ -467,19 +429,14 @@ mod tests {
         let path = format!("/v2/oauth2/token?code={code}&grant_type=authorization_code");
         let url = cloud.base_url().join(&path).unwrap();
 
-        let challenge = http.post(url.clone()).send().await.unwrap();
-        assert_eq!(challenge.status().as_u16(), 401);
-        let header = challenge.headers()["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(header.starts_with(&format!("Digest realm=\"{DIGEST_REALM}\", nonce=\"")));
-        let nonce = header
-            .rsplit("nonce=\"")
-            .next()
-            .unwrap()
-            .trim_end_matches('"');
-        let digest = |secret: &str| {
+        // The nonce of a 401 Digest challenge, and the credentials that answer it.
+        let nonce_of = |challenge: &reqwest::Response| {
+            let header = challenge.headers()["www-authenticate"].to_str().unwrap();
+            assert!(header.starts_with(&format!("Digest realm=\"{DIGEST_REALM}\", nonce=\"")));
+            let nonce = header.rsplit("nonce=\"").next().unwrap();
+            nonce.trim_end_matches('"').to_owned()
+        };
+        let digest = |nonce: &str, secret: &str| {
             let response = md5(&format!(
                 "{}:{nonce}:{}",
                 md5(&format!("id:{DIGEST_REALM}:{secret}")),
@@ -490,17 +447,21 @@ mod tests {
                  uri=\"{path}\", response=\"{response}\""
             )
         };
+
+        let challenge = http.post(url.clone()).send().await.unwrap();
+        assert_eq!(challenge.status().as_u16(), 401);
+        let nonce = nonce_of(&challenge);
         // A wrong secret spends the nonce.
         let wrong = http
             .post(url.clone())
-            .header("authorization", digest("wrong"))
+            .header("authorization", digest(&nonce, "wrong"))
             .send()
             .await
             .unwrap();
         assert_eq!(wrong.status().as_u16(), 401);
         let replayed = http
             .post(url.clone())
-            .header("authorization", digest("secret"))
+            .header("authorization", digest(&nonce, "secret"))
             .send()
             .await
             .unwrap();
@@ -508,29 +469,10 @@ mod tests {
         assert_eq!(cloud.stats().code_exchanges, 0);
 
         let challenge = http.post(url.clone()).send().await.unwrap();
-        let header = challenge.headers()["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let nonce = header
-            .rsplit("nonce=\"")
-            .next()
-            .unwrap()
-            .trim_end_matches('"');
-        let response = md5(&format!(
-            "{}:{nonce}:{}",
-            md5(&format!("id:{DIGEST_REALM}:secret")),
-            md5(&format!("POST:{path}"))
-        ));
+        let nonce = nonce_of(&challenge);
         let granted = http
             .post(url)
-            .header(
-                "authorization",
-                format!(
-                    "Digest username=\"id\", realm=\"{DIGEST_REALM}\", nonce=\"{nonce}\", \
-                     uri=\"{path}\", response=\"{response}\""
-                ),
-            )
+            .header("authorization", digest(&nonce, "secret"))
             .send()
             .await
             .unwrap();
@@ -544,5 +486,21 @@ mod tests {
                 .is_some_and(|t| !t.is_empty())
         );
         assert_eq!(cloud.stats().code_exchanges, 1);
+    }
+
+    #[tokio::test]
+    async fn a_huge_fault_count_is_capped_not_fatal() {
+        let cloud = CloudSim::builder().start().await.unwrap();
+        let fail = cloud
+            .base_url()
+            .join(&format!("/__sim/fail/429/{}", usize::MAX))
+            .unwrap();
+        let response = reqwest::Client::new().post(fail).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(
+            cloud.shared.lock().route_faults.len(),
+            MAX_QUEUED_FAULTS,
+            "the count is capped"
+        );
     }
 }

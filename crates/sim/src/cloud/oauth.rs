@@ -12,7 +12,8 @@ use md5::{Digest as _, Md5};
 use serde_json::json;
 use sha2::Sha256;
 
-use super::{Consent, DIGEST_REALM, Inner, Shared, escape_html, random_token};
+use super::{Consent, DIGEST_REALM, Inner, Shared, random_token};
+use crate::escape_html;
 
 /// An authorization request that passed the checks, waiting for consent.
 #[derive(Debug, Clone)]

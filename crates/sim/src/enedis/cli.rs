@@ -7,7 +7,7 @@ use super::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EnedisSim, SANDBOX};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Address to listen on.
+    /// Address to listen on (loopback only: it is a test server).
     #[arg(long, default_value = "127.0.0.1:8090")]
     pub listen: SocketAddr,
     /// The registered application's client id.
@@ -37,23 +37,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("hearth-sim: cannot start the runtime: {e}");
-            std::process::exit(1);
-        }
-    };
-    if let Err(e) = runtime.block_on(serve(args)) {
-        eprintln!("hearth-sim enedis: {e}");
-        std::process::exit(1);
-    }
+    crate::standalone::run("enedis", serve(args));
 }
 
 async fn serve(args: Args) -> std::io::Result<()> {
+    if !args.listen.ip().is_loopback() {
+        eprintln!(
+            "hearth-sim enedis: refusing to listen on {} (loopback only)",
+            args.listen
+        );
+        std::process::exit(2);
+    }
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let base = format!("http://{}", listener.local_addr()?);
     println!("Enedis Data Connect simulator (no real data, no real Enedis)");

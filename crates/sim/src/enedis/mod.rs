@@ -1,7 +1,7 @@
 //! The Enedis Data Connect simulator (the 2026 API): the consent page (with an auto-consent
 //! switch for scripted runs), the v2 authorize redirect with `autorisation_id`, the
 //! client-credentials token, `/subscribed_services/v1`, the metering and contract endpoints with
-//! deterministic synthetic data ([`data`]), the documented errors (ADAM codes, 429 above the
+//! deterministic synthetic data (the `data` module), the documented errors (ADAM codes, 429 above the
 //! quota, 5xx on demand) and a few sandbox PRMs.
 //!
 //! Start it in-process with [`EnedisSim::builder`] (tests, demo mode) or as
@@ -9,7 +9,7 @@
 //! under `/__sim/` (see [`admin_router`]).
 
 pub mod cli;
-pub mod data;
+mod data;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
@@ -29,16 +29,17 @@ use serde_json::{Value, json};
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
-pub use self::data::{SANDBOX, SandboxPrm};
+use self::data::{SANDBOX, SandboxPrm};
+use crate::background::Background;
+use crate::escape_html;
 
 /// An application registered at the simulated Enedis.
 #[derive(Debug, Clone)]
-pub struct SimClient {
-    pub id: String,
-    pub secret: String,
-    pub redirect_uri: String,
+struct SimClient {
+    id: String,
+    secret: String,
+    redirect_uri: String,
 }
 
 pub const DEFAULT_CLIENT_ID: &str = "hearth-sim-client";
@@ -160,24 +161,9 @@ impl EnedisSimBuilder {
 
     /// Starts on 127.0.0.1, a free port, in the background.
     pub async fn start(self) -> std::io::Result<EnedisSimHandle> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
         let state = self.into_state();
-        let (tx, rx) = oneshot::channel::<()>();
-        let app = router(Arc::clone(&state));
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
-        Ok(EnedisSimHandle {
-            addr,
-            state,
-            shutdown: Some(tx),
-            task: Some(task),
-        })
+        let server = Background::start(router(Arc::clone(&state))).await?;
+        Ok(EnedisSimHandle { server, state })
     }
 
     /// Serves on `listener` until `shutdown` resolves (the CLI's entry).
@@ -195,20 +181,18 @@ impl EnedisSimBuilder {
 
 /// A running simulator; stops when dropped.
 pub struct EnedisSimHandle {
-    addr: SocketAddr,
+    server: Background,
     state: Arc<SimState>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl EnedisSimHandle {
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// `http://127.0.0.1:PORT` (the API gateway's base).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.addr())
     }
 
     /// The v2 consent page.
@@ -222,16 +206,11 @@ impl EnedisSimHandle {
 
     /// The next `count` API calls answer `status` (e.g. 503).
     pub fn fail_next(&self, count: u32, status: u16) {
-        let mut inner = self.state.lock();
-        inner.fail_next = count;
-        inner.fail_status = status;
+        self.state.fail_next(count, status);
     }
 
     pub fn set_quota(&self, per_second: u32, per_hour: u32) {
-        self.state
-            .quota_per_second
-            .store(per_second, Ordering::SeqCst);
-        self.state.quota_per_hour.store(per_hour, Ordering::SeqCst);
+        self.state.set_quota(per_second, per_hour);
     }
 
     /// API calls received per endpoint (`token`, `subscribed_services`, `metering`,
@@ -255,22 +234,9 @@ impl EnedisSimHandle {
         self.state.lock().max_per_second
     }
 
-    /// Stops and waits for the server to finish.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for EnedisSimHandle {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+    /// Stops and waits for the requests in flight.
+    pub async fn stop(self) {
+        self.server.stop().await;
     }
 }
 
@@ -318,6 +284,17 @@ impl SimState {
 
     fn client(&self, id: &str) -> Option<&SimClient> {
         self.clients.iter().find(|c| c.id == id)
+    }
+
+    fn fail_next(&self, count: u32, status: u16) {
+        let mut inner = self.lock();
+        inner.fail_next = count;
+        inner.fail_status = status;
+    }
+
+    fn set_quota(&self, per_second: u32, per_hour: u32) {
+        self.quota_per_second.store(per_second, Ordering::SeqCst);
+        self.quota_per_hour.store(per_hour, Ordering::SeqCst);
     }
 
     fn new_autorisation(&self, client_id: &str, prms: Vec<String>) -> u64 {
@@ -377,21 +354,6 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
          <body><p class=\"sim\">Simulateur Enedis — aucune donnée réelle</p><h1>{title}</h1>{body}</body></html>"
     );
     (status, Html(html)).into_response()
-}
-
-fn escape(text: &str) -> String {
-    text.chars()
-        .fold(String::with_capacity(text.len()), |mut out, c| {
-            match c {
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '&' => out.push_str("&amp;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&#39;"),
-                c => out.push(c),
-            }
-            out
-        })
 }
 
 /// A duration Enedis accepts: ISO 8601 days, months or years, at most three years.
@@ -498,7 +460,7 @@ async fn authorize(
             meters,
             "<label><input type=\"checkbox\" name=\"prm\" value=\"{id}\" checked> {id} — {label}</label>",
             id = prm.id,
-            label = escape(prm.label)
+            label = escape_html(prm.label)
         );
     }
     let body = format!(
@@ -507,9 +469,9 @@ async fn authorize(
          <input type=\"hidden\" name=\"client_id\" value=\"{client}\"><input type=\"hidden\" name=\"state\" value=\"{st}\">\
          <button type=\"submit\" name=\"decision\" value=\"accept\">Accepter</button>\
          <button type=\"submit\" name=\"decision\" value=\"refuse\">Refuser</button></form>",
-        client = escape(&client.id),
-        duration = escape(&duration),
-        st = escape(&request_state),
+        client = escape_html(&client.id),
+        duration = escape_html(&duration),
+        st = escape_html(&request_state),
     );
     page(StatusCode::OK, "Consentement Enedis", &body)
 }
@@ -665,10 +627,7 @@ async fn token(
     }
     let mut bytes = [0u8; 24];
     rand::rng().fill_bytes(&mut bytes);
-    let token = bytes.iter().fold(String::with_capacity(48), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    });
+    let token = hex::encode(bytes);
     state
         .lock()
         .tokens
@@ -683,21 +642,11 @@ async fn token(
 }
 
 fn decode_basic(encoded: &str) -> Option<(String, String)> {
-    // A tiny base64 decoder keeps the simulator free of one more dependency.
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for c in encoded.bytes().filter(|c| *c != b'=') {
-        let value = u32::try_from(ALPHABET.iter().position(|a| *a == c)?).ok()?;
-        bits = (bits << 6) | value;
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push(u8::try_from((bits >> count) & 0xFF).ok()?);
-        }
-    }
-    let text = String::from_utf8(out).ok()?;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD_NO_PAD;
+    // Padding is optional, as for the clients' gateways.
+    let bytes = STANDARD_NO_PAD.decode(encoded.trim_end_matches('=')).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     let (id, secret) = text.split_once(':')?;
     Some((id.to_owned(), secret.to_owned()))
 }
@@ -1005,9 +954,7 @@ struct FailQuery {
 }
 
 async fn admin_fail(State(state): State<Arc<SimState>>, Query(q): Query<FailQuery>) -> StatusCode {
-    let mut inner = state.lock();
-    inner.fail_next = q.count;
-    inner.fail_status = q.status.unwrap_or(503);
+    state.fail_next(q.count, q.status.unwrap_or(503));
     StatusCode::NO_CONTENT
 }
 
@@ -1021,8 +968,7 @@ async fn admin_quota(
     State(state): State<Arc<SimState>>,
     Query(q): Query<QuotaQuery>,
 ) -> StatusCode {
-    state.quota_per_second.store(q.per_second, Ordering::SeqCst);
-    state.quota_per_hour.store(q.per_hour, Ordering::SeqCst);
+    state.set_quota(q.per_second, q.per_hour);
     StatusCode::NO_CONTENT
 }
 
