@@ -49,8 +49,9 @@ if ((node_major < 20 || (node_major == 20 && node_minor < 19))); then
 fi
 
 # npm packages, from the committed lock files. A stamp of the lock file's hash makes a second run
-# free. (@tauri-apps/cli is pinned to an exact version in ui/package.json: `npm ci` accepts the lock
-# file only if the registry has that version's binary for every platform.)
+# free. (In ui/package.json, @tauri-apps/api and @tauri-apps/cli follow the minor version of the
+# tauri crate in Cargo.lock, which `tauri build` checks; the CLI is pinned to an exact version
+# because `npm ci` accepts the lock file only if the registry has its binary for every platform.)
 npm_ci() {
   local dir=$1 what=$2 stamp want
   stamp=$dir/node_modules/.hearth-lock-sha256
