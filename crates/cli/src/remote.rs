@@ -15,6 +15,7 @@ use hearth_core::remote::{
     ReceiverChoice, ReceiverKind, Registration, Remote, RemoteError, parse_cloud_url,
 };
 use hearth_secret::Secret;
+use tokio::sync::oneshot;
 
 use crate::commands::open;
 use crate::{CallbackMode, Cli, RemoteCommand};
@@ -150,12 +151,30 @@ async fn link(
             }
         }
     }
-    read_pasted(remote.clone());
+    let input_ended = read_pasted(remote.clone());
+    // With a loopback server the browser may still answer after input ends (a script with no
+    // standard input); otherwise nothing else can, so waiting on would be waiting forever.
+    let only_paste_answers = matches!(
+        started.receiver,
+        ReceiverKind::DeepLink | ReceiverKind::Paste
+    );
+    let input_ended = async {
+        if input_ended.await.is_err() || !only_paste_answers {
+            std::future::pending::<()>().await;
+        }
+    };
     let bridge_id = tokio::select! {
         linked = remote.wait_link() => linked?,
         _ = tokio::signal::ctrl_c() => {
             remote.cancel_link();
             return Err(RemoteError::Cancelled.into());
+        }
+        () = input_ended => {
+            remote.cancel_link();
+            return Err(RemoteError::InvalidInput(
+                "standard input ended before the address the browser ended on was pasted".into(),
+            )
+            .into());
         }
     };
     println!("Linked: remote access reaches bridge {bridge_id}.");
@@ -166,11 +185,13 @@ async fn link(
 }
 
 /// Offers every line typed on standard input to the flow, on a thread of its own (a blocking
-/// read has no place on the runtime), until one is taken or input ends.
-fn read_pasted(remote: Remote) {
+/// read has no place on the runtime), until one is taken or input ends. The receiver hears when
+/// input ended with nothing taken; it is dropped silently otherwise.
+fn read_pasted(remote: Remote) -> oneshot::Receiver<()> {
+    let (ended, input_ended) = oneshot::channel();
     std::thread::spawn(move || {
         for line in std::io::stdin().lock().lines() {
-            let Ok(line) = line else { return };
+            let Ok(line) = line else { break };
             let line = line.trim();
             if line.is_empty() {
                 continue;
@@ -181,5 +202,8 @@ fn read_pasted(remote: Remote) {
                 Err(err) => eprintln!("Not taken: {err}. Paste again:"),
             }
         }
+        // The flow may be over already: then nobody listens, which is fine.
+        let _ = ended.send(());
     });
+    input_ended
 }

@@ -399,6 +399,22 @@ async fn linking_problems_have_their_exit_codes() {
         "{}",
         paste.stderr
     );
+    // Nothing to paste from: standard input is at its end, so waiting would be forever.
+    let mut args = register.to_vec();
+    args.extend([
+        "--redirect-uri",
+        "https://example.org/hue-callback",
+        "--callback",
+        "paste",
+        "--no-browser",
+    ]);
+    let no_input = run(dir, &[&["remote", "link"], args.as_slice()].concat()).await;
+    assert_eq!(no_input.code, 1, "{}", no_input.stderr);
+    assert!(
+        no_input.stderr.contains("standard input ended"),
+        "{}",
+        no_input.stderr
+    );
     // A busy port.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();

@@ -11,7 +11,8 @@
 //!   still has the old set, the new one waits in memory (not used) and is written again on the
 //!   next call, and the caller gets the old access token while it is still valid, or the store's
 //!   error. A server that keeps the old refresh token valid until its successor is used (as the
-//!   Hue cloud simulator does) then still accepts the stored one after a restart.
+//!   Hue cloud simulator does) then still accepts the stored one after a restart. A refresh runs
+//!   in a task of its own, so a caller that gives up half-way does not lose what the server issued.
 //! - **Two questions.** A valid token ([`TokenManager::access_token`]), or after a 401 one other
 //!   than the token refused ([`TokenManager::after_unauthorized`]): all a transport needs to ask,
 //!   so that it knows nothing of stores or keychains.
@@ -70,6 +71,8 @@ pub enum TokenError {
     Load(#[source] StoreError),
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    #[error("the renewal of the remote access token was interrupted")]
+    Interrupted,
 }
 
 /// What the user sees about the link.
@@ -98,6 +101,10 @@ struct State {
 
 /// Hands out valid access tokens for one link, kept in a [`SecretStore`] under one name.
 pub struct TokenManager {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     client: OAuthClient,
     store: Arc<dyn SecretStore>,
     name: String,
@@ -108,8 +115,8 @@ pub struct TokenManager {
 impl fmt::Debug for TokenManager {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenManager")
-            .field("name", &self.name)
-            .field("store", &self.store.kind())
+            .field("name", &self.inner.name)
+            .field("store", &self.inner.store.kind())
             .field("status", &self.status())
             .finish_non_exhaustive()
     }
@@ -118,20 +125,76 @@ impl fmt::Debug for TokenManager {
 impl TokenManager {
     /// A manager for the tokens stored under `name` (read on first use).
     pub fn new(client: OAuthClient, store: Arc<dyn SecretStore>, name: impl Into<String>) -> Self {
-        Self {
+        let inner = Inner {
             client,
             store,
             name: name.into(),
             state: Mutex::default(),
             refreshing: tokio::sync::Mutex::new(()),
+        };
+        Self {
+            inner: Arc::new(inner),
         }
     }
 
+    pub fn status(&self) -> LinkStatus {
+        self.inner.status()
+    }
+
+    /// Stores the tokens of a new link, replacing any previous one.
+    pub async fn save_new_link(&self, tokens: TokenSet) -> Result<(), TokenError> {
+        self.inner.save_new_link(tokens).await
+    }
+
+    /// Forgets the link, in the store and here.
+    pub async fn unlink(&self) -> Result<(), TokenError> {
+        self.inner.unlink().await
+    }
+
+    /// Loads the stored tokens now (to show the status before any request).
+    pub async fn load(&self) -> Result<LinkStatus, TokenError> {
+        self.inner.load().await
+    }
+
+    /// A valid access token, refreshed first if it expires within the margin.
+    pub async fn access_token(&self) -> Result<AccessToken, TokenError> {
+        if let Some(token) = self.inner.usable(None) {
+            return Ok(token);
+        }
+        self.refresh(None).await
+    }
+
+    /// After a 401 with `rejected`: a different, fresh token.
+    pub async fn after_unauthorized(
+        &self,
+        rejected: &AccessToken,
+    ) -> Result<AccessToken, TokenError> {
+        // At once, so that callers arriving during the refresh no longer get it.
+        self.inner.mark_rejected(rejected);
+        self.refresh(Some(rejected.clone())).await
+    }
+
+    /// Refreshes in a task of its own: a caller that gives up (a timeout, a closed window) must
+    /// not lose tokens the server has issued before they are saved, since a rotating server may
+    /// already have retired the stored refresh token.
+    async fn refresh(&self, rejected: Option<AccessToken>) -> Result<AccessToken, TokenError> {
+        let inner = Arc::clone(&self.inner);
+        let renewal = tokio::spawn(async move { inner.refresh(rejected.as_ref()).await });
+        match renewal.await {
+            Ok(result) => result,
+            Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+            // Only when the runtime shuts down.
+            Err(_) => Err(TokenError::Interrupted),
+        }
+    }
+}
+
+impl Inner {
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn status(&self) -> LinkStatus {
+    fn status(&self) -> LinkStatus {
         let state = self.state();
         if state.needs_relink {
             LinkStatus::NeedsRelink
@@ -147,8 +210,7 @@ impl TokenManager {
         }
     }
 
-    /// Stores the tokens of a new link, replacing any previous one.
-    pub async fn save_new_link(&self, tokens: TokenSet) -> Result<(), TokenError> {
+    async fn save_new_link(&self, tokens: TokenSet) -> Result<(), TokenError> {
         let _refreshing = self.refreshing.lock().await;
         self.write(&tokens).await.map_err(TokenError::Persist)?;
         let mut state = self.state();
@@ -160,8 +222,7 @@ impl TokenManager {
         Ok(())
     }
 
-    /// Forgets the link, in the store and here.
-    pub async fn unlink(&self) -> Result<(), TokenError> {
+    async fn unlink(&self) -> Result<(), TokenError> {
         let _refreshing = self.refreshing.lock().await;
         let store = Arc::clone(&self.store);
         let name = self.name.clone();
@@ -173,24 +234,6 @@ impl TokenManager {
             ..State::default()
         };
         Ok(())
-    }
-
-    /// A valid access token, refreshed first if it expires within the margin.
-    pub async fn access_token(&self) -> Result<AccessToken, TokenError> {
-        if let Some(token) = self.usable(None) {
-            return Ok(token);
-        }
-        self.refresh(None).await
-    }
-
-    /// After a 401 with `rejected`: a different, fresh token.
-    pub async fn after_unauthorized(
-        &self,
-        rejected: &AccessToken,
-    ) -> Result<AccessToken, TokenError> {
-        // At once, so that callers arriving during the refresh no longer get it.
-        self.mark_rejected(rejected);
-        self.refresh(Some(rejected)).await
     }
 
     /// Stops handing out `rejected` if it is the current token, even as a fallback.
@@ -327,8 +370,7 @@ impl TokenManager {
         Ok(())
     }
 
-    /// Loads the stored tokens now (to show the status before any request).
-    pub async fn load(&self) -> Result<LinkStatus, TokenError> {
+    async fn load(&self) -> Result<LinkStatus, TokenError> {
         let _refreshing = self.refreshing.lock().await;
         self.load_once().await?;
         Ok(self.status())

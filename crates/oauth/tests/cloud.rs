@@ -10,7 +10,8 @@
 // its location, which is what an assertion would do.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, SystemTime};
 
 use hearth_oauth::callback::{Callback, CallbackError, CallbackOutcome};
@@ -21,7 +22,7 @@ use hearth_oauth::{
     AuthorizationRequest, ClientAuth, LinkStatus, OAuthClient, OAuthConfig, OAuthError, Secret,
     TokenError, TokenManager, TokenSet,
 };
-use hearth_secret::{MemoryStore, SecretStore};
+use hearth_secret::{MemoryStore, SecretStore, StoreError, StoreKind};
 use hearth_sim::cloud::{CloudSim, CloudSimHandle, Consent};
 use oauth2::reqwest;
 use url::Url;
@@ -495,6 +496,78 @@ async fn a_failed_write_loses_nothing() {
     assert_ne!(stored.refresh_token.as_ref(), Some(&old_refresh));
     assert_eq!(route_status(&cloud, &token).await, 503);
     assert!(matches!(manager.status(), LinkStatus::Linked { .. }));
+}
+
+/// A store whose writes wait while it is held: a refresh can be caught between the server's
+/// answer and the write.
+#[derive(Debug, Default)]
+struct HeldStore {
+    inner: MemoryStore,
+    held: Mutex<bool>,
+    released: Condvar,
+    writes_waiting: AtomicUsize,
+}
+
+impl HeldStore {
+    fn hold(&self, held: bool) {
+        *self.held.lock().unwrap() = held;
+        self.released.notify_all();
+    }
+}
+
+impl SecretStore for HeldStore {
+    fn get(&self, name: &str) -> Result<Option<Secret>, StoreError> {
+        self.inner.get(name)
+    }
+
+    fn put(&self, name: &str, value: &Secret) -> Result<(), StoreError> {
+        self.writes_waiting.fetch_add(1, Ordering::SeqCst);
+        let held = self.held.lock().unwrap();
+        drop(self.released.wait_while(held, |held| *held).unwrap());
+        self.inner.put(name, value)
+    }
+
+    fn delete(&self, name: &str) -> Result<(), StoreError> {
+        self.inner.delete(name)
+    }
+
+    fn kind(&self) -> StoreKind {
+        self.inner.kind()
+    }
+}
+
+#[tokio::test]
+async fn a_caller_that_gives_up_mid_refresh_loses_nothing() {
+    let cloud = cloud("hearth://oauth/callback", Consent::Allow).await;
+    let client = client(&cloud, ClientAuth::Basic, CLIENT_SECRET);
+    let first = linked(&cloud, &client).await;
+    let store = Arc::new(HeldStore::default());
+    let manager = Arc::new(TokenManager::new(client, store.clone(), TOKENS));
+    manager.save_new_link(expired(first)).await.unwrap();
+
+    store.hold(true);
+    let caller = tokio::spawn({
+        let manager = Arc::clone(&manager);
+        async move { manager.access_token().await }
+    });
+    // The cloud has answered once the new set waits to be written: the caller gives up then.
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while store.writes_waiting.load(Ordering::SeqCst) < 2 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .unwrap();
+    caller.abort();
+    assert!(caller.await.unwrap_err().is_cancelled());
+    store.hold(false);
+
+    // What the cloud issued was kept: no second refresh, and the store holds the new set.
+    let token = manager.access_token().await.unwrap();
+    assert_eq!(cloud.stats().refreshes, 1);
+    let stored = TokenSet::decode(&store.get(TOKENS).unwrap().unwrap()).unwrap();
+    assert_eq!(stored.access_token.expose(), token.expose());
+    assert_eq!(route_status(&cloud, &token).await, 503);
 }
 
 #[tokio::test]

@@ -54,7 +54,7 @@ impl RemoteError {
                 TokenError::RelinkNeeded | TokenError::Decode(_) => "remote_relink",
                 TokenError::Persist(_) | TokenError::Load(_) => "secret_store",
                 TokenError::Refresh(err) => oauth_kind(err),
-                TokenError::Malformed => "oauth",
+                TokenError::Malformed | TokenError::Interrupted => "oauth",
             },
             Self::Callback(_) => "bad_callback",
             Self::NoLinkInProgress => "no_link_in_progress",

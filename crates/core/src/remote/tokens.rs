@@ -57,7 +57,7 @@ fn bearer_error(err: TokenError) -> BearerError {
             reason: err.to_string(),
             transient: true,
         },
-        err @ TokenError::Malformed => BearerError::Unavailable {
+        err @ (TokenError::Malformed | TokenError::Interrupted) => BearerError::Unavailable {
             reason: err.to_string(),
             transient: false,
         },
