@@ -1,8 +1,8 @@
 //! `hearth-cli remote …` and `--remote` as a person or a script uses them: the real binary against
 //! the Hue cloud simulator and the bridge simulator (what `hearth-sim cloud` runs), with its own
-//! configuration directory and a file secret store. The "browser" is a client that answers the
-//! consent page and follows the redirect, as a person would; the CLI never opens a real one here
-//! (`--no-browser`).
+//! configuration directory and a file secret store. The browser is the simulator's scripted one,
+//! which answers the consent page and follows the redirect as a person would; the CLI never opens
+//! a real one here (`--no-browser`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed step panics the test with its reason.
 
@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use common::{PATIENCE, Run, cli, config_dir, run};
 use hearth_sim::bridge::{BridgeSim, SimConfig};
+use hearth_sim::cloud::browser::{Browser, Decision, Landed};
 use hearth_sim::cloud::{BridgeTarget, CloudSim, CloudSimHandle, Consent};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
@@ -69,7 +70,12 @@ impl World {
             url.starts_with(self.cloud.base_url().as_str()),
             "{url} is not the simulator's"
         );
-        if let Landed::Elsewhere(answer) = Browser::new().visit(&url).await {
+        if let Landed::Elsewhere(answer) = Browser::new()
+            .unwrap()
+            .visit(&url, Decision::Allow)
+            .await
+            .unwrap()
+        {
             if let Some(forged) = forged {
                 stdin
                     .write_all(format!("{forged}\n").as_bytes())
@@ -118,66 +124,6 @@ impl World {
             values.push(text);
         }
         values
-    }
-}
-
-enum Landed {
-    Page,
-    Elsewhere(String),
-}
-
-/// Plays the system browser (see the module documentation). The loopback server's generated
-/// certificate is accepted, as the user accepts the browser's warning.
-struct Browser {
-    http: reqwest::Client,
-}
-
-impl Browser {
-    fn new() -> Self {
-        Self {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .danger_accept_invalid_certs(true)
-                .resolve("localhost", ([127, 0, 0, 1], 0).into())
-                .no_proxy()
-                .timeout(PATIENCE)
-                .build()
-                .unwrap(),
-        }
-    }
-
-    async fn visit(&self, url: &str) -> Landed {
-        let start = url::Url::parse(url).unwrap();
-        assert_eq!(start.host_str(), Some("127.0.0.1"), "never a real cloud");
-        let mut response = self.http.get(start.clone()).send().await.unwrap();
-        loop {
-            if response.status().is_redirection() {
-                let location = response.headers()["location"].to_str().unwrap().to_owned();
-                let next = url::Url::parse(&location).unwrap();
-                if !matches!(next.host_str(), Some("localhost" | "127.0.0.1"))
-                    || !matches!(next.scheme(), "http" | "https")
-                {
-                    return Landed::Elsewhere(location);
-                }
-                response = self.http.get(next).send().await.unwrap();
-                continue;
-            }
-            let body = response.text().await.unwrap();
-            let marker = "name=\"request\" value=\"";
-            if let Some(start_at) = body.find(marker).map(|i| i + marker.len()) {
-                let id = &body[start_at..start_at + body[start_at..].find('"').unwrap()];
-                response = self
-                    .http
-                    .post(start.join("/v2/oauth2/authorize/decision").unwrap())
-                    .form(&[("request", id), ("decision", "allow")])
-                    .send()
-                    .await
-                    .unwrap();
-                continue;
-            }
-            // The loopback server's page (linked, or declined): the CLI's exit says which.
-            return Landed::Page;
-        }
     }
 }
 

@@ -24,6 +24,7 @@ use hearth_hue::pairing::PairingTiming;
 use hearth_hue::remote::poll::PollConfig;
 use hearth_secret::{MemoryStore, Secret, SecretStore};
 use hearth_sim::bridge::{BridgeSim, SimConfig};
+use hearth_sim::cloud::browser::{Browser, Decision, Landed};
 use hearth_sim::cloud::{BridgeTarget, CloudSim, CloudSimHandle, Consent};
 use serde_json::json;
 use url::Url;
@@ -125,75 +126,6 @@ impl World {
     }
 }
 
-/// Plays the system browser: opens the authorization URL, answers a consent page, follows a
-/// redirect to the loopback server (accepting its self-signed certificate, as the user does), and
-/// stops at any other redirect (a deep link the OS would hand to the app, or a page whose address
-/// the user copies).
-struct Browser {
-    http: reqwest::Client,
-}
-
-enum Landed {
-    Page { status: u16, body: String },
-    Elsewhere(String),
-}
-
-impl Browser {
-    fn new() -> Self {
-        Self {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .danger_accept_invalid_certs(true)
-                .resolve("localhost", ([127, 0, 0, 1], 0).into())
-                .no_proxy()
-                .timeout(PATIENCE)
-                .build()
-                .unwrap(),
-        }
-    }
-
-    async fn visit(&self, url: &str, decision: &str) -> Landed {
-        let start = Url::parse(url).unwrap();
-        let mut response = self.http.get(start.clone()).send().await.unwrap();
-        loop {
-            let status = response.status();
-            if status.is_redirection() {
-                let location = response.headers()["location"].to_str().unwrap().to_owned();
-                let next = Url::parse(&location).unwrap();
-                let loopback = matches!(next.host_str(), Some("localhost" | "127.0.0.1"))
-                    && matches!(next.scheme(), "http" | "https");
-                if !loopback {
-                    return Landed::Elsewhere(location);
-                }
-                response = self.http.get(next).send().await.unwrap();
-                continue;
-            }
-            let body = response.text().await.unwrap();
-            if let Some(request) = consent_request_id(&body) {
-                response = self
-                    .http
-                    .post(start.join("/v2/oauth2/authorize/decision").unwrap())
-                    .form(&[("request", request.as_str()), ("decision", decision)])
-                    .send()
-                    .await
-                    .unwrap();
-                continue;
-            }
-            return Landed::Page {
-                status: status.as_u16(),
-                body,
-            };
-        }
-    }
-}
-
-fn consent_request_id(body: &str) -> Option<String> {
-    let marker = "name=\"request\" value=\"";
-    let start = body.find(marker)? + marker.len();
-    let end = body[start..].find('"')? + start;
-    Some(body[start..end].to_owned())
-}
-
 fn via(snapshot: &Snapshot, id: &str) -> Option<(Via, bool)> {
     snapshot
         .bridge(id)
@@ -204,7 +136,11 @@ fn via(snapshot: &Snapshot, id: &str) -> Option<(Via, bool)> {
 /// over the URL the browser stopped at (deep link, paste).
 async fn link(remote: &Remote, choice: ReceiverChoice) -> String {
     let started = remote.start_link(choice).await.unwrap();
-    let landed = Browser::new().visit(&started.authorize_url, "allow").await;
+    let landed = Browser::new()
+        .unwrap()
+        .visit(&started.authorize_url, Decision::Allow)
+        .await
+        .unwrap();
     match landed {
         Landed::Page { status, body } => {
             assert_eq!(status, 200, "{body}");
@@ -316,7 +252,11 @@ async fn forged_replayed_and_denied_answers_leave_the_flow_usable() {
 
     // Denied in the browser: the flow ends with a clear reason, and nothing is linked.
     let started = remote.start_link(ReceiverChoice::DeepLink).await.unwrap();
-    let Landed::Elsewhere(denied) = Browser::new().visit(&started.authorize_url, "deny").await
+    let Landed::Elsewhere(denied) = Browser::new()
+        .unwrap()
+        .visit(&started.authorize_url, Decision::Deny)
+        .await
+        .unwrap()
     else {
         panic!("a deep link was expected")
     };
@@ -327,7 +267,11 @@ async fn forged_replayed_and_denied_answers_leave_the_flow_usable() {
 
     let started = remote.start_link(ReceiverChoice::DeepLink).await.unwrap();
     assert_eq!(started.redirect_uri, "hearth://oauth/callback");
-    let Landed::Elsewhere(good) = Browser::new().visit(&started.authorize_url, "allow").await
+    let Landed::Elsewhere(good) = Browser::new()
+        .unwrap()
+        .visit(&started.authorize_url, Decision::Allow)
+        .await
+        .unwrap()
     else {
         panic!("a deep link was expected")
     };
@@ -370,7 +314,12 @@ async fn forged_replayed_and_denied_answers_leave_the_flow_usable() {
 
     // A new flow cancels the one before; a late answer to the old one is refused.
     let first = remote.start_link(ReceiverChoice::DeepLink).await.unwrap();
-    let Landed::Elsewhere(late) = Browser::new().visit(&first.authorize_url, "allow").await else {
+    let Landed::Elsewhere(late) = Browser::new()
+        .unwrap()
+        .visit(&first.authorize_url, Decision::Allow)
+        .await
+        .unwrap()
+    else {
         panic!("a deep link was expected")
     };
     let second = remote.start_link(ReceiverChoice::DeepLink).await.unwrap();
@@ -615,7 +564,11 @@ async fn no_secret_reaches_a_view_an_error_a_debug_string_or_a_log() {
     let remote = lights.remote().clone();
     world.register(&remote, None).await;
     let started = remote.start_link(ReceiverChoice::DeepLink).await.unwrap();
-    let Landed::Elsewhere(answer) = Browser::new().visit(&started.authorize_url, "allow").await
+    let Landed::Elsewhere(answer) = Browser::new()
+        .unwrap()
+        .visit(&started.authorize_url, Decision::Allow)
+        .await
+        .unwrap()
     else {
         panic!("a deep link was expected")
     };
@@ -705,7 +658,11 @@ async fn the_demo_links_against_its_own_cloud_and_goes_away_from_home() {
     assert!(view.registered, "{view:?}");
     assert_eq!(view.auto_receiver, ReceiverKind::DeepLink);
     let started = remote.start_link(ReceiverChoice::Auto).await.unwrap();
-    let Landed::Elsewhere(answer) = Browser::new().visit(&started.authorize_url, "allow").await
+    let Landed::Elsewhere(answer) = Browser::new()
+        .unwrap()
+        .visit(&started.authorize_url, Decision::Allow)
+        .await
+        .unwrap()
     else {
         panic!("a deep link was expected")
     };

@@ -2,9 +2,9 @@
 //! through each receiver, Basic and Digest, refusals, forged and replayed answers, refresh with
 //! rotation, single flight, and a store that refuses writes.
 //!
-//! The "browser" here is a reqwest client that does what a browser does with the consent page
-//! and the redirect: follows it to the loopback server, or stops at a `hearth://` or foreign URL
-//! (which the OS would hand to the app, or the user would copy).
+//! The browser is the simulator's scripted one: it answers the consent page and follows the
+//! redirect to the loopback server, or stops at a `hearth://` or foreign URL (which the OS would
+//! hand to the app, or the user would copy).
 
 // The helpers below are test code too: a failed unwrap there is a failed test, reported with
 // its location, which is what an assertion would do.
@@ -23,6 +23,7 @@ use hearth_oauth::{
     TokenError, TokenManager, TokenSet,
 };
 use hearth_secret::{MemoryStore, SecretStore, StoreError, StoreKind};
+use hearth_sim::cloud::browser::{Browser, Decision, Landed};
 use hearth_sim::cloud::{CloudSim, CloudSimHandle, Consent};
 use oauth2::reqwest;
 use url::Url;
@@ -30,75 +31,6 @@ use url::Url;
 const CLIENT_ID: &str = "hearth-test-app";
 const CLIENT_SECRET: &str = "Sup3r-S3cret-Client";
 const TOKENS: &str = "hue/remote/tokens";
-
-/// Plays the browser. `trust` is the loopback receiver's certificate in HTTPS mode.
-struct Browser {
-    http: reqwest::Client,
-}
-
-enum Landed {
-    /// The redirect reached the loopback server, which answered this page.
-    Page { status: u16, body: String },
-    /// The redirect left the web (a deep link) or went to a page we do not load (paste mode).
-    Elsewhere(String),
-}
-
-impl Browser {
-    fn new(trust: Option<&[u8]>) -> Self {
-        let mut builder = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .resolve("localhost", ([127, 0, 0, 1], 0).into())
-            .timeout(Duration::from_secs(30));
-        if let Some(der) = trust {
-            builder = builder.add_root_certificate(reqwest::Certificate::from_der(der).unwrap());
-        }
-        Self {
-            http: builder.build().unwrap(),
-        }
-    }
-
-    /// Opens `url`, answers a consent page with `decision`, and follows redirects on loopback.
-    async fn visit(&self, url: &Url, decision: &str) -> Landed {
-        let mut response = self.http.get(url.clone()).send().await.unwrap();
-        loop {
-            let status = response.status();
-            if status.is_redirection() {
-                let location = response.headers()["location"].to_str().unwrap().to_owned();
-                let next = Url::parse(&location).unwrap();
-                let loopback = matches!(next.host_str(), Some("localhost" | "127.0.0.1"))
-                    && matches!(next.scheme(), "http" | "https");
-                if !loopback {
-                    return Landed::Elsewhere(location);
-                }
-                response = self.http.get(next).send().await.unwrap();
-                continue;
-            }
-            let body = response.text().await.unwrap();
-            if let Some(request) = consent_request_id(&body) {
-                let decide = url.join("/v2/oauth2/authorize/decision").unwrap();
-                response = self
-                    .http
-                    .post(decide)
-                    .form(&[("request", request.as_str()), ("decision", decision)])
-                    .send()
-                    .await
-                    .unwrap();
-                continue;
-            }
-            return Landed::Page {
-                status: status.as_u16(),
-                body,
-            };
-        }
-    }
-}
-
-fn consent_request_id(body: &str) -> Option<String> {
-    let marker = "name=\"request\" value=\"";
-    let start = body.find(marker)? + marker.len();
-    let end = body[start..].find('"')? + start;
-    Some(body[start..end].to_owned())
-}
 
 async fn cloud(redirect_uri: &str, consent: Consent) -> CloudSimHandle {
     CloudSim::builder()
@@ -125,13 +57,17 @@ async fn link_loopback(
     let mut receiver = LoopbackReceiver::bind(options).await.unwrap();
     let cloud = cloud(receiver.redirect_uri().as_str(), consent).await;
     let client = client(&cloud, auth, CLIENT_SECRET);
-    let browser = Browser::new(receiver.certificate_der());
+    let browser = match receiver.certificate_der() {
+        Some(der) => Browser::trusting(der),
+        None => Browser::new(),
+    }
+    .unwrap();
     let (opened_tx, opened_rx) = tokio::sync::oneshot::channel();
     let tokens = client
         .link(&mut receiver, |url| {
             let url = url.clone();
             tokio::spawn(async move {
-                let landed = browser.visit(&url, "allow").await;
+                let landed = browser.visit(url.as_str(), Decision::Allow).await.unwrap();
                 let _ = opened_tx.send(landed);
             });
         })
@@ -203,12 +139,14 @@ async fn links_by_pasting_the_redirect_url_with_basic_and_digest() {
         let client = client(&cloud, auth, CLIENT_SECRET);
         let mut receiver = UrlReceiver::paste(redirect);
         let inbox = receiver.inbox();
-        let browser = Browser::new(None);
+        let browser = Browser::new().unwrap();
         let tokens = client
             .link(&mut receiver, |url| {
                 let url = url.clone();
                 tokio::spawn(async move {
-                    let Landed::Elsewhere(address) = browser.visit(&url, "allow").await else {
+                    let Landed::Elsewhere(address) =
+                        browser.visit(url.as_str(), Decision::Allow).await.unwrap()
+                    else {
                         panic!("the browser should stop at the foreign page");
                     };
                     // A user pasting only the query, then the whole address.
@@ -231,10 +169,14 @@ async fn links_through_deep_links_despite_forged_and_replayed_ones() {
     let client = client(&cloud, ClientAuth::Digest, CLIENT_SECRET);
     let mut receiver = UrlReceiver::deep_link().with_timeout(Duration::from_secs(60));
     let inbox = receiver.inbox();
-    let browser = Browser::new(None);
+    let browser = Browser::new().unwrap();
 
     let request = client.authorize(receiver.redirect_uri()).unwrap();
-    let Landed::Elsewhere(link) = browser.visit(request.url(), "allow").await else {
+    let Landed::Elsewhere(link) = browser
+        .visit(request.url().as_str(), Decision::Allow)
+        .await
+        .unwrap()
+    else {
         panic!("the cloud should redirect to the deep link");
     };
     assert!(link.starts_with("hearth://oauth/callback?"));
@@ -270,7 +212,11 @@ async fn links_through_deep_links_despite_forged_and_replayed_ones() {
             }
         }
     }
-    let Landed::Elsewhere(own) = browser.visit(second.url(), "allow").await else {
+    let Landed::Elsewhere(own) = browser
+        .visit(second.url().as_str(), Decision::Allow)
+        .await
+        .unwrap()
+    else {
         panic!("no deep link");
     };
     inbox.deliver(&own).unwrap();
@@ -288,7 +234,7 @@ async fn loopback_survives_forged_callbacks() {
         .unwrap();
     let cloud = cloud(receiver.redirect_uri().as_str(), Consent::Allow).await;
     let client = client(&cloud, ClientAuth::Basic, CLIENT_SECRET);
-    let browser = Browser::new(None);
+    let browser = Browser::new().unwrap();
     let redirect = receiver.redirect_uri().clone();
     let (forged_tx, forged_rx) = tokio::sync::oneshot::channel();
     let tokens = client
@@ -296,8 +242,13 @@ async fn loopback_survives_forged_callbacks() {
             let url = url.clone();
             tokio::spawn(async move {
                 let forged = redirect.join("?code=FORGED&state=attacker").unwrap();
-                let _ = forged_tx.send(browser.visit(&forged, "allow").await);
-                browser.visit(&url, "allow").await;
+                let _ = forged_tx.send(
+                    browser
+                        .visit(forged.as_str(), Decision::Allow)
+                        .await
+                        .unwrap(),
+                );
+                browser.visit(url.as_str(), Decision::Allow).await.unwrap();
             });
         })
         .await
@@ -350,7 +301,12 @@ fn deep_link() -> Url {
 /// and the code the answer brought, not yet exchanged.
 async fn consented(client: &OAuthClient) -> (AuthorizationRequest, Secret) {
     let request = client.authorize(&deep_link()).unwrap();
-    let Landed::Elsewhere(link) = Browser::new(None).visit(request.url(), "allow").await else {
+    let Landed::Elsewhere(link) = Browser::new()
+        .unwrap()
+        .visit(request.url().as_str(), Decision::Allow)
+        .await
+        .unwrap()
+    else {
         panic!("no deep link");
     };
     let callback = Callback::from_redirect_url(&link, &deep_link()).unwrap();

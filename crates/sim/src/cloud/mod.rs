@@ -22,6 +22,7 @@
 pub use bridge_link::pinned_client;
 
 mod bridge_link;
+pub mod browser;
 pub mod cli;
 mod oauth;
 mod route;
