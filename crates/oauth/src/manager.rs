@@ -13,6 +13,9 @@
 //!   error. A server that keeps the old refresh token valid until its successor is used (as the
 //!   Hue cloud simulator does) then still accepts the stored one after a restart. A refresh runs
 //!   in a task of its own, so a caller that gives up half-way does not lose what the server issued.
+//! - **Several processes.** Before renewing, the store is read again: a set another process
+//!   renewed (the CLI beside the app) is used instead, rather than renewing with a refresh token
+//!   the server may have retired.
 //! - **Two questions.** A valid token ([`TokenManager::access_token`]), or after a 401 one other
 //!   than the token refused ([`TokenManager::after_unauthorized`]): all a transport needs to ask,
 //!   so that it knows nothing of stores or keychains.
@@ -261,7 +264,7 @@ impl Inner {
 
     async fn refresh(&self, rejected: Option<&AccessToken>) -> Result<AccessToken, TokenError> {
         let _refreshing = self.refreshing.lock().await;
-        self.load_once().await?;
+        self.reload().await?;
         // Again: a token refused before the store was read may be the one just loaded.
         if let Some(rejected) = rejected {
             self.mark_rejected(rejected);
@@ -354,25 +357,47 @@ impl Inner {
         }
     }
 
-    async fn load_once(&self) -> Result<(), TokenError> {
-        if self.state().loaded {
-            return Ok(());
-        }
+    /// Reads the store, again after the first time: another process sharing it (the CLI beside
+    /// the app) may have renewed or unlinked since, and with a rotating server the refresh token
+    /// held here may already be retired. What the store holds then replaces what is held here.
+    async fn reload(&self) -> Result<(), TokenError> {
+        let loaded = self.state().loaded;
         let store = Arc::clone(&self.store);
         let name = self.name.clone();
-        let stored = run_blocking(move || store.get(&name))
-            .await
-            .map_err(TokenError::Load)?;
-        let tokens = stored.as_ref().map(TokenSet::decode).transpose()?;
+        let stored = match run_blocking(move || store.get(&name)).await {
+            Ok(stored) => stored,
+            Err(err) if loaded => {
+                tracing::warn!(
+                    "could not read the saved tokens for {} again ({err}); using the ones in memory",
+                    self.name
+                );
+                return Ok(());
+            }
+            Err(err) => return Err(TokenError::Load(err)),
+        };
+        let stored = stored.as_ref().map(TokenSet::decode).transpose()?;
         let mut state = self.state();
-        state.current = tokens;
-        state.loaded = true;
+        // Tokens whose write failed are not in the store yet: the store is then as this process
+        // left it, and they wait for their write.
+        if !loaded || state.current != stored {
+            if loaded {
+                tracing::info!(
+                    "the tokens for {} changed in the store: using them",
+                    self.name
+                );
+            }
+            *state = State {
+                current: stored,
+                loaded: true,
+                ..State::default()
+            };
+        }
         Ok(())
     }
 
     async fn load(&self) -> Result<LinkStatus, TokenError> {
         let _refreshing = self.refreshing.lock().await;
-        self.load_once().await?;
+        self.reload().await?;
         Ok(self.status())
     }
 

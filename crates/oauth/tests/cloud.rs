@@ -413,6 +413,36 @@ async fn a_401_refreshes_once_for_all_who_saw_it() {
     assert_eq!(route_status(&cloud, &fresh[0]).await, 503);
 }
 
+/// Two processes on one store (the app and the CLI): the second uses what the first renewed,
+/// instead of renewing with a refresh token the cloud has retired.
+#[tokio::test]
+async fn a_set_renewed_by_another_process_is_used() {
+    let cloud = cloud("hearth://oauth/callback", Consent::Allow).await;
+    let client = client(&cloud, ClientAuth::Basic, CLIENT_SECRET);
+    let first = linked(&cloud, &client).await;
+    let store = Arc::new(MemoryStore::default());
+    let app = TokenManager::new(client.clone(), store.clone(), TOKENS);
+    let cli = TokenManager::new(client, store.clone(), TOKENS);
+    app.save_new_link(expired(first)).await.unwrap();
+    assert!(matches!(
+        cli.load().await.unwrap(),
+        LinkStatus::Linked { .. }
+    ));
+
+    let renewed = app.access_token().await.unwrap();
+    // Using the new token retires the refresh token the CLI holds.
+    assert_eq!(route_status(&cloud, &renewed).await, 503);
+    assert_eq!(cli.access_token().await.unwrap(), renewed);
+    assert_eq!(cloud.stats().refreshes, 1);
+
+    // An unlink in one is seen by the other when it next needs the store.
+    cli.unlink().await.unwrap();
+    assert!(matches!(
+        app.after_unauthorized(&renewed).await,
+        Err(TokenError::NotLinked)
+    ));
+}
+
 #[tokio::test]
 async fn a_failed_write_loses_nothing() {
     let cloud = cloud("hearth://oauth/callback", Consent::Allow).await;
