@@ -126,6 +126,31 @@ impl World {
     }
 }
 
+/// Consents with `decision` and returns the `hearth://` address the browser stopped at.
+async fn deep_link(authorize_url: &str, decision: Decision) -> String {
+    match Browser::new()
+        .unwrap()
+        .visit(authorize_url, decision)
+        .await
+        .unwrap()
+    {
+        Landed::Elsewhere(address) => address,
+        Landed::Page { status, body } => {
+            panic!("a deep link was expected, not a {status} page: {body}")
+        }
+    }
+}
+
+fn query_param(url: &str, name: &str) -> String {
+    Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(key, _)| key == name)
+        .unwrap()
+        .1
+        .into_owned()
+}
+
 fn via(snapshot: &Snapshot, id: &str) -> Option<(Via, bool)> {
     snapshot
         .bridge(id)
@@ -252,14 +277,7 @@ async fn forged_replayed_and_denied_answers_leave_the_flow_usable() {
 
     // Denied in the browser: the flow ends with a clear reason, and nothing is linked.
     let started = remote.start_link(ReceiverChoice::DeepLink).await.unwrap();
-    let Landed::Elsewhere(denied) = Browser::new()
-        .unwrap()
-        .visit(&started.authorize_url, Decision::Deny)
-        .await
-        .unwrap()
-    else {
-        panic!("a deep link was expected")
-    };
+    let denied = deep_link(&started.authorize_url, Decision::Deny).await;
     remote.deliver(&denied).unwrap();
     let err = remote.wait_link().await.unwrap_err();
     assert_eq!(err.kind(), "denied");
@@ -267,23 +285,10 @@ async fn forged_replayed_and_denied_answers_leave_the_flow_usable() {
 
     let started = remote.start_link(ReceiverChoice::DeepLink).await.unwrap();
     assert_eq!(started.redirect_uri, "hearth://oauth/callback");
-    let Landed::Elsewhere(good) = Browser::new()
-        .unwrap()
-        .visit(&started.authorize_url, Decision::Allow)
-        .await
-        .unwrap()
-    else {
-        panic!("a deep link was expected")
-    };
+    let good = deep_link(&started.authorize_url, Decision::Allow).await;
     // Forgeries first: another state, another address, a mangled query, garbage. Each refused
     // with its reason; the flow keeps waiting.
-    let state = Url::parse(&good)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let state = query_param(&good, "state");
     for (forged, kind) in [
         (
             "hearth://oauth/callback?code=FORGED&state=not-the-state".to_owned(),
@@ -314,14 +319,7 @@ async fn forged_replayed_and_denied_answers_leave_the_flow_usable() {
 
     // A new flow cancels the one before; a late answer to the old one is refused.
     let first = remote.start_link(ReceiverChoice::DeepLink).await.unwrap();
-    let Landed::Elsewhere(late) = Browser::new()
-        .unwrap()
-        .visit(&first.authorize_url, Decision::Allow)
-        .await
-        .unwrap()
-    else {
-        panic!("a deep link was expected")
-    };
+    let late = deep_link(&first.authorize_url, Decision::Allow).await;
     let second = remote.start_link(ReceiverChoice::DeepLink).await.unwrap();
     assert_ne!(first.id, second.id);
     assert_eq!(remote.deliver(&late).unwrap_err().kind(), "bad_callback");
@@ -564,21 +562,8 @@ async fn no_secret_reaches_a_view_an_error_a_debug_string_or_a_log() {
     let remote = lights.remote().clone();
     world.register(&remote, None).await;
     let started = remote.start_link(ReceiverChoice::DeepLink).await.unwrap();
-    let Landed::Elsewhere(answer) = Browser::new()
-        .unwrap()
-        .visit(&started.authorize_url, Decision::Allow)
-        .await
-        .unwrap()
-    else {
-        panic!("a deep link was expected")
-    };
-    let code = Url::parse(&answer)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .unwrap()
-        .1
-        .into_owned();
+    let answer = deep_link(&started.authorize_url, Decision::Allow).await;
+    let code = query_param(&answer, "code");
     let mut texts = Vec::new();
     // A forged answer carrying the real code with a wrong state: the error must not repeat it.
     let forged = format!("hearth://oauth/callback?code={code}&state=forged");
@@ -658,14 +643,7 @@ async fn the_demo_links_against_its_own_cloud_and_goes_away_from_home() {
     assert!(view.registered, "{view:?}");
     assert_eq!(view.auto_receiver, ReceiverKind::DeepLink);
     let started = remote.start_link(ReceiverChoice::Auto).await.unwrap();
-    let Landed::Elsewhere(answer) = Browser::new()
-        .unwrap()
-        .visit(&started.authorize_url, Decision::Allow)
-        .await
-        .unwrap()
-    else {
-        panic!("a deep link was expected")
-    };
+    let answer = deep_link(&started.authorize_url, Decision::Allow).await;
     remote.deliver(&answer).unwrap();
     let bridge_id = remote.wait_link().await.unwrap();
 
