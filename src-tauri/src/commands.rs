@@ -1,7 +1,6 @@
 //! The commands the UI invokes. Each is a thin adapter over `hearth-core`; fallible ones return
 //! [`CommandError`], serialized as `{kind, message}`.
 
-use hearth_core::demo::DemoOptions;
 use hearth_core::home::{Home, HomeStatus};
 use hearth_core::lights::{BridgeView, Snapshot, Target};
 use hearth_core::remote::{LinkStarted, ReceiverChoice, Registration, RemoteView};
@@ -61,7 +60,7 @@ pub fn lights_snapshot(home: State<'_, Home>) -> Snapshot {
 
 #[tauri::command]
 pub async fn start_demo(home: State<'_, Home>) -> Result<(), CommandError> {
-    Ok(home.start_demo(DemoOptions::default()).await?)
+    Ok(hearth_demo::show(&home, hearth_demo::DemoOptions::default()).await?)
 }
 
 /// Looks for bridges (mDNS and the Hue discovery endpoint unless switched off) and confirms the
@@ -207,5 +206,5 @@ pub async fn remote_unlink(home: State<'_, Home>) -> Result<RemoteView, CommandE
 /// Demo only: takes the simulated bridge off the local network, or puts it back.
 #[tauri::command]
 pub async fn set_demo_away(home: State<'_, Home>, away: bool) -> Result<(), CommandError> {
-    Ok(home.set_demo_away(away).await?)
+    Ok(hearth_demo::set_away(&home, away).await?)
 }

@@ -11,6 +11,8 @@ pub enum CommandError {
     Lights(#[from] LightsError),
     #[error(transparent)]
     Remote(#[from] RemoteError),
+    #[error(transparent)]
+    Demo(#[from] hearth_demo::DemoError),
     #[error("could not open the browser: {0}")]
     Browser(String),
     #[error("{0}")]
@@ -21,8 +23,9 @@ impl CommandError {
     /// A stable, machine-readable name for the UI.
     pub fn kind(&self) -> &'static str {
         match self {
-            Self::Lights(err) => err.kind(),
-            Self::Remote(err) => err.kind(),
+            Self::Lights(err) | Self::Demo(hearth_demo::DemoError::Lights(err)) => err.kind(),
+            Self::Remote(err) | Self::Demo(hearth_demo::DemoError::Remote(err)) => err.kind(),
+            Self::Demo(_) => "demo",
             Self::Browser(_) => "browser",
             Self::Tauri(_) => "internal",
         }

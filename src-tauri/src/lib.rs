@@ -8,9 +8,9 @@ mod tray;
 
 use std::process::ExitCode;
 
-use hearth_core::demo::DemoOptions;
 use hearth_core::home::Home;
 use hearth_core::lights::{Lights, LightsConfig, LightsError, SECRET_SERVICE};
+use hearth_demo::DemoOptions;
 use serde::Serialize;
 use tauri::{
     AppHandle, Builder, Context, Emitter, Manager, RunEvent, Runtime, Window, WindowEvent,
@@ -137,17 +137,17 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
 }
 
 /// Opens the user's bridges, or starts the demo.
-async fn open_home<R: Runtime>(app: &AppHandle<R>, startup: Startup) -> Result<(), LightsError> {
+async fn open_home<R: Runtime>(app: &AppHandle<R>, startup: Startup) -> Result<(), CommandError> {
     let home = app.state::<Home>().inner().clone();
     // OAuth redirects can come back as `hearth://` links once the scheme is registered.
     let deep_links = links::registered(app);
     match startup {
         Startup::Demo => {
-            home.start_demo(DemoOptions {
+            let options = DemoOptions {
                 deep_links,
                 ..DemoOptions::default()
-            })
-            .await
+            };
+            Ok(hearth_demo::show(&home, options).await?)
         }
         Startup::Bridges => {
             let dir = hearth_core::paths::config_dir();
@@ -158,7 +158,8 @@ async fn open_home<R: Runtime>(app: &AppHandle<R>, startup: Startup) -> Result<(
                     "this system has no home folder to keep Hearth's settings in: set \
                      HEARTH_CONFIG_DIR"
                         .to_owned(),
-                ));
+                )
+                .into());
             };
             // Opening the keychain may ask the session bus: keep it off the async threads.
             let secrets = tauri::async_runtime::spawn_blocking(move || {
@@ -450,7 +451,7 @@ mod tests {
             } else {
                 &room.lights[..]
             };
-            home.with_demo(|demo| {
+            home.with_demo(|demo: &hearth_demo::Demo| {
                 for light in changed {
                     demo.simulator()
                         .change_light(light, &json!({"on": {"on": room.on}}))

@@ -4,7 +4,11 @@
 //! The shell holds one [`Home`] for the life of the app. Switching to the demo replaces the
 //! lights model underneath; subscribers of [`Home::subscribe`] keep their receiver and simply see
 //! the demo's state arrive.
+//!
+//! The demo is something the home is given ([`Home::show_demo`]), not something it starts: what
+//! simulates the devices lives in `hearth-demo`, so that this crate links no simulator.
 
+use std::any::Any;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -13,7 +17,6 @@ use serde::Serialize;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::demo::{Demo, DemoOptions};
 use crate::lights::{
     BridgeView, Lights, LightsError, PairingOptions, PairingProgress, Snapshot, Target,
 };
@@ -38,6 +41,17 @@ pub struct HomeStatus {
     pub problem: Option<String>,
 }
 
+/// A running demo, as the home needs to know it. Implemented by `hearth-demo`; the home keeps it
+/// alive while it is shown and drops it (stopping its simulators) when something replaces it.
+pub trait Demo: Any + Send + Sync {
+    /// The lights model paired with the demo's simulated bridge.
+    fn lights(&self) -> Lights;
+    /// The simulated bridge's address (`127.0.0.1:<port>`).
+    fn bridge_address(&self) -> String;
+    /// The simulated Hue cloud's base URL.
+    fn cloud_url(&self) -> String;
+}
+
 /// See the module documentation. Cheap to clone.
 #[derive(Clone)]
 pub struct Home {
@@ -49,8 +63,8 @@ struct Inner {
     snapshot: watch::Sender<Arc<Snapshot>>,
     remote: watch::Sender<Option<RemoteView>>,
     status: watch::Sender<HomeStatus>,
-    /// Keeps the demo's simulated bridge running while it is shown.
-    demo: Mutex<Option<Demo>>,
+    /// Keeps the demo's simulated devices running while it is shown.
+    demo: Mutex<Option<Box<dyn Demo>>>,
     /// The pairing in progress, by a number that tells one attempt from the next.
     pairing: Mutex<Option<(u64, CancellationToken)>>,
     attempts: AtomicU64,
@@ -94,24 +108,19 @@ impl Home {
         self.replace(lights, None);
     }
 
-    /// Starts the demo (a simulated bridge in this process, paired like a real one) and shows it
-    /// instead of the user's bridges. Nothing of the user's configuration is touched.
-    pub async fn start_demo(&self, options: DemoOptions) -> Result<(), LightsError> {
-        if self.status().demo {
-            return Ok(());
-        }
-        let demo = crate::demo::start(options).await?;
-        let lights = demo.lights.clone();
-        self.replace(lights, Some(demo));
-        Ok(())
+    /// Shows `demo` instead of the user's bridges (or instead of another demo). Nothing of the
+    /// user's configuration is touched.
+    pub fn show_demo(&self, demo: impl Demo) {
+        let lights = demo.lights();
+        self.replace(lights, Some(Box::new(demo)));
     }
 
-    fn replace(&self, lights: Lights, demo: Option<Demo>) {
+    fn replace(&self, lights: Lights, demo: Option<Box<dyn Demo>>) {
         let status = HomeStatus {
             ready: true,
             demo: demo.is_some(),
-            demo_bridge: demo.as_ref().map(Demo::bridge_address),
-            demo_cloud: demo.as_ref().map(Demo::cloud_url),
+            demo_bridge: demo.as_ref().map(|demo| demo.bridge_address()),
+            demo_cloud: demo.as_ref().map(|demo| demo.cloud_url()),
             demo_away: false,
             problem: None,
         };
@@ -142,16 +151,11 @@ impl Home {
         Ok(self.lights()?.remote().clone())
     }
 
-    /// Demo only: takes the simulated bridge off the local network (`away`), or puts it back.
-    pub async fn set_demo_away(&self, away: bool) -> Result<(), LightsError> {
-        let simulator = self
-            .with_demo(Demo::simulator_arc)
-            .ok_or_else(|| LightsError::Unsupported("the demo is not running".to_owned()))?;
-        crate::demo::set_away(&simulator, away).await?;
+    /// Records that the demo's bridge is away from home, or back (the demo switched it).
+    pub fn mark_demo_away(&self, away: bool) {
         self.inner
             .status
-            .send_modify(|status| status.demo_away = away);
-        Ok(())
+            .send_modify(|status| status.demo_away = away && status.demo);
     }
 
     pub fn status(&self) -> HomeStatus {
@@ -162,10 +166,12 @@ impl Home {
         self.inner.status.subscribe()
     }
 
-    /// Runs `f` on the demo while it runs (tests use it to change the simulated bridge's state
-    /// "elsewhere").
-    pub fn with_demo<T>(&self, f: impl FnOnce(&Demo) -> T) -> Option<T> {
-        lock(&self.inner.demo).as_ref().map(f)
+    /// Runs `f` on the demo shown, if it is a `D` (the demo crate reaches its simulators this
+    /// way; tests use it to change the simulated bridge's state "elsewhere").
+    pub fn with_demo<D: Demo, T>(&self, f: impl FnOnce(&D) -> T) -> Option<T> {
+        let demo = lock(&self.inner.demo);
+        let any: &dyn Any = demo.as_deref()?;
+        any.downcast_ref::<D>().map(f)
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {
@@ -274,54 +280,5 @@ async fn relay(
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::Home;
-    use crate::demo::DemoOptions;
-
-    #[tokio::test]
-    async fn the_demo_replaces_an_empty_home_and_its_state_follows() {
-        let (home, relay) = Home::new();
-        tokio::spawn(relay);
-        assert!(!home.status().ready);
-        assert!(home.lights().is_err());
-        let snapshots = home.subscribe();
-
-        home.start_demo(DemoOptions {
-            lights: 3,
-            rooms: 1,
-            ..DemoOptions::default()
-        })
-        .await
-        .unwrap();
-        assert!(home.status().demo && home.status().ready);
-        assert!(home.status().demo_bridge.unwrap().starts_with("127.0.0.1:"));
-        let shown = home
-            .wait_for(Duration::from_secs(20), |s| {
-                s.rooms.len() == 1 && s.lights.len() == 3
-            })
-            .await
-            .expect("the demo's rooms and lights reach the home's snapshot");
-        assert!(snapshots.has_changed().unwrap());
-        // The demo's remote access (its own cloud, already registered) reaches the home too.
-        let remote = home
-            .subscribe_remote()
-            .borrow()
-            .clone()
-            .expect("the demo's remote view");
-        assert!(remote.registered);
-
-        // A toggle comes back through the bridge's event stream.
-        let room = shown.rooms[0].target();
-        let was_on = shown.rooms[0].on;
-        assert_eq!(home.toggle(&room).await.unwrap(), !was_on);
-        home.wait_for(Duration::from_secs(20), |s| s.is_on(&room) == Some(!was_on))
-            .await
-            .expect("the toggle shows in the snapshot");
     }
 }

@@ -6,12 +6,10 @@
 //! - [`lights`]: bridges, their live state and commands, on the LAN or through the Hue cloud;
 //! - [`remote`]: the Hue cloud account (registration, link, status, unlink) the lights use away
 //!   from home;
-//! - [`home`]: what the app shows (the user's lights or the demo's); [`demo`]: a simulated bridge
-//!   and cloud;
+//! - [`home`]: what the app shows (the user's lights, or a demo it is given by `hearth-demo`);
 //! - [`deeplink`], [`paths`].
 
 pub mod deeplink;
-pub mod demo;
 pub mod home;
 pub mod lights;
 pub mod paths;

@@ -33,7 +33,7 @@
 //!   bridge that does not answer on the LAN is reached through the Hue cloud, polled, and back on
 //!   the LAN when it answers there again; [`BridgeView::via`] says which is in use. A bridge linked
 //!   only through the cloud (never paired on the LAN) is listed too, without an address.
-//! - [`crate::demo::start`] runs all of it against a simulated bridge and a simulated cloud.
+//! - `hearth-demo` runs all of it against a simulated bridge and a simulated cloud.
 
 mod commands;
 mod config;

@@ -3,6 +3,9 @@
 //! written to disk, the app key stays in memory, and network discovery is off: nothing leaves
 //! 127.0.0.1.
 //!
+//! This crate is where Hearth meets its simulators (`hearth-sim`), so that `hearth-core` links
+//! none: [`show`] starts a demo and hands it to the [`Home`] as a [`hearth_core::home::Demo`].
+//!
 //! The whole remote journey is there too: a simulated Hue cloud ([`hearth_sim::cloud`]) in front
 //! of the simulated bridge, with an app registration already entered ([`DEMO_CLIENT_ID`]), so the
 //! Remote screen links without a developer account. Its consent page asks (the user clicks Allow
@@ -15,14 +18,32 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use hearth_core::home::Home;
+use hearth_core::lights::{Lights, LightsConfig, LightsError, PairingOptions, PairingProgress};
+use hearth_core::remote::Registration;
 use hearth_secret::{MemoryStore, Secret};
 use hearth_sim::bridge::{BridgeSim, SimConfig};
 use hearth_sim::cloud::{BridgeTarget, CloudSim, CloudSimHandle};
 
 pub use hearth_sim::cloud::Consent;
 
-use crate::lights::{Lights, LightsConfig, LightsError, PairingOptions, PairingProgress};
-use crate::remote::Registration;
+/// Why the demo could not start or switch. The simulators run in this process: these mean a
+/// local failure (no free port, a TLS setup error), never the user's network.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the demo bridge did not start: {0}")]
+    Bridge(String),
+    #[error("the demo cloud did not start: {0}")]
+    Cloud(String),
+    #[error("the demo bridge did not switch networks: {0}")]
+    Switch(String),
+    #[error("the demo is not running")]
+    NotRunning,
+    #[error(transparent)]
+    Lights(#[from] LightsError),
+    #[error(transparent)]
+    Remote(#[from] hearth_core::remote::RemoteError),
+}
 
 /// The demo cloud's app registration: sandbox values of the simulator, not secrets.
 pub const DEMO_CLIENT_ID: &str = "hearth-demo";
@@ -88,30 +109,61 @@ impl Demo {
     }
 
     /// Away from home (`true`): the bridge stops answering on the LAN; back home (`false`).
-    pub async fn set_away(&self, away: bool) -> Result<(), LightsError> {
-        set_away(&self.simulator, away).await
+    pub async fn set_away(&self, away: bool) -> Result<(), DemoError> {
+        switch(&self.simulator, away).await
     }
 
     pub fn is_away(&self) -> bool {
         !self.simulator.lan_reachable()
     }
+}
 
-    /// The simulated bridge, shared (to switch "away" without holding the demo).
-    pub(crate) fn simulator_arc(&self) -> Arc<BridgeSim> {
-        Arc::clone(&self.simulator)
+impl hearth_core::home::Demo for Demo {
+    fn lights(&self) -> Lights {
+        self.lights.clone()
+    }
+
+    fn bridge_address(&self) -> String {
+        Demo::bridge_address(self)
+    }
+
+    fn cloud_url(&self) -> String {
+        Demo::cloud_url(self)
     }
 }
 
-pub(crate) async fn set_away(simulator: &BridgeSim, away: bool) -> Result<(), LightsError> {
+async fn switch(simulator: &BridgeSim, away: bool) -> Result<(), DemoError> {
     simulator
         .set_lan_reachable(!away)
         .await
-        .map_err(|err| LightsError::Unsupported(format!("the demo bridge did not switch: {err}")))
+        .map_err(|err| DemoError::Switch(err.to_string()))
+}
+
+/// Starts the demo and shows it in `home` instead of the user's bridges, unless a demo is shown
+/// already (a second click changes nothing).
+pub async fn show(home: &Home, options: DemoOptions) -> Result<(), DemoError> {
+    if home.status().demo {
+        return Ok(());
+    }
+    home.show_demo(start(options).await?);
+    Ok(())
+}
+
+/// Takes the shown demo's bridge off the local network (`away`), or puts it back, and says so in
+/// the home's status.
+pub async fn set_away(home: &Home, away: bool) -> Result<(), DemoError> {
+    // The simulator is shared so that the switch does not hold the home's lock across an await.
+    let simulator = home
+        .with_demo(|demo: &Demo| Arc::clone(&demo.simulator))
+        .ok_or(DemoError::NotRunning)?;
+    switch(&simulator, away).await?;
+    home.mark_demo_away(away);
+    Ok(())
 }
 
 /// Starts a simulated bridge and cloud, pairs with the bridge, enters the demo app registration,
 /// and waits until the bridge's state is live.
-pub async fn start(options: DemoOptions) -> Result<Demo, LightsError> {
+pub async fn start(options: DemoOptions) -> Result<Demo, DemoError> {
     let simulator = BridgeSim::start(SimConfig {
         lights: options.lights,
         rooms: options.rooms,
@@ -119,17 +171,17 @@ pub async fn start(options: DemoOptions) -> Result<Demo, LightsError> {
         ..SimConfig::default()
     })
     .await
-    .map_err(|err| LightsError::Unsupported(format!("the demo bridge did not start: {err}")))?;
+    .map_err(|err| DemoError::Bridge(err.to_string()))?;
     let simulator = Arc::new(simulator);
     let target = BridgeTarget::simulated(Arc::clone(&simulator))
-        .map_err(|err| LightsError::Unsupported(format!("the demo cloud did not start: {err}")))?;
+        .map_err(|err| DemoError::Cloud(err.to_string()))?;
     let cloud = CloudSim::builder()
         .client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, None)
         .consent(options.consent)
         .bridge(target)
         .start()
         .await
-        .map_err(|err| LightsError::Unsupported(format!("the demo cloud did not start: {err}")))?;
+        .map_err(|err| DemoError::Cloud(err.to_string()))?;
     let mut config = LightsConfig::new(None);
     config.remote.cloud_url = Some(cloud.base_url());
     config.remote.deep_links = options.deep_links;
@@ -145,7 +197,7 @@ pub async fn start(options: DemoOptions) -> Result<Demo, LightsError> {
     config.roots = config
         .roots
         .with_pem(&simulator.ca_pem())
-        .map_err(hearth_hue::Error::from)?;
+        .map_err(|err| LightsError::from(hearth_hue::Error::from(err)))?;
     config.discovery.roots = config.roots.clone();
     config.pairing_poll = Duration::from_millis(200);
     let lights = Lights::open(config, Arc::new(MemoryStore::default())).await?;
