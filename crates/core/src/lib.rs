@@ -8,6 +8,7 @@
 //!   from home;
 //! - [`home`]: what the app shows (the user's lights or the demo's); [`demo`]: a simulated bridge
 //!   and cloud;
+//! - [`settings`]: the settings the CLI shares with the app (`settings.json`);
 //! - [`deeplink`], [`paths`].
 
 pub mod deeplink;
@@ -16,6 +17,7 @@ pub mod home;
 pub mod lights;
 pub mod paths;
 pub mod remote;
+pub mod settings;
 mod storage;
 
 /// Locks a mutex even if a holder panicked: one failed call should not take the model down.
