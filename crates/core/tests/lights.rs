@@ -15,7 +15,7 @@ use hearth_core::lights::{
 };
 use hearth_hue::discovery::DiscoveryConfig;
 use hearth_hue::events::stream::StreamConfig;
-use hearth_secret::{MemoryStore, SecretStore};
+use hearth_secret::{FileStore, MemoryStore, SecretStore};
 use hearth_sim::bridge::{BridgeSim, CertMode, Restart, SimConfig};
 use serde_json::json;
 
@@ -302,4 +302,84 @@ async fn the_demo_runs_without_hardware() {
         s.group(&room.id).is_some_and(|r| r.on == on)
     })
     .await;
+}
+
+/// The app and the CLI as two models on one folder, with the file secret store: the CLI pairs a
+/// bridge while the app waits for another's link button; both bridges and both app keys stay, the
+/// app connects to the CLI's bridge on its own, and drops the bridge the CLI forgets.
+#[tokio::test]
+async fn two_models_on_one_folder_keep_and_follow_each_others_bridges() {
+    let start = |seed| async move {
+        let config = SimConfig {
+            seed,
+            cert: CertMode::SelfSigned,
+            ..SimConfig::default()
+        };
+        Arc::new(BridgeSim::start(config).await.unwrap())
+    };
+    let (a, b) = (start(1).await, start(2).await);
+    assert_ne!(a.bridge_id(), b.bridge_id());
+    let dir = tempfile::tempdir().unwrap();
+    let secrets_path = dir.path().join("secrets.json");
+    let secrets = || Arc::new(FileStore::new(secrets_path.clone())) as Arc<dyn SecretStore>;
+    let mut app_config = config(Some(dir.path()), &a);
+    app_config.files_check = Some(Duration::from_millis(50));
+    let app = Lights::open(app_config, secrets()).await.unwrap();
+    let mut cli_config = config(Some(dir.path()), &b);
+    cli_config.files_check = None;
+    let cli = Lights::open(cli_config, secrets()).await.unwrap();
+
+    let (asked, button_wanted) = tokio::sync::oneshot::channel();
+    let mut asked = Some(asked);
+    let pairing = tokio::spawn({
+        let (app, address) = (app.clone(), a.address());
+        async move {
+            app.pair(&address, PairingOptions::default(), move |step| {
+                if matches!(step, PairingProgress::PressButton { .. })
+                    && let Some(asked) = asked.take()
+                {
+                    let _ = asked.send(());
+                }
+            })
+            .await
+        }
+    });
+    tokio::time::timeout(PATIENCE, button_wanted)
+        .await
+        .unwrap()
+        .unwrap();
+    pair(&cli, &b).await;
+    a.press_link_button();
+    tokio::time::timeout(PATIENCE, pairing)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+
+    let mut both = vec![a.bridge_id(), b.bridge_id()];
+    both.sort();
+    let ids = |lights: &Lights| {
+        let mut ids: Vec<String> = lights.known_bridges().into_iter().map(|b| b.id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&app), both, "the app's pairing kept the CLI's bridge");
+    let store = FileStore::new(secrets_path.clone());
+    for id in &both {
+        assert!(store.get(&app_key_name(id)).unwrap().is_some(), "{id}");
+    }
+    // The app connects to the CLI's bridge without being told.
+    wait_for(&app, |s| s.bridges.len() == 2 && live(s)).await;
+    // The CLI checks by hand; a second look finds nothing new.
+    assert!(cli.reload_if_changed().await.unwrap());
+    assert!(!cli.reload_if_changed().await.unwrap());
+    assert_eq!(ids(&cli), both);
+    wait_for(&cli, |s| s.bridges.len() == 2 && live(s)).await;
+
+    // The CLI forgets A: the app drops it.
+    cli.forget(&a.bridge_id()).await.unwrap();
+    let only_b = [b.bridge_id()];
+    wait_for(&app, |s| s.bridges.iter().map(|v| &v.id).eq(&only_b)).await;
+    assert_eq!(ids(&app), only_b);
+    assert!(store.get(&app_key_name(&a.bridge_id())).unwrap().is_none());
 }
