@@ -48,9 +48,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use hearth_files::Stamp;
 use hearth_hue::discovery::{DiscoveryReport, discover};
 use hearth_hue::{BridgeAddress, Cache};
-use hearth_files::Stamp;
 use hearth_secret::{Secret, SecretStore};
 use serde::Serialize;
 use tokio::sync::{broadcast, watch};
@@ -156,10 +156,9 @@ struct KnownChanges {
 }
 
 fn follows(config: &LightsConfig, bridge: &KnownBridge) -> bool {
-    config
-        .only_bridge
-        .as_ref()
-        .is_none_or(|only| bridge.id.eq_ignore_ascii_case(only) || bridge.address.to_string() == *only)
+    config.only_bridge.as_ref().is_none_or(|only| {
+        bridge.id.eq_ignore_ascii_case(only) || bridge.address.to_string() == *only
+    })
 }
 
 impl Inner {

@@ -70,11 +70,11 @@ use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use hearth_files::Stamp;
 use hearth_hue::RemoteActivity;
 use hearth_hue::pairing::PairingTiming;
 use hearth_hue::remote::poll::PollConfig;
 use hearth_oauth::{LinkStatus, OAuthClient, OAuthConfig, TokenManager};
-use hearth_files::Stamp;
 use hearth_secret::{Secret, SecretStore};
 use serde::Serialize;
 use tokio::sync::watch;
@@ -589,7 +589,12 @@ impl Remote {
             changed
         };
         let loaded = match self.account() {
-            Some(account) if !account_changed => account.tokens.load().await.map(|_| ()).map_err(RemoteError::from),
+            Some(account) if !account_changed => account
+                .tokens
+                .load()
+                .await
+                .map(|_| ())
+                .map_err(RemoteError::from),
             _ => self.load_account().await,
         };
         *lock(&self.inner.problem) = loaded.err().map(|err| err.to_string());
