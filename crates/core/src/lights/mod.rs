@@ -280,7 +280,8 @@ impl Lights {
         let bridges_changed = changes.is_some();
         if let Some(changes) = changes {
             self.apply(changes).await;
-        } else if remote_changed {
+        }
+        if remote_changed {
             self.follow_remote_bridges().await;
             self.refresh_remote_available();
         }
