@@ -403,7 +403,8 @@ async fn pairing_keeps_the_bridge_another_model_paired_meanwhile() {
 }
 
 /// The app looks at the files on its own ([`LightsConfig::files_check`]): it connects to the
-/// bridge the CLI pairs and drops the one the CLI forgets, without being told.
+/// bridge the CLI pairs and drops the one the CLI forgets, without being told, even while
+/// another file is damaged.
 #[tokio::test]
 async fn the_app_follows_what_the_cli_pairs_and_forgets() {
     let (a, b) = two_bridges().await;
@@ -418,8 +419,11 @@ async fn the_app_follows_what_the_cli_pairs_and_forgets() {
     cli_config.files_check = None;
     let cli = Lights::open(cli_config, secrets()).await.unwrap();
 
+    // A damaged remote.json does not stop the bridges from following bridges.json.
+    std::fs::write(dir.path().join("remote.json"), "{").unwrap();
     pair(&cli, &b).await;
     wait_for(&app, |s| s.bridges.len() == 2 && live(s)).await;
+    assert_eq!(app.reload_if_changed().await.unwrap_err().kind(), "config");
     cli.forget(&b.bridge_id()).await.unwrap();
     let only_a = [a.bridge_id()];
     wait_for(&app, |s| s.bridges.iter().map(|v| &v.id).eq(&only_a)).await;

@@ -83,6 +83,11 @@ pub struct JsonFile {
 
 /// Whether a file changed: equal stamps, the same file content (as far as the file system can
 /// tell: same inode, size, modification and change times). A missing file has a stamp too.
+///
+/// Every change is a new file renamed into place, so a changed file is a different inode, with
+/// one exception: an inode number freed by one change and reused by the next. The times tell
+/// those apart, unless the file system's clock is coarser than the time between the two changes
+/// and the size is the same; the change after that is noticed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Stamp(Option<Identity>);
 

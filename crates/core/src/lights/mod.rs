@@ -265,27 +265,38 @@ impl Lights {
     /// settings. Returns whether anything had changed. Cheap when nothing has: a `stat` per file.
     /// Runs on its own every [`LightsConfig::files_check`].
     pub async fn reload_if_changed(&self) -> Result<bool, LightsError> {
-        let remote_changed = self.inner.remote.reload_if_changed().await?;
-        let dir = self.inner.config.config_dir.as_deref();
-        let now = registry::stamp(dir)?;
-        let changes = {
-            let mut known = lock(&self.inner.known);
-            if known.stamp == now {
-                None
-            } else {
-                let (fresh, stamp) = registry::load(dir)?;
-                Some(self.take_known(&mut known, fresh, stamp))
+        // Each file on its own: a damaged `remote.json` does not stop the bridges from following
+        // `bridges.json`, nor the other way round.
+        let remote = self.inner.remote.reload_if_changed().await;
+        let (bridges_changed, bridges_problem) = match self.reload_known() {
+            Ok(Some(changes)) => {
+                self.apply(changes).await;
+                (true, None)
             }
+            Ok(None) => (false, None),
+            Err(err) => (false, Some(err)),
         };
-        let bridges_changed = changes.is_some();
-        if let Some(changes) = changes {
-            self.apply(changes).await;
-        }
+        let remote_changed = remote?;
         if remote_changed {
             self.follow_remote_bridges().await;
             self.refresh_remote_available();
         }
-        Ok(remote_changed || bridges_changed)
+        match bridges_problem {
+            Some(err) => Err(err),
+            None => Ok(remote_changed || bridges_changed),
+        }
+    }
+
+    /// Reads `bridges.json` again if it changed since it was read or written here.
+    fn reload_known(&self) -> Result<Option<KnownChanges>, LightsError> {
+        let dir = self.inner.config.config_dir.as_deref();
+        let now = registry::stamp(dir)?;
+        let mut known = lock(&self.inner.known);
+        if known.stamp == now {
+            return Ok(None);
+        }
+        let (fresh, stamp) = registry::load(dir)?;
+        Ok(Some(self.take_known(&mut known, fresh, stamp)))
     }
 
     /// Makes `fresh` (the file's bridges, just read or written under its lock) the known bridges,
