@@ -225,7 +225,13 @@ impl JsonFile {
         let before = self.encode(&value)?;
         let result = change(&mut value);
         let after = self.encode(&value)?;
-        let written = after != before;
+        // A private file found readable by others is rewritten (0600) even if unchanged.
+        let exposed = cfg!(unix)
+            && self.access == Access::Private
+            && existing
+                .as_ref()
+                .is_some_and(|content| content.mode & 0o777 != 0o600);
+        let written = after != before || exposed;
         if written {
             let mode = match self.access {
                 Access::Private => Some(0o600),
@@ -584,6 +590,18 @@ mod tests {
                 .update(|map: &mut Map| map.insert("k".into(), "v".into()))
                 .unwrap();
             assert_eq!(mode(&old), 0o600);
+
+            // Even a change that changes nothing narrows it.
+            std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let same = JsonFile::private(&old).update(|_: &mut Map| ()).unwrap();
+            assert!(same.written);
+            assert_eq!(mode(&old), 0o600);
+            assert!(
+                !JsonFile::private(&old)
+                    .update(|_: &mut Map| ())
+                    .unwrap()
+                    .written
+            );
         }
 
         #[test]

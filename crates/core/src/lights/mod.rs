@@ -23,6 +23,10 @@
 //!
 //! - Known bridges persist in `<config dir>/bridges.json` (no secrets); each app key is in the
 //!   secret store under `hue/bridge/<id>/app-key` ([`SECRET_SERVICE`] names Hearth there).
+//! - The app and `hearth-cli` share those files: every change reads them again under a lock both
+//!   take (`hearth_files`), so neither drops what the other paired, and a model picks up the
+//!   other's changes every [`LightsConfig::files_check`] or when asked
+//!   ([`Lights::reload_if_changed`]).
 //! - [`Lights::pair`] reports [`PairingProgress`] (with the link-button countdown) to a callback;
 //!   it can be cancelled with a token, or by dropping its future.
 //! - Commands go through each bridge's pacer (rate limits, coalescing: a slider may call
