@@ -165,4 +165,42 @@ mod tests {
         std::fs::write(dir.path().join("bridges.json"), "{").unwrap();
         assert_eq!(load(Some(dir.path())).unwrap_err().kind(), "config");
     }
+
+    /// A file as the version before `hearth_files` wrote it loads, and a change keeps its
+    /// bridges: the app's and the CLI's after an upgrade.
+    #[test]
+    fn loads_and_keeps_the_previous_versions_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("bridges.json"),
+            r#"{
+  "version": 1,
+  "bridges": [
+    {
+      "id": "001788fffe23bfc2",
+      "name": "Hue Bridge",
+      "address": "192.168.1.20",
+      "fingerprint": "06:29:84:32:E8:06:6B:29:E2:22:3B:CC:23:AA:95:04:B5:6A:E5:08:FA:BF:34:35:50:88:69:B9:C3:19:0E:22",
+      "trust": "pinned",
+      "model": "BSB002",
+      "api_version": "1.66.0",
+      "paired_at": 1700000000
+    }
+  ]
+}"#,
+        )
+        .unwrap();
+        let (bridges, stamp) = load(Some(dir.path())).unwrap();
+        assert!(stamp.exists());
+        assert_eq!(bridges.len(), 1);
+        assert_eq!(bridges[0].fingerprint, Fingerprint::of(b"cert"));
+        assert_eq!(bridges[0].trust, Trust::Pinned);
+        let mut other = bridges[0].clone();
+        other.id = "001788fffe000001".into();
+        let (_, saved, _) = update(Some(dir.path()), &[], |bridges| bridges.push(other)).unwrap();
+        assert_eq!(
+            saved.iter().map(|b| b.id.as_str()).collect::<Vec<_>>(),
+            ["001788fffe23bfc2", "001788fffe000001"]
+        );
+    }
 }

@@ -173,4 +173,38 @@ mod tests {
         std::fs::write(dir.path().join("remote.json"), "{").unwrap();
         assert_eq!(load(Some(dir.path())).unwrap_err().kind(), "config");
     }
+
+    /// A file as the version before `hearth_files` wrote it loads, and a change keeps the fields
+    /// it does not touch.
+    #[test]
+    fn loads_and_keeps_the_previous_versions_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("remote.json"),
+            r#"{
+  "version": 1,
+  "client_id": "the-client-id",
+  "callback": null,
+  "cloud_url": "http://127.0.0.1:9/",
+  "auth": "basic",
+  "bridge_id": "001788fffe23bfc2",
+  "remote_bridges": []
+}"#,
+        )
+        .unwrap();
+        let (loaded, _) = load(Some(dir.path())).unwrap();
+        assert_eq!(loaded.client_id.as_deref(), Some("the-client-id"));
+        assert_eq!(loaded.auth, super::ClientAuthSetting::Basic);
+        let ((), saved, _) = update(Some(dir.path()), &Settings::default(), |s| {
+            s.remote_bridges.push(RemoteBridge {
+                id: "001788fffe000001".into(),
+                name: "Away".into(),
+            });
+        })
+        .unwrap();
+        assert_eq!(saved.client_id, loaded.client_id);
+        assert_eq!(saved.cloud_url, loaded.cloud_url);
+        assert_eq!(saved.bridge_id, loaded.bridge_id);
+        assert_eq!(load(Some(dir.path())).unwrap().0, saved);
+    }
 }
