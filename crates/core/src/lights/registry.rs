@@ -197,7 +197,7 @@ mod tests {
         assert_eq!(bridges[0].trust, Trust::Pinned);
         let mut other = bridges[0].clone();
         other.id = "001788fffe000001".into();
-        let (_, saved, _) = update(Some(dir.path()), &[], |bridges| bridges.push(other)).unwrap();
+        let ((), saved, _) = update(Some(dir.path()), &[], |bridges| bridges.push(other)).unwrap();
         assert_eq!(
             saved.iter().map(|b| b.id.as_str()).collect::<Vec<_>>(),
             ["001788fffe23bfc2", "001788fffe000001"]
