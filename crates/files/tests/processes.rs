@@ -1,7 +1,8 @@
 //! Two real processes changing one file at the same time lose nothing.
 //!
 //! The processes are this test binary started again, running only [`worker`]: each adds 200
-//! entries of its own, one read-modify-write at a time, after both have started.
+//! entries of its own, one read-modify-write at a time, after both have started. The file keeps
+//! the entries in the order they were added, which shows the two took turns.
 //!
 //! To see the test catch the loss the lock prevents (debug builds only):
 //!
@@ -27,7 +28,8 @@ const WORKER_DIR_ENV: &str = "HEARTH_FILES_TEST_WORKER_DIR";
 const WORKER_NAME_ENV: &str = "HEARTH_FILES_TEST_WORKER_NAME";
 const CYCLES: usize = 200;
 
-type Entries = BTreeSet<String>;
+/// In the order they were added.
+type Entries = Vec<String>;
 
 /// Starts two workers on `dir`, lets them go at the same moment, and returns what the file holds.
 fn run_two_workers(dir: &Path, unlocked: bool) -> Entries {
@@ -64,7 +66,7 @@ fn run_two_workers(dir: &Path, unlocked: bool) -> Entries {
         .unwrap()
 }
 
-fn expected() -> Entries {
+fn expected() -> BTreeSet<String> {
     ["a", "b"]
         .iter()
         .flat_map(|name| (0..CYCLES).map(move |n| format!("{name}-{n}")))
@@ -86,6 +88,16 @@ fn wait_for(ready: impl Fn() -> bool) {
 fn two_processes_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let entries = run_two_workers(dir.path(), false);
+    let switches = entries
+        .windows(2)
+        .filter(|pair| pair[0][..1] != pair[1][..1])
+        .count();
+    // Else the processes ran one after the other, and the lock had nothing to do.
+    assert!(
+        switches >= 2,
+        "the two processes did not take turns ({switches} switches)"
+    );
+    let entries: BTreeSet<String> = entries.into_iter().collect();
     let missing: Vec<_> = expected().difference(&entries).cloned().collect();
     assert!(
         missing.is_empty(),
@@ -103,7 +115,7 @@ fn two_processes_lose_nothing() {
 #[ignore = "a demonstration: losing without the lock is likely, not certain"]
 fn without_the_lock_two_processes_lose_entries() {
     let dir = tempfile::tempdir().unwrap();
-    let entries = run_two_workers(dir.path(), true);
+    let entries: BTreeSet<String> = run_two_workers(dir.path(), true).into_iter().collect();
     assert!(entries.is_subset(&expected()));
     assert!(
         entries.len() < 2 * CYCLES,
@@ -127,7 +139,7 @@ fn worker() {
     wait_for(|| dir.join("go").exists());
     let file = JsonFile::new(dir.join("entries.json"));
     for n in 0..CYCLES {
-        file.update(|entries: &mut Entries| entries.insert(format!("{name}-{n}")))
+        file.update(|entries: &mut Entries| entries.push(format!("{name}-{n}")))
             .unwrap();
     }
 }
