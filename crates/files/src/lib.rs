@@ -18,8 +18,12 @@
 //! the content before a change or after it, never a mix. A [`Stamp`] tells a process holding what
 //! it read whether the file has changed since, without reading it.
 //!
-//! The lock is advisory (`flock` on Unix, `LockFileEx` on Windows, through `std::fs::File::lock`):
-//! it orders Hearth's processes, not other programs. The OS releases it when its holder dies.
+//! The lock is advisory (`flock` on Unix, `LockFileEx` on Windows): it orders Hearth's
+//! processes, not other programs, and the OS releases it when its holder dies. It is taken with
+//! `std::fs::File::lock` (stable since Rust 1.89, below the workspace's MSRV), which makes the
+//! same system calls as the `fs4` and `fd-lock` crates without a dependency. Two handles in one
+//! process exclude each other too (each open file description locks on its own), so threads
+//! need no lock of their own.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read as _, Write as _};
