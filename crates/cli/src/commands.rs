@@ -33,6 +33,11 @@ pub(crate) async fn open(cli: &Cli, only_bridge: bool) -> Result<Lights, LightsE
         config.only_bridge.clone_from(&cli.bridge);
     }
     config.remote.force = cli.remote;
+    // A command that ends within seconds has no use for other processes' changes as they happen
+    // (its own changes read the files again under their lock); `watch` runs until stopped.
+    if !matches!(cli.command, Command::Watch { .. }) {
+        config.files_check = None;
+    }
     Lights::open(config, secrets).await
 }
 

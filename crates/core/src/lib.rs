@@ -7,6 +7,7 @@
 //! - [`remote`]: the Hue cloud account (registration, link, status, unlink) the lights use away
 //!   from home;
 //! - [`home`]: what the app shows (the user's lights, or a demo it is given by `hearth-demo`);
+//! - [`settings`]: the settings the CLI shares with the app (`settings.json`);
 //! - [`deeplink`], [`paths`].
 
 pub mod deeplink;
@@ -14,6 +15,7 @@ pub mod home;
 pub mod lights;
 pub mod paths;
 pub mod remote;
+pub mod settings;
 mod storage;
 
 /// Locks a mutex even if a holder panicked: one failed call should not take the model down.

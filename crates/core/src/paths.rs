@@ -22,7 +22,8 @@ fn config_dir_from(explicit: Option<PathBuf>, os_config: Option<PathBuf>) -> Opt
         .or_else(|| os_config.map(|dir| dir.join("hearth")))
 }
 
-/// The app's settings file (window and tray preferences; never secrets).
+/// The settings the app and `hearth-cli` share (see [`crate::settings`]; never secrets). What
+/// only the window uses is kept by the shell, in `tauri-plugin-store`.
 pub fn settings_file(config_dir: &std::path::Path) -> PathBuf {
     config_dir.join("settings.json")
 }

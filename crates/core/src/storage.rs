@@ -1,11 +1,9 @@
-//! How the lights and remote models keep things: secret store calls run off the async threads,
-//! and JSON files in the configuration directory, read if present and replaced atomically.
+//! How the lights and remote models keep things: secret store calls run off the async threads;
+//! JSON files in the configuration directory go through `hearth_files` (read again and changed
+//! under a lock the app and the CLI share, replaced atomically).
 
-use std::io;
-use std::path::Path;
-
+use hearth_files::FileError;
 use hearth_secret::StoreError;
-use serde::Serialize;
 
 /// Runs a secret store call on the blocking pool: keychains are synchronous (D-Bus, the OS).
 pub(crate) async fn blocking<T: Send + 'static>(
@@ -18,23 +16,15 @@ pub(crate) async fn blocking<T: Send + 'static>(
     })
 }
 
-/// The file's content, or `None` if there is no file.
-pub(crate) fn read_if_present(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(err),
+/// Why a shared file (`bridges.json`, `remote.json`, `settings.json`) cannot be used, for a
+/// `Config { path, reason }` error that names the path itself. `damaged` says what to do about a
+/// damaged file.
+pub(crate) fn reason(err: &FileError, damaged: &str) -> String {
+    match err {
+        FileError::Io { action, source, .. } => format!("could not {action} it: {source}"),
+        FileError::Damaged { line, column, .. } => {
+            format!("it is damaged (unreadable at line {line}, column {column}); {damaged}")
+        }
+        FileError::Encode { .. } => "its new content could not be encoded".to_owned(),
     }
-}
-
-/// Writes `value` as JSON, creating the file's folder, through a temporary file renamed over the
-/// old one: a crash mid-write leaves the previous file whole.
-pub(crate) fn write_json(path: &Path, value: &impl Serialize) -> io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let body = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
-    let temp = path.with_extension("json.tmp");
-    std::fs::write(&temp, body)?;
-    std::fs::rename(&temp, path)
 }

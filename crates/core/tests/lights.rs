@@ -15,7 +15,7 @@ use hearth_core::lights::{
 };
 use hearth_hue::discovery::DiscoveryConfig;
 use hearth_hue::events::stream::StreamConfig;
-use hearth_secret::{MemoryStore, SecretStore};
+use hearth_secret::{FileStore, MemoryStore, SecretStore};
 use hearth_sim::bridge::{BridgeSim, CertMode, Restart, SimConfig};
 use serde_json::json;
 
@@ -317,4 +317,130 @@ async fn commands_change_the_bridge_and_only_its_events_change_the_snapshot() {
         s.group(&room.id).is_some_and(|r| r.on == now_on)
     })
     .await;
+}
+
+/// Two bridge simulators with different ids and self-signed certificates (pinned when paired).
+async fn two_bridges() -> (Arc<BridgeSim>, Arc<BridgeSim>) {
+    let start = |seed| async move {
+        let config = SimConfig {
+            seed,
+            cert: CertMode::SelfSigned,
+            ..SimConfig::default()
+        };
+        Arc::new(BridgeSim::start(config).await.unwrap())
+    };
+    let (a, b) = (start(1).await, start(2).await);
+    assert_ne!(a.bridge_id(), b.bridge_id());
+    (a, b)
+}
+
+/// The ids of the bridges a model knows, sorted.
+fn known_ids(lights: &Lights) -> Vec<String> {
+    let mut ids: Vec<String> = lights.known_bridges().into_iter().map(|b| b.id).collect();
+    ids.sort();
+    ids
+}
+
+/// The app and the CLI as two models on one folder, with the file secret store, neither looking
+/// at the files on its own: the CLI pairs a bridge while the app waits for another's link button;
+/// both bridges and both app keys stay. Then the CLI forgets one, and the app drops it when it
+/// looks.
+#[tokio::test]
+async fn pairing_keeps_the_bridge_another_model_paired_meanwhile() {
+    let (a, b) = two_bridges().await;
+    let dir = tempfile::tempdir().unwrap();
+    let secrets_path = dir.path().join("secrets.json");
+    let secrets = || Arc::new(FileStore::new(secrets_path.clone())) as Arc<dyn SecretStore>;
+    let open = |sim| {
+        let mut config = config(Some(dir.path()), sim);
+        config.files_check = None;
+        Lights::open(config, secrets())
+    };
+    let app = open(&a).await.unwrap();
+    let cli = open(&b).await.unwrap();
+
+    let (asked, button_wanted) = tokio::sync::oneshot::channel();
+    let mut asked = Some(asked);
+    let pairing = tokio::spawn({
+        let (app, address) = (app.clone(), a.address());
+        async move {
+            app.pair(&address, PairingOptions::default(), move |step| {
+                if matches!(step, PairingProgress::PressButton { .. })
+                    && let Some(asked) = asked.take()
+                {
+                    let _ = asked.send(());
+                }
+            })
+            .await
+        }
+    });
+    tokio::time::timeout(PATIENCE, button_wanted)
+        .await
+        .unwrap()
+        .unwrap();
+    pair(&cli, &b).await;
+    assert_eq!(
+        known_ids(&app),
+        Vec::<String>::new(),
+        "the app has not looked"
+    );
+    a.press_link_button();
+    tokio::time::timeout(PATIENCE, pairing)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+
+    let mut both = vec![a.bridge_id(), b.bridge_id()];
+    both.sort();
+    assert_eq!(
+        known_ids(&app),
+        both,
+        "the app's pairing kept the CLI's bridge"
+    );
+    let store = FileStore::new(secrets_path.clone());
+    for id in &both {
+        assert!(store.get(&app_key_name(id)).unwrap().is_some(), "{id}");
+    }
+    // Writing the file, the app took the CLI's bridge as known: it connects to it.
+    wait_for(&app, |s| s.bridges.len() == 2 && live(s)).await;
+    assert!(cli.reload_if_changed().await.unwrap());
+    assert!(!cli.reload_if_changed().await.unwrap());
+    assert_eq!(known_ids(&cli), both);
+    wait_for(&cli, |s| s.bridges.len() == 2 && live(s)).await;
+
+    cli.forget(&a.bridge_id()).await.unwrap();
+    assert!(app.reload_if_changed().await.unwrap());
+    let only_b = [b.bridge_id()];
+    wait_for(&app, |s| s.bridges.iter().map(|v| &v.id).eq(&only_b)).await;
+    assert_eq!(known_ids(&app), only_b);
+    assert!(store.get(&app_key_name(&a.bridge_id())).unwrap().is_none());
+}
+
+/// The app looks at the files on its own ([`LightsConfig::files_check`]): it connects to the
+/// bridge the CLI pairs and drops the one the CLI forgets, without being told, even while
+/// another file is damaged.
+#[tokio::test]
+async fn the_app_follows_what_the_cli_pairs_and_forgets() {
+    let (a, b) = two_bridges().await;
+    let dir = tempfile::tempdir().unwrap();
+    let secrets_path = dir.path().join("secrets.json");
+    let secrets = || Arc::new(FileStore::new(secrets_path.clone())) as Arc<dyn SecretStore>;
+    let mut app_config = config(Some(dir.path()), &a);
+    app_config.files_check = Some(Duration::from_millis(50));
+    let app = Lights::open(app_config, secrets()).await.unwrap();
+    pair(&app, &a).await;
+    let mut cli_config = config(Some(dir.path()), &b);
+    cli_config.files_check = None;
+    let cli = Lights::open(cli_config, secrets()).await.unwrap();
+
+    // A damaged remote.json does not stop the bridges from following bridges.json.
+    std::fs::write(dir.path().join("remote.json"), "{").unwrap();
+    pair(&cli, &b).await;
+    wait_for(&app, |s| s.bridges.len() == 2 && live(s)).await;
+    assert_eq!(app.reload_if_changed().await.unwrap_err().kind(), "config");
+    cli.forget(&b.bridge_id()).await.unwrap();
+    let only_a = [a.bridge_id()];
+    wait_for(&app, |s| s.bridges.iter().map(|v| &v.id).eq(&only_a)).await;
+    assert_eq!(known_ids(&app), only_a);
 }

@@ -433,6 +433,40 @@ async fn a_bridge_never_paired_on_the_lan_gets_a_username_through_the_cloud() {
     assert!(world.secret(&username_name(&bridge_id)).is_none());
 }
 
+/// The CLI registers and links beside the running app (two models on one folder and one secret
+/// store): when the app looks at the files, it is registered and linked too and reaches the
+/// bridge through the cloud; when the CLI unlinks, the app follows.
+#[tokio::test]
+async fn the_app_follows_a_registration_and_a_link_made_by_the_cli() {
+    let world = world(Consent::Allow, None).await;
+    let quiet = || {
+        let mut config = world.config();
+        config.files_check = None;
+        config
+    };
+    let app = world.open(quiet()).await;
+    let cli = world.open(quiet()).await;
+    world.register(cli.remote(), None).await;
+    let bridge_id = link(cli.remote(), ReceiverChoice::LoopbackHttp { port: None }).await;
+    assert!(!app.remote().view().registered, "the app has not looked");
+
+    assert!(app.reload_if_changed().await.unwrap());
+    let view = app.remote().view();
+    assert!(view.registered, "{view:?}");
+    assert!(
+        matches!(view.account, AccountState::Linked { .. }),
+        "{view:?}"
+    );
+    assert_eq!(view.bridge_id.as_deref(), Some(bridge_id.as_str()));
+    wait_for(&app, |s| via(s, &bridge_id) == Some((Via::Remote, true))).await;
+    assert!(!app.reload_if_changed().await.unwrap());
+
+    cli.remote().unlink().await.unwrap();
+    assert!(app.reload_if_changed().await.unwrap());
+    assert_eq!(app.remote().view().account, AccountState::NotLinked);
+    wait_for(&app, |s| s.bridges.is_empty()).await;
+}
+
 #[tokio::test]
 async fn forced_remote_and_renewal_after_a_refused_token() {
     let world = world(Consent::Allow, None).await;

@@ -12,11 +12,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+
+use hearth_files::{FileError, JsonFile};
 
 use crate::Secret;
 
@@ -155,91 +155,57 @@ impl SecretStore for KeychainStore {
     }
 }
 
-/// A JSON file of name → secret, readable by its owner only.
+/// A JSON file of name → secret, readable by its owner only (0600 from the moment it exists).
 ///
-/// Every write re-reads the file, so that the app and the CLI writing in turn do not undo each
-/// other, and replaces it atomically (write a temporary file, sync, rename), so that a crash
-/// mid-write leaves the previous secrets intact.
+/// Every change goes through `hearth_files`: under a lock that other processes (the app and the
+/// CLI) take too, the file is read again, changed and replaced atomically, so that two processes
+/// writing at once lose neither's secrets and a crash mid-write leaves the previous file whole.
 #[derive(Debug)]
 pub struct FileStore {
-    path: PathBuf,
-    lock: Mutex<()>,
+    file: JsonFile,
 }
 
 impl FileStore {
     pub fn new(path: PathBuf) -> Self {
         Self {
-            path,
-            lock: Mutex::new(()),
-        }
-    }
-
-    fn io_error(&self, action: &'static str) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-        move |source| StoreError::File {
-            action,
-            path: self.path.clone(),
-            source,
+            file: JsonFile::private(path),
         }
     }
 
     fn read(&self) -> Result<BTreeMap<String, String>, StoreError> {
-        let bytes = match fs::read(&self.path) {
-            Ok(bytes) => bytes,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-            Err(err) => return Err(self.io_error("read")(err)),
-        };
-        serde_json::from_slice(&bytes).map_err(|_| StoreError::Damaged(self.path.clone()))
-    }
-
-    fn write(&self, secrets: &BTreeMap<String, String>) -> Result<(), StoreError> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).map_err(self.io_error("create the folder of"))?;
-        let bytes = serde_json::to_vec_pretty(secrets)
-            .map_err(|err| self.io_error("encode")(std::io::Error::other(err)))?;
-        let temp = self.path.with_extension("json.tmp");
-        let mut file = private_file(&temp).map_err(self.io_error("create"))?;
-        file.write_all(&bytes)
-            .and_then(|()| file.sync_all())
-            .map_err(self.io_error("write"))?;
-        fs::rename(&temp, &self.path).map_err(self.io_error("replace"))?;
-        Ok(())
+        Ok(self.file.read()?.unwrap_or_default())
     }
 
     fn update(&self, change: impl FnOnce(&mut BTreeMap<String, String>)) -> Result<(), StoreError> {
-        let _guard = self
-            .lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut secrets = self.read()?;
-        change(&mut secrets);
-        self.write(&secrets)
+        self.file.update(change)?;
+        Ok(())
     }
 }
 
-/// Creates (or truncates) a file that only its owner can read, with the mode set at creation so
-/// that the secret is never readable by others, not even for a moment.
-fn private_file(path: &Path) -> std::io::Result<fs::File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
-        options.mode(0o600);
-        let file = options.open(path)?;
-        // An existing file keeps its old mode on open: tighten it.
-        file.set_permissions(fs::Permissions::from_mode(0o600))?;
-        Ok(file)
+impl From<FileError> for StoreError {
+    fn from(err: FileError) -> Self {
+        match err {
+            FileError::Io {
+                action,
+                path,
+                source,
+            } => Self::File {
+                action,
+                path,
+                source,
+            },
+            FileError::Damaged { path, .. } => Self::Damaged(path),
+            FileError::Encode { path } => Self::File {
+                action: "encode",
+                path,
+                source: std::io::Error::other("the secrets could not be encoded"),
+            },
+        }
     }
-    #[cfg(not(unix))]
-    options.open(path)
 }
 
 impl SecretStore for FileStore {
     fn get(&self, name: &str) -> Result<Option<Secret>, StoreError> {
-        let _guard = self
-            .lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Ok(self.read()?.remove(name).map(Secret::from))
     }
 
@@ -256,7 +222,7 @@ impl SecretStore for FileStore {
     }
 
     fn kind(&self) -> StoreKind {
-        StoreKind::File(self.path.clone())
+        StoreKind::File(self.file.path().to_owned())
     }
 }
 
@@ -367,6 +333,29 @@ mod tests {
             .unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn file_store_reads_the_file_earlier_versions_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secrets.json");
+        // As the version before hearth-files wrote it.
+        std::fs::write(
+            &path,
+            "{\n  \"hue/bridge/001788fffe23bfc2/app-key\": \"key-one\",\n  \"hue/remote/tokens\": \"{}\"\n}",
+        )
+        .unwrap();
+        let store = FileStore::new(path.clone());
+        assert_eq!(
+            store.get("hue/bridge/001788fffe23bfc2/app-key").unwrap(),
+            Some(Secret::from("key-one"))
+        );
+        store.put("c", &Secret::from("two")).unwrap();
+        assert_eq!(
+            store.get("hue/remote/tokens").unwrap(),
+            Some(Secret::from("{}"))
+        );
+        assert_eq!(store.get("c").unwrap(), Some(Secret::from("two")));
     }
 
     #[test]

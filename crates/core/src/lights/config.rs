@@ -39,6 +39,10 @@ pub struct LightsConfig {
     pub only_bridge: Option<String>,
     /// Remote access through the Hue cloud, and when to use it.
     pub remote: RemoteOptions,
+    /// How often to look whether another process (`hearth-cli` beside the app) changed the
+    /// shared files, to pick up what it paired, forgot or linked (`None`: never; then
+    /// [`super::Lights::reload_if_changed`] does it on demand). A look is a `stat` per file.
+    pub files_check: Option<Duration>,
 }
 
 impl LightsConfig {
@@ -58,6 +62,7 @@ impl LightsConfig {
             remote: RemoteOptions::new(devicetype.clone()),
             devicetype,
             only_bridge: None,
+            files_check: Some(Duration::from_secs(2)),
         }
     }
 

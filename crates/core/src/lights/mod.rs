@@ -23,6 +23,10 @@
 //!
 //! - Known bridges persist in `<config dir>/bridges.json` (no secrets); each app key is in the
 //!   secret store under `hue/bridge/<id>/app-key` ([`SECRET_SERVICE`] names Hearth there).
+//! - The app and `hearth-cli` share those files: every change reads them again under a lock both
+//!   take (`hearth_files`), so neither drops what the other paired, and a model picks up the
+//!   other's changes every [`LightsConfig::files_check`] or when asked
+//!   ([`Lights::reload_if_changed`]).
 //! - [`Lights::pair`] reports [`PairingProgress`] (with the link-button countdown) to a callback;
 //!   it can be cancelled with a token, or by dropping its future.
 //! - Commands go through each bridge's pacer (rate limits, coalescing: a slider may call
@@ -48,6 +52,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use hearth_files::Stamp;
 use hearth_hue::discovery::{DiscoveryReport, discover};
 use hearth_hue::{BridgeAddress, Cache};
 use hearth_secret::{Secret, SecretStore};
@@ -116,7 +121,7 @@ pub(crate) struct Inner {
     config: LightsConfig,
     secrets: Arc<dyn SecretStore>,
     remote: Remote,
-    known: Mutex<Vec<KnownBridge>>,
+    known: Mutex<Known>,
     /// Bridges connected only through the cloud.
     remote_only: Mutex<Vec<String>>,
     connections: Mutex<BTreeMap<String, Connection>>,
@@ -125,14 +130,39 @@ pub(crate) struct Inner {
     events: broadcast::Sender<LightsEvent>,
     /// Follows the remote account (bridges linked only through the cloud come and go with it).
     watcher: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Looks for other processes' changes to the shared files ([`LightsConfig::files_check`]).
+    files_check: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        if let Some(watcher) = lock(&self.watcher).take() {
-            watcher.abort();
+        for task in [&self.watcher, &self.files_check] {
+            if let Some(task) = lock(task).take() {
+                task.abort();
+            }
         }
     }
+}
+
+/// The bridges paired on the LAN that this model follows (all of `bridges.json`, or only
+/// [`LightsConfig::only_bridge`]), and the stamp of the file they were read from.
+struct Known {
+    bridges: Vec<KnownBridge>,
+    stamp: Stamp,
+}
+
+/// What changed in the known bridges: which to connect (new, or changed: moved, re-paired) and
+/// which to drop.
+#[derive(Default)]
+struct KnownChanges {
+    connect: Vec<KnownBridge>,
+    gone: Vec<String>,
+}
+
+fn follows(config: &LightsConfig, bridge: &KnownBridge) -> bool {
+    config.only_bridge.as_ref().is_none_or(|only| {
+        bridge.id.eq_ignore_ascii_case(only) || bridge.address.to_string() == *only
+    })
 }
 
 impl Inner {
@@ -169,7 +199,7 @@ impl Lights {
         config: LightsConfig,
         secrets: Arc<dyn SecretStore>,
     ) -> Result<Self, LightsError> {
-        let mut known = registry::load(config.config_dir.as_deref())?;
+        let (mut known, stamp) = registry::load(config.config_dir.as_deref())?;
         let remote = Remote::open(
             config.remote.clone(),
             config.config_dir.clone(),
@@ -177,8 +207,8 @@ impl Lights {
         )
         .await;
         let mut remote_only = remote_only(&remote, &known);
+        known.retain(|b| follows(&config, b));
         if let Some(only) = &config.only_bridge {
-            known.retain(|b| b.id.eq_ignore_ascii_case(only) || b.address.to_string() == *only);
             remote_only.retain(|b| b.id.eq_ignore_ascii_case(only));
             if known.is_empty() && remote_only.is_empty() {
                 return Err(LightsError::UnknownBridge(only.clone()));
@@ -189,19 +219,29 @@ impl Lights {
                 config,
                 secrets,
                 remote: remote.clone(),
-                known: Mutex::new(known.clone()),
+                known: Mutex::new(Known {
+                    bridges: known.clone(),
+                    stamp,
+                }),
                 remote_only: Mutex::new(Vec::new()),
                 connections: Mutex::new(BTreeMap::new()),
                 parts: Mutex::new(BTreeMap::new()),
                 snapshot: watch::channel(Arc::new(Snapshot::default())).0,
                 events: broadcast::channel(256).0,
                 watcher: Mutex::new(None),
+                files_check: Mutex::new(None),
             }),
         };
         let weak = Arc::downgrade(&lights.inner);
         remote.set_known_bridges(Box::new(move || {
             weak.upgrade()
-                .map(|inner| lock(&inner.known).iter().map(|b| b.id.clone()).collect())
+                .map(|inner| {
+                    lock(&inner.known)
+                        .bridges
+                        .iter()
+                        .map(|b| b.id.clone())
+                        .collect()
+                })
                 .unwrap_or_default()
         }));
         for bridge in known {
@@ -213,7 +253,101 @@ impl Lights {
             remote.subscribe(),
         ));
         *lock(&lights.inner.watcher) = Some(watcher);
+        if let (Some(every), Some(_)) = (
+            lights.inner.config.files_check,
+            &lights.inner.config.config_dir,
+        ) {
+            let check = tokio::spawn(check_files(Arc::downgrade(&lights.inner), every));
+            *lock(&lights.inner.files_check) = Some(check);
+        }
         Ok(lights)
+    }
+
+    /// Picks up what another process (`hearth-cli` beside the app, a second window) changed in
+    /// the shared files since this model last read or wrote them: bridges paired there are
+    /// connected here, bridges forgotten there are dropped, and remote access follows its
+    /// settings. Returns whether anything had changed. Cheap when nothing has: a `stat` per file.
+    /// Runs on its own every [`LightsConfig::files_check`].
+    pub async fn reload_if_changed(&self) -> Result<bool, LightsError> {
+        // Each file on its own: a damaged `remote.json` does not stop the bridges from following
+        // `bridges.json`, nor the other way round.
+        let remote = self.inner.remote.reload_if_changed().await;
+        let (bridges_changed, bridges_problem) = match self.reload_known() {
+            Ok(Some(changes)) => {
+                self.apply(changes).await;
+                (true, None)
+            }
+            Ok(None) => (false, None),
+            Err(err) => (false, Some(err)),
+        };
+        let remote_changed = remote?;
+        if remote_changed {
+            self.follow_remote_bridges().await;
+            self.refresh_remote_available();
+        }
+        match bridges_problem {
+            Some(err) => Err(err),
+            None => Ok(remote_changed || bridges_changed),
+        }
+    }
+
+    /// Reads `bridges.json` again if it changed since it was read or written here.
+    fn reload_known(&self) -> Result<Option<KnownChanges>, LightsError> {
+        let dir = self.inner.config.config_dir.as_deref();
+        let now = registry::stamp(dir)?;
+        let mut known = lock(&self.inner.known);
+        if known.stamp == now {
+            return Ok(None);
+        }
+        let (fresh, stamp) = registry::load(dir)?;
+        Ok(Some(self.take_known(&mut known, fresh, stamp)))
+    }
+
+    /// Makes `fresh` (the file's bridges, just read or written under its lock) the known bridges,
+    /// and says what that changes. Called with the known bridges locked, so that two changes in
+    /// this process take effect in the order they were made to the file.
+    fn take_known(&self, known: &mut Known, fresh: Vec<KnownBridge>, stamp: Stamp) -> KnownChanges {
+        let fresh: Vec<KnownBridge> = fresh
+            .into_iter()
+            .filter(|b| follows(&self.inner.config, b))
+            .collect();
+        let mut changes = KnownChanges::default();
+        for bridge in &fresh {
+            match known.bridges.iter().find(|b| b.id == bridge.id) {
+                Some(old) if old == bridge => {}
+                Some(old) => {
+                    if old.address != bridge.address {
+                        tracing::info!("bridge {} moved to {}", bridge.id, bridge.address);
+                    }
+                    changes.connect.push(bridge.clone());
+                }
+                None => changes.connect.push(bridge.clone()),
+            }
+        }
+        changes.gone = known
+            .bridges
+            .iter()
+            .filter(|old| !fresh.iter().any(|b| b.id == old.id))
+            .map(|old| old.id.clone())
+            .collect();
+        known.bridges = fresh;
+        known.stamp = stamp;
+        changes
+    }
+
+    /// Connects and drops bridges as [`Lights::take_known`] said.
+    async fn apply(&self, changes: KnownChanges) {
+        for id in &changes.gone {
+            lock(&self.inner.connections).remove(id);
+            self.inner.unpublish(id);
+        }
+        for bridge in changes.connect {
+            // Paired on the LAN now: no longer a bridge known only through the cloud.
+            lock(&self.inner.remote_only).retain(|id| *id != bridge.id);
+            self.connect(Entry::Paired(bridge)).await;
+        }
+        // A bridge forgotten on the LAN may still be linked through the cloud.
+        self.follow_remote_bridges().await;
     }
 
     /// Remote access: the Hue cloud account, its link, and its status (see [`crate::remote`]).
@@ -225,7 +359,7 @@ impl Lights {
     async fn follow_remote_bridges(&self) {
         let wanted: Vec<RemoteBridge> = {
             let known = lock(&self.inner.known);
-            let mut wanted = remote_only(&self.inner.remote, &known);
+            let mut wanted = remote_only(&self.inner.remote, &known.bridges);
             if let Some(only) = &self.inner.config.only_bridge {
                 wanted.retain(|b| b.id.eq_ignore_ascii_case(only));
             }
@@ -348,7 +482,7 @@ impl Lights {
     }
 
     pub fn known_bridges(&self) -> Vec<KnownBridge> {
-        lock(&self.inner.known).clone()
+        lock(&self.inner.known).bridges.clone()
     }
 
     pub fn config(&self) -> &LightsConfig {
@@ -434,34 +568,45 @@ impl Lights {
             .map(|a| a.parse::<BridgeAddress>())
             .collect::<Result<Vec<_>, _>>()?;
         let report = discover(&self.inner.config.discovery, &addresses).await;
-        let moved: Vec<KnownBridge> = {
+        let changes = {
             let mut known = lock(&self.inner.known);
-            let mut moved = Vec::new();
-            for found in &report.bridges {
-                if let Some(bridge) = known.iter_mut().find(|b| b.id == found.id)
-                    && bridge.address != found.address
-                {
-                    bridge.address = found.address.clone();
-                    moved.push(bridge.clone());
-                }
-            }
-            if !moved.is_empty() {
-                registry::save(self.inner.config.config_dir.as_deref(), &known)?;
-            }
-            moved
+            let ((), fresh, stamp) = registry::update(
+                self.inner.config.config_dir.as_deref(),
+                &known.bridges,
+                |bridges| {
+                    for found in &report.bridges {
+                        if let Some(bridge) = bridges.iter_mut().find(|b| b.id == found.id) {
+                            bridge.address = found.address.clone();
+                        }
+                    }
+                },
+            )?;
+            self.take_known(&mut known, fresh, stamp)
         };
-        for bridge in moved {
-            tracing::info!("bridge {} moved to {}", bridge.id, bridge.address);
-            self.connect(Entry::Paired(bridge)).await;
-        }
+        self.apply(changes).await;
         Ok(report)
     }
 
     /// Forgets a bridge: its connection, its app key and its entry (or, for a bridge known only
     /// through the cloud, its username there).
     pub async fn forget(&self, bridge_id: &str) -> Result<(), LightsError> {
-        let paired = lock(&self.inner.known).iter().any(|b| b.id == bridge_id);
+        let (paired, changes) = {
+            let mut known = lock(&self.inner.known);
+            let (in_file, fresh, stamp) = registry::update(
+                self.inner.config.config_dir.as_deref(),
+                &known.bridges,
+                |bridges| {
+                    let before = bridges.len();
+                    bridges.retain(|b| b.id != bridge_id);
+                    bridges.len() != before
+                },
+            )?;
+            // Known here but already forgotten by another process: forgotten all the same.
+            let here = known.bridges.iter().any(|b| b.id == bridge_id);
+            (in_file || here, self.take_known(&mut known, fresh, stamp))
+        };
         if !paired {
+            self.apply(changes).await;
             if !self.inner.remote.forget_bridge(bridge_id).await? {
                 return Err(LightsError::UnknownBridge(bridge_id.to_owned()));
             }
@@ -470,17 +615,11 @@ impl Lights {
             self.inner.unpublish(bridge_id);
             return Ok(());
         }
-        {
-            let mut known = lock(&self.inner.known);
-            let before = known.len();
-            known.retain(|b| b.id != bridge_id);
-            if known.len() == before {
-                return Err(LightsError::UnknownBridge(bridge_id.to_owned()));
-            }
-            registry::save(self.inner.config.config_dir.as_deref(), &known)?;
-        }
+        // `take_known` lists it as gone only if this model followed it (not with another
+        // `only_bridge`): drop it either way.
         lock(&self.inner.connections).remove(bridge_id);
         self.inner.unpublish(bridge_id);
+        self.apply(changes).await;
         let store = Arc::clone(&self.inner.secrets);
         let (app, client) = (app_key_name(bridge_id), client_key_name(bridge_id));
         blocking(move || {
@@ -508,16 +647,24 @@ impl Lights {
             }
         })
         .await?;
-        {
+        let mut changes = {
             let mut known = lock(&self.inner.known);
-            let mut updated = known.clone();
-            updated.retain(|b| b.id != bridge.id);
-            updated.push(bridge.clone());
-            // The secret is kept; if the entry cannot be, the pairing failed: say so, lose nothing.
-            registry::save(self.inner.config.config_dir.as_deref(), &updated)?;
-            *known = updated;
-        }
-        // Paired on the LAN now: no longer a bridge known only through the cloud.
+            // The file as it is now, not as this model last read it: bridges another process
+            // paired in the meantime stay. The secret is kept; if the entry cannot be, the
+            // pairing failed: say so, lose nothing.
+            let ((), fresh, stamp) = registry::update(
+                self.inner.config.config_dir.as_deref(),
+                &known.bridges,
+                |bridges| {
+                    bridges.retain(|b| b.id != bridge.id);
+                    bridges.push(bridge.clone());
+                },
+            )?;
+            self.take_known(&mut known, fresh, stamp)
+        };
+        // Connected below whatever `take_known` says: its app key is new.
+        changes.connect.retain(|b| b.id != bridge.id);
+        self.apply(changes).await;
         lock(&self.inner.remote_only).retain(|id| *id != bridge.id);
         self.connect(Entry::Paired(bridge)).await;
         Ok(())
@@ -544,5 +691,29 @@ async fn watch_remote(
         let lights = Lights { inner };
         lights.follow_remote_bridges().await;
         lights.refresh_remote_available();
+    }
+}
+
+/// Every `every`, picks up other processes' changes to the shared files, as long as the model
+/// lives. A problem is logged when it appears, not at every look.
+async fn check_files(inner: std::sync::Weak<Inner>, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The first tick is now, just after `open` read everything.
+    ticks.tick().await;
+    let mut last_problem = None;
+    loop {
+        ticks.tick().await;
+        let Some(inner) = inner.upgrade() else { return };
+        let problem = match (Lights { inner }).reload_if_changed().await {
+            Ok(_) => None,
+            Err(err) => Some(err.to_string()),
+        };
+        if problem != last_problem
+            && let Some(problem) = &problem
+        {
+            tracing::warn!("could not pick up changes to the shared files: {problem}");
+        }
+        last_problem = problem;
     }
 }

@@ -37,16 +37,15 @@ impl Remote {
 
     /// Stops reaching a bridge known only through the cloud (the lights model's `forget`).
     pub(crate) async fn forget_bridge(&self, bridge_id: &str) -> Result<bool, RemoteError> {
-        let mut settings = lock(&self.inner.settings).clone();
-        let before = settings.remote_bridges.len();
-        settings.remote_bridges.retain(|b| b.id != bridge_id);
-        if settings.remote_bridges.len() == before {
+        // As the file lists them now: another process may have added or forgotten it.
+        let settings = self.current_settings()?;
+        if !settings.remote_bridges.iter().any(|b| b.id == bridge_id) {
             return Ok(false);
         }
         let store = Arc::clone(&self.inner.secrets);
         let name = username_name(bridge_id);
         blocking(move || store.delete(&name)).await?;
-        self.save_settings(&settings)?;
+        self.update_settings(|settings| settings.remote_bridges.retain(|b| b.id != bridge_id))?;
         self.publish();
         Ok(true)
     }
@@ -178,13 +177,13 @@ impl Remote {
         id: &str,
         remote_only: Option<RemoteBridge>,
     ) -> Result<(), RemoteError> {
-        let mut settings = lock(&self.inner.settings).clone();
-        settings.bridge_id = Some(id.to_owned());
-        if let Some(bridge) = remote_only {
-            settings.remote_bridges.retain(|b| b.id != bridge.id);
-            settings.remote_bridges.push(bridge);
-        }
-        self.save_settings(&settings)?;
+        self.update_settings(|settings| {
+            settings.bridge_id = Some(id.to_owned());
+            if let Some(bridge) = remote_only {
+                settings.remote_bridges.retain(|b| b.id != bridge.id);
+                settings.remote_bridges.push(bridge);
+            }
+        })?;
         self.publish();
         Ok(())
     }

@@ -70,6 +70,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use hearth_files::Stamp;
 use hearth_hue::RemoteActivity;
 use hearth_hue::pairing::PairingTiming;
 use hearth_hue::remote::poll::PollConfig;
@@ -305,6 +306,8 @@ struct Inner {
     config_dir: Option<PathBuf>,
     secrets: Arc<dyn SecretStore>,
     settings: Mutex<settings::Settings>,
+    /// The stamp of `remote.json` when `settings` was read or written.
+    settings_stamp: Mutex<Stamp>,
     problem: Mutex<Option<String>>,
     /// Present once registered.
     account: Mutex<Option<Account>>,
@@ -334,9 +337,13 @@ impl Remote {
         config_dir: Option<PathBuf>,
         secrets: Arc<dyn SecretStore>,
     ) -> Self {
-        let (settings, problem) = match settings::load(config_dir.as_deref()) {
-            Ok(settings) => (settings, None),
-            Err(err) => (settings::Settings::default(), Some(err.to_string())),
+        let (settings, stamp, problem) = match settings::load(config_dir.as_deref()) {
+            Ok((settings, stamp)) => (settings, stamp, None),
+            Err(err) => (
+                settings::Settings::default(),
+                Stamp::default(),
+                Some(err.to_string()),
+            ),
         };
         let remote = Self {
             inner: Arc::new(Inner {
@@ -356,6 +363,7 @@ impl Remote {
                 config_dir,
                 secrets,
                 settings: Mutex::new(settings),
+                settings_stamp: Mutex::new(stamp),
                 problem: Mutex::new(problem),
                 account: Mutex::new(None),
                 activity: Arc::new(RemoteActivity::default()),
@@ -539,10 +547,59 @@ impl Remote {
         self.inner.activity.calls_last_day()
     }
 
-    fn save_settings(&self, settings: &settings::Settings) -> Result<(), RemoteError> {
-        settings::save(self.inner.config_dir.as_deref(), settings)?;
-        *lock(&self.inner.settings) = settings.clone();
-        Ok(())
+    /// The settings as the file holds them now (without a configuration directory: as held
+    /// here). What is held here is left for [`Remote::reload_if_changed`] to update.
+    fn current_settings(&self) -> Result<settings::Settings, RemoteError> {
+        match self.inner.config_dir.as_deref() {
+            Some(dir) => Ok(settings::load(Some(dir))?.0),
+            None => Ok(lock(&self.inner.settings).clone()),
+        }
+    }
+
+    /// Changes the settings as the file holds them now (another process may have changed them
+    /// since they were read here), and keeps the result.
+    fn update_settings<R>(
+        &self,
+        change: impl FnOnce(&mut settings::Settings) -> R,
+    ) -> Result<R, RemoteError> {
+        let mut settings = lock(&self.inner.settings);
+        let (result, fresh, stamp) =
+            settings::update(self.inner.config_dir.as_deref(), &settings, change)?;
+        *settings = fresh;
+        *lock(&self.inner.settings_stamp) = stamp;
+        Ok(result)
+    }
+
+    /// Picks up what another process (`hearth-cli` beside the app) changed in `remote.json`
+    /// since it was read or written here: a registration made or dropped there reloads the
+    /// account, and the tokens are read again (a link made there stored new ones). Returns
+    /// whether the file had changed. Cheap when it has not: a `stat`.
+    pub async fn reload_if_changed(&self) -> Result<bool, RemoteError> {
+        let dir = self.inner.config_dir.as_deref();
+        if settings::stamp(dir)? == *lock(&self.inner.settings_stamp) {
+            return Ok(false);
+        }
+        let (fresh, stamp) = settings::load(dir)?;
+        let account_changed = {
+            let mut settings = lock(&self.inner.settings);
+            let changed = (&settings.client_id, settings.auth, &settings.cloud_url)
+                != (&fresh.client_id, fresh.auth, &fresh.cloud_url);
+            *settings = fresh;
+            *lock(&self.inner.settings_stamp) = stamp;
+            changed
+        };
+        let loaded = match self.account() {
+            Some(account) if !account_changed => account
+                .tokens
+                .load()
+                .await
+                .map(|_| ())
+                .map_err(RemoteError::from),
+            _ => self.load_account().await,
+        };
+        *lock(&self.inner.problem) = loaded.err().map(|err| err.to_string());
+        self.publish();
+        Ok(true)
     }
 
     /// Saves an app registration. A different client id or cloud drops the current link.
@@ -572,7 +629,7 @@ impl Remote {
                 Some(url.to_string())
             }
         };
-        let mut settings = lock(&self.inner.settings).clone();
+        let settings = lock(&self.inner.settings).clone();
         let cloud_url = match &registration.cloud_url {
             Some(url) => Some(url.to_string()),
             None => settings.cloud_url.clone(),
@@ -581,15 +638,15 @@ impl Remote {
             || settings.cloud_url != cloud_url;
         if changed_account && self.account().is_some() {
             self.unlink().await?;
-            settings = lock(&self.inner.settings).clone();
         }
         let store = Arc::clone(&self.inner.secrets);
         let secret = registration.client_secret.clone();
         blocking(move || store.put(client_secret_name(), &secret)).await?;
-        settings.client_id = Some(client_id);
-        settings.callback = callback;
-        settings.cloud_url = cloud_url;
-        self.save_settings(&settings)?;
+        self.update_settings(|settings| {
+            settings.client_id = Some(client_id);
+            settings.callback = callback;
+            settings.cloud_url = cloud_url;
+        })?;
         *lock(&self.inner.problem) = None;
         self.load_account().await?;
         Ok(self.view())
@@ -600,11 +657,11 @@ impl Remote {
         self.unlink().await?;
         let store = Arc::clone(&self.inner.secrets);
         blocking(move || store.delete(client_secret_name())).await?;
-        let mut settings = lock(&self.inner.settings).clone();
-        settings.client_id = None;
-        settings.callback = None;
-        settings.cloud_url = None;
-        self.save_settings(&settings)?;
+        self.update_settings(|settings| {
+            settings.client_id = None;
+            settings.callback = None;
+            settings.cloud_url = None;
+        })?;
         *lock(&self.inner.account) = None;
         Ok(self.view())
     }
@@ -619,7 +676,8 @@ impl Remote {
             let store = Arc::clone(&self.inner.secrets);
             blocking(move || store.delete(tokens_name())).await?;
         }
-        let mut settings = lock(&self.inner.settings).clone();
+        // The bridges as the file lists them now: another process may have added one.
+        let settings = self.current_settings()?;
         let names: Vec<String> = settings
             .remote_bridges
             .iter()
@@ -628,9 +686,10 @@ impl Remote {
             .collect();
         let store = Arc::clone(&self.inner.secrets);
         blocking(move || names.iter().try_for_each(|name| store.delete(name))).await?;
-        settings.bridge_id = None;
-        settings.remote_bridges.clear();
-        self.save_settings(&settings)?;
+        self.update_settings(|settings| {
+            settings.bridge_id = None;
+            settings.remote_bridges.clear();
+        })?;
         *lock(&self.inner.flow_view) = None;
         tracing::info!("remote access: unlinked");
         Ok(self.view())

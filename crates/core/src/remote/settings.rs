@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use hearth_files::{FileError, JsonFile, Stamp};
+
 use super::RemoteError;
 use crate::storage;
 
@@ -74,51 +76,68 @@ pub fn file(config_dir: &Path) -> PathBuf {
     config_dir.join("remote.json")
 }
 
-pub fn load(config_dir: Option<&Path>) -> Result<Settings, RemoteError> {
-    let Some(dir) = config_dir else {
-        return Ok(Settings::default());
-    };
-    let path = file(dir);
-    let failed = |reason| RemoteError::Config {
-        path: path.clone(),
-        reason,
-    };
-    let Some(bytes) = storage::read_if_present(&path).map_err(|err| failed(err.to_string()))?
-    else {
-        return Ok(Settings::default());
-    };
-    serde_json::from_slice(&bytes).map_err(|err| {
-        failed(format!(
-            "it is damaged ({err}); move it away and link again"
-        ))
-    })
+fn config_error(err: &FileError) -> RemoteError {
+    RemoteError::Config {
+        path: err.path().to_owned(),
+        reason: storage::reason(err, "move it away and link again"),
+    }
 }
 
-pub fn save(config_dir: Option<&Path>, settings: &Settings) -> Result<(), RemoteError> {
+/// The settings in the file and the file's stamp (defaults without a configuration directory).
+pub fn load(config_dir: Option<&Path>) -> Result<(Settings, Stamp), RemoteError> {
     let Some(dir) = config_dir else {
-        return Ok(());
+        return Ok((Settings::default(), Stamp::default()));
     };
-    let path = file(dir);
-    let settings = Settings {
-        version: 1,
-        ..settings.clone()
+    let (settings, stamp) = JsonFile::new(file(dir))
+        .read_stamped::<Settings>()
+        .map_err(|err| config_error(&err))?;
+    Ok((settings.unwrap_or_default(), stamp))
+}
+
+/// The file's stamp now, to tell whether another process changed it.
+pub fn stamp(config_dir: Option<&Path>) -> Result<Stamp, RemoteError> {
+    match config_dir {
+        Some(dir) => JsonFile::new(file(dir))
+            .stamp()
+            .map_err(|err| config_error(&err)),
+        None => Ok(Stamp::default()),
+    }
+}
+
+/// Applies `change` to the settings the file holds now (read again under the file's lock, so
+/// that another process's changes to other fields are kept) and saves them; returns the change's
+/// result, the settings and the file's new stamp. Without a configuration directory, `change`
+/// applies to `in_memory`.
+pub fn update<R>(
+    config_dir: Option<&Path>,
+    in_memory: &Settings,
+    change: impl FnOnce(&mut Settings) -> R,
+) -> Result<(R, Settings, Stamp), RemoteError> {
+    let Some(dir) = config_dir else {
+        let mut settings = in_memory.clone();
+        let result = change(&mut settings);
+        return Ok((result, settings, Stamp::default()));
     };
-    storage::write_json(&path, &settings).map_err(|err| RemoteError::Config {
-        reason: err.to_string(),
-        path,
-    })
+    let updated = JsonFile::new(file(dir))
+        .update(|settings: &mut Settings| {
+            let result = change(settings);
+            settings.version = settings.version.max(1);
+            result
+        })
+        .map_err(|err| config_error(&err))?;
+    Ok((updated.result, updated.value, updated.stamp))
 }
 
 #[cfg(test)]
 mod tests {
     use expect_test::expect;
 
-    use super::{RemoteBridge, Settings, load, save};
+    use super::{RemoteBridge, Settings, load, update};
 
     #[test]
     fn round_trips_and_holds_no_secret() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(load(Some(dir.path())).unwrap(), Settings::default());
+        assert_eq!(load(Some(dir.path())).unwrap().0, Settings::default());
         let settings = Settings {
             client_id: Some("the-client-id".into()),
             callback: Some("http://localhost:8584/callback".into()),
@@ -129,8 +148,9 @@ mod tests {
             }],
             ..Settings::default()
         };
-        save(Some(dir.path()), &settings).unwrap();
-        let loaded = load(Some(dir.path())).unwrap();
+        let saved = settings.clone();
+        update(Some(dir.path()), &Settings::default(), move |s| *s = saved).unwrap();
+        let (loaded, _) = load(Some(dir.path())).unwrap();
         assert_eq!(loaded.client_id, settings.client_id);
         assert_eq!(loaded.remote_bridges, settings.remote_bridges);
         let text = std::fs::read_to_string(dir.path().join("remote.json")).unwrap();
@@ -152,5 +172,39 @@ mod tests {
         .assert_eq(&text);
         std::fs::write(dir.path().join("remote.json"), "{").unwrap();
         assert_eq!(load(Some(dir.path())).unwrap_err().kind(), "config");
+    }
+
+    /// A file as the version before `hearth_files` wrote it loads, and a change keeps the fields
+    /// it does not touch.
+    #[test]
+    fn loads_and_keeps_the_previous_versions_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("remote.json"),
+            r#"{
+  "version": 1,
+  "client_id": "the-client-id",
+  "callback": null,
+  "cloud_url": "http://127.0.0.1:9/",
+  "auth": "basic",
+  "bridge_id": "001788fffe23bfc2",
+  "remote_bridges": []
+}"#,
+        )
+        .unwrap();
+        let (loaded, _) = load(Some(dir.path())).unwrap();
+        assert_eq!(loaded.client_id.as_deref(), Some("the-client-id"));
+        assert_eq!(loaded.auth, super::ClientAuthSetting::Basic);
+        let ((), saved, _) = update(Some(dir.path()), &Settings::default(), |s| {
+            s.remote_bridges.push(RemoteBridge {
+                id: "001788fffe000001".into(),
+                name: "Away".into(),
+            });
+        })
+        .unwrap();
+        assert_eq!(saved.client_id, loaded.client_id);
+        assert_eq!(saved.cloud_url, loaded.cloud_url);
+        assert_eq!(saved.bridge_id, loaded.bridge_id);
+        assert_eq!(load(Some(dir.path())).unwrap().0, saved);
     }
 }
