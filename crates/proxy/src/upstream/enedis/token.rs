@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Enedis, UpstreamError, api};
+use crate::upstream::retry_after;
 
 const APP_TOKEN_KEY: &str = "enedis:app-token";
 /// The pacer's queue for the proxy's own calls (application token, consent checks).
@@ -40,17 +41,19 @@ impl Enedis {
             .map_err(UpstreamError::Unreachable)?;
         let status = response.status().as_u16();
         self.metrics.upstream(ENDPOINT, status);
-        self.check_status(ENDPOINT, &response).await?;
+        let retry = retry_after(&response);
+        let bytes = response.bytes().await.map_err(UpstreamError::Unreachable)?;
         if status != 200 {
+            // Only an error body is read as JSON (for its quota fields): a token stays in bytes.
+            let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            self.check_status(ENDPOINT, status, retry, &body).await?;
             return Err(UpstreamError::BadResponse {
                 endpoint: ENDPOINT,
                 reason: format!("status {status}"),
             });
         }
-        let token: AppToken = response
-            .json()
-            .await
-            .map_err(|_| UpstreamError::BadResponse {
+        let token: AppToken =
+            serde_json::from_slice(&bytes).map_err(|_| UpstreamError::BadResponse {
                 endpoint: ENDPOINT,
                 reason: "not a token response".into(),
             })?;
@@ -87,13 +90,14 @@ impl Enedis {
                 .map_err(UpstreamError::Unreachable)?;
             let status = response.status().as_u16();
             self.metrics.upstream(endpoint, status);
-            self.check_status(endpoint, &response).await?;
+            let retry = retry_after(&response);
+            // Error bodies are read only for their code; an unparsable one is just empty.
+            let body = response.json::<Value>().await.unwrap_or(Value::Null);
+            self.check_status(endpoint, status, retry, &body).await?;
             if status == 401 && !renew {
                 renew = true;
                 continue;
             }
-            // Error bodies are read only for their code; an unparsable one is just empty.
-            let body = response.json::<Value>().await.unwrap_or(Value::Null);
             return Ok((status, body));
         }
     }
