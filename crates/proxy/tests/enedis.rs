@@ -826,3 +826,43 @@ async fn the_pacer_keeps_to_the_quota_and_serves_users_fairly() {
         "the modest user waited behind at most a few greedy calls: rank {modest_rank} in {done:?}"
     );
 }
+
+/// The OpenAPI document names every data-call reason and the statuses that carry them.
+#[tokio::test]
+async fn the_openapi_document_lists_every_data_reason() {
+    let s = setup(Backing::sqlite()).await;
+    let doc: Value = common::http()
+        .get(format!("{}/openapi.json", s.proxy.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let reasons = &doc["components"]["schemas"]["Reason"]["enum"];
+    for reason in [
+        "no_consent",
+        "not_holder",
+        "before_activation",
+        "bad_range",
+        "no_data",
+        "not_subscribed",
+        "quota",
+        "outage",
+    ] {
+        assert!(
+            reasons
+                .as_array()
+                .is_some_and(|r| r.contains(&Value::from(reason))),
+            "{reason} missing: {reasons}"
+        );
+    }
+    let responses = &doc["paths"]["/data/proxy/{path}"]["get"]["responses"];
+    for status in ["400", "401", "403", "404", "502", "503"] {
+        assert!(
+            responses.get(status).is_some(),
+            "{status} missing: {responses}"
+        );
+    }
+    assert!(responses["503"]["headers"].get("Retry-After").is_some());
+}

@@ -1,12 +1,13 @@
-//! The Enedis Data Connect simulator (the 2026 API): the consent page (with an auto-consent
-//! switch for scripted runs), the v2 authorize redirect with `autorisation_id`, the
-//! client-credentials token, `/subscribed_services/v1`, the metering and contract endpoints with
-//! deterministic synthetic data (the `data` module), the documented errors (ADAM codes, 429 above the
-//! quota, 5xx on demand) and a few sandbox PRMs.
+//! The Enedis Data Connect simulator (the 2026 API): the consent page (one meter per consent,
+//! with an auto-consent switch for scripted runs), the v2 authorize redirect with
+//! `autorisation_id`, the client-credentials token, `/subscribed_services/v1`, the metering and
+//! contract endpoints with deterministic synthetic data (the `data` module: French days of 46, 48
+//! or 50 half hours), the documented errors (ADAM codes, the gateway's 429 `900804` with a
+//! `nextAccessTime` above the quota, 403 `900908` and 5xx on demand) and a few sandbox PRMs.
 //!
 //! Start it in-process with [`EnedisSim::builder`] (tests, demo mode) or as
 //! `hearth-sim enedis --listen 127.0.0.1:PORT`. Faults and switches are also reachable over HTTP
-//! under `/__sim/` (see [`admin_router`]).
+//! under `/__sim/` (see [`admin::admin_router`]).
 //!
 //! Split by job: [`consent`] (the consent page and the authorize redirect), [`token`] (the
 //! application tokens), [`gate`] (quota, faults, bearer and consent checks every API call
