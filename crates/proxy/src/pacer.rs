@@ -1,5 +1,5 @@
-//! The upstream pacer: Enedis allows the whole application 5 calls per second and 10,000 per
-//! hour, shared by every user of every instance.
+//! The upstream pacer: Enedis allows the whole application 5 calls per second and 1,000 per
+//! hour (the 2026 swagger; both configurable), shared by every user of every instance.
 //!
 //! Two layers. The *rate* lives in the store ([`Store::pace`], a GCRA over both limits, atomic),
 //! so instances sharing a Redis share it. In front of it, each instance keeps a *fair queue*:
@@ -234,6 +234,13 @@ async fn dispatch(inner: Arc<Inner>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_2026_quota_of_1000_an_hour_is_kept_too() {
+        let r = rates(5, 1_000);
+        let hour_max = r[1].burst + 3_600_000 / r[1].period_ms;
+        assert!((990..=1_000).contains(&hour_max), "{hour_max}");
+    }
 
     #[test]
     fn rates_keep_any_second_and_any_hour_within_quota() {
