@@ -866,3 +866,42 @@ async fn the_openapi_document_lists_every_data_reason() {
     }
     assert!(responses["503"]["headers"].get("Retry-After").is_some());
 }
+
+/// The change-of-time days of the last two years (the last Sundays of October and March)
+/// read through the proxy: 50 and 46 half hours, each an interval of its own, covering the day.
+#[tokio::test]
+async fn change_of_time_days_keep_every_half_hour_end_to_end() {
+    use hearth_metering::paris;
+    let s = setup(Backing::sqlite()).await;
+    let tokens = link(&s.proxy.url).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let device = Device::new(&s.proxy.url);
+    let mut seen = Vec::new();
+    for offset in -700..-2 {
+        let date = paris::parse_date(&day(offset)).unwrap();
+        let count = paris::half_hours(date).unwrap().len();
+        if count == 48 {
+            continue;
+        }
+        let (status, body) = device
+            .data(
+                access,
+                "metering_data_clc/v5/consumption_load_curve",
+                &range(HOUSE, offset, offset + 1),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let reading: hearth_metering::MeterReadingResponse = serde_json::from_value(body).unwrap();
+        let intervals = reading.meter_reading.intervals().unwrap();
+        assert_eq!(intervals.len(), count, "{date}");
+        let (start, end) = paris::day_span(date).unwrap();
+        assert_eq!((intervals[0].start, intervals[count - 1].end), (start, end));
+        for pair in intervals.windows(2) {
+            assert_eq!(pair[0].end, pair[1].start, "{date}: contiguous");
+        }
+        seen.push(count);
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen, [46, 50], "spring and autumn changes in two years");
+}

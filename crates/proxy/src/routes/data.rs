@@ -16,6 +16,7 @@ use crate::error::{ApiError, Reason};
 use crate::flow;
 use crate::net::bearer;
 use crate::pacer::PacerError;
+use crate::store::StoreError;
 use crate::upstream::UpstreamError;
 use crate::upstream::enedis::{Measure, Resource, fmt_date, is_prm, parse_date};
 use crate::{AppState, Upstream};
@@ -65,7 +66,8 @@ pub async fn data(
     };
     let token = bearer(&headers).ok_or(ApiError::InvalidToken)?;
     let grant = flow::grant_for_access_token(&state, &token)
-        .await?
+        .await
+        .map_err(store_refusal)?
         .ok_or(ApiError::InvalidToken)?;
     let resource = Resource::from_v5_path(&path).ok_or(ApiError::NotFound)?;
     let query: DataQuery = match raw.as_deref() {
@@ -102,7 +104,7 @@ pub async fn data(
                 fmt_date(end)
             );
             let closed = end < paris_today();
-            if closed && let Some(hit) = state.store.get(&cache_key).await? {
+            if closed && let Some(hit) = state.store.get(&cache_key).await.map_err(store_refusal)? {
                 state.metrics.cache("hit");
                 return Ok(json(hit));
             }
@@ -115,7 +117,11 @@ pub async fn data(
             if closed {
                 state.metrics.cache("miss");
                 let ttl = Duration::from_secs(state.config.cache_days * 86_400);
-                state.store.put(&cache_key, &body, Some(ttl)).await?;
+                state
+                    .store
+                    .put(&cache_key, &body, Some(ttl))
+                    .await
+                    .map_err(store_refusal)?;
             }
             body
         }
@@ -125,6 +131,16 @@ pub async fn data(
 
 fn to_json(value: &impl serde::Serialize) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(|_| refused(Reason::Outage, "Could not write the answer."))
+}
+
+/// The proxy's own storage failing is an outage too, for the device: retry shortly.
+fn store_refusal(e: StoreError) -> ApiError {
+    tracing::error!(error = %e, "storage failed during a data call");
+    ApiError::Data {
+        reason: Reason::Outage,
+        why: "Storage is unavailable: retry later.",
+        retry_after_secs: Some(5),
+    }
 }
 
 fn refused(reason: Reason, why: &'static str) -> ApiError {

@@ -65,7 +65,13 @@ pub(super) fn check_data_status(
         400 => Err(UpstreamError::BadParameters),
         403 if code == api::NOT_SUBSCRIBED => Err(UpstreamError::NotSubscribed),
         403 if code == api::NOT_HOLDER => Err(UpstreamError::NotHolder),
-        401 | 403 => Err(UpstreamError::NoConsent),
+        403 => Err(UpstreamError::NoConsent),
+        // Still 401 with a renewed application token: the proxy's own credentials are refused,
+        // which no user can fix by linking again.
+        401 => Err(UpstreamError::BadResponse {
+            endpoint,
+            reason: "the application token is refused".into(),
+        }),
         404 => Err(UpstreamError::NoData),
         other => Err(UpstreamError::BadResponse {
             endpoint,
