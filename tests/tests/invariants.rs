@@ -193,3 +193,15 @@ fn the_graph_is_the_workspace() {
     assert!(graph.reach("hearth-app").contains("hearth-core"));
     assert!(graph.reach("hearth-app").contains("keyring"));
 }
+
+#[test]
+fn the_metering_model_does_no_io() {
+    // Time zones, serde and error types: nothing that opens a socket or a file, and no Hearth
+    // crate (the proxy depends on it, not the reverse).
+    let graph = Graph::load();
+    assert_eq!(
+        graph.direct.get("hearth-metering").cloned().unwrap_or_default(),
+        set(&["jiff", "serde", "thiserror"])
+    );
+}
+
