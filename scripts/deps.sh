@@ -13,7 +13,7 @@ packages=(
   build-essential pkg-config
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth dbus-x11 xdg-utils desktop-file-utils webkit2gtk-driver chromium redis-server
-  gnome-keyring libglib2.0-bin
+  gnome-keyring libglib2.0-bin libarchive-tools
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

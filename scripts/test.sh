@@ -62,4 +62,7 @@ step "build the binaries" build cargo build --locked -p hearth-app -p hearth-pro
 step "browser tests" node_tap npm --prefix ui run --silent test:browser
 step "end-to-end tests of the app" cargo_tests \
   cargo test --locked -p hearth-tests --test app -- --ignored --test-threads=1
+# The .deb and .rpm of the debug build (the binary is already built: seconds, not a release build).
+step "build the packages" build ui/node_modules/.bin/tauri build --debug --bundles deb,rpm
+step "package tests" cargo_tests cargo test --locked -p hearth-tests --test package -- --ignored
 finish

@@ -200,8 +200,11 @@ fn the_metering_model_does_no_io() {
     // crate (the proxy depends on it, not the reverse).
     let graph = Graph::load();
     assert_eq!(
-        graph.direct.get("hearth-metering").cloned().unwrap_or_default(),
+        graph
+            .direct
+            .get("hearth-metering")
+            .cloned()
+            .unwrap_or_default(),
         set(&["jiff", "serde", "thiserror"])
     );
 }
-
