@@ -106,7 +106,7 @@ pub(crate) async fn set_away(simulator: &BridgeSim, away: bool) -> Result<(), Li
     simulator
         .set_lan_reachable(!away)
         .await
-        .map_err(|err| LightsError::Unsupported(format!("the demo bridge did not switch: {err}")))
+        .map_err(|err| LightsError::DemoFailed(format!("the bridge did not switch: {err}")))
 }
 
 /// Starts a simulated bridge and cloud, pairs with the bridge, enters the demo app registration,
@@ -119,17 +119,17 @@ pub async fn start(options: DemoOptions) -> Result<Demo, LightsError> {
         ..SimConfig::default()
     })
     .await
-    .map_err(|err| LightsError::Unsupported(format!("the demo bridge did not start: {err}")))?;
+    .map_err(|err| LightsError::DemoFailed(format!("the bridge did not start: {err}")))?;
     let simulator = Arc::new(simulator);
     let target = BridgeTarget::simulated(Arc::clone(&simulator))
-        .map_err(|err| LightsError::Unsupported(format!("the demo cloud did not start: {err}")))?;
+        .map_err(|err| LightsError::DemoFailed(format!("the cloud did not start: {err}")))?;
     let cloud = CloudSim::builder()
         .client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, None)
         .consent(options.consent)
         .bridge(target)
         .start()
         .await
-        .map_err(|err| LightsError::Unsupported(format!("the demo cloud did not start: {err}")))?;
+        .map_err(|err| LightsError::DemoFailed(format!("the cloud did not start: {err}")))?;
     let mut config = LightsConfig::new(None);
     config.remote.cloud_url = Some(cloud.base_url());
     config.remote.deep_links = options.deep_links;

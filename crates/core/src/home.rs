@@ -17,10 +17,11 @@ use crate::demo::{Demo, DemoOptions};
 use crate::lights::{
     BridgeView, Lights, LightsError, PairingOptions, PairingProgress, Snapshot, Target,
 };
+use crate::problem::Problem;
 use crate::remote::{Remote, RemoteView};
 
 /// What the UI needs to know besides the lights themselves.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, specta::Type)]
 pub struct HomeStatus {
     /// The lights model is open (the app has finished starting).
     pub ready: bool,
@@ -35,7 +36,7 @@ pub struct HomeStatus {
     pub demo_away: bool,
     /// Why the lights could not be opened, when they could not (the app is then of little use:
     /// the UI says so instead of "starting").
-    pub problem: Option<String>,
+    pub problem: Option<Problem>,
 }
 
 /// See the module documentation. Cheap to clone.
@@ -122,7 +123,7 @@ impl Home {
     }
 
     /// Records why the lights could not be opened. The demo can still be started after it.
-    pub fn set_problem(&self, problem: String) {
+    pub fn set_problem(&self, problem: Problem) {
         self.inner
             .status
             .send_modify(|status| status.problem = Some(problem));
@@ -134,7 +135,7 @@ impl Home {
             .lights
             .borrow()
             .clone()
-            .ok_or_else(|| LightsError::Unsupported("Hearth is still starting".to_owned()))
+            .ok_or(LightsError::Starting)
     }
 
     /// Remote access of the lights model in use (the demo's own cloud while the demo runs).
@@ -146,7 +147,7 @@ impl Home {
     pub async fn set_demo_away(&self, away: bool) -> Result<(), LightsError> {
         let simulator = self
             .with_demo(Demo::simulator_arc)
-            .ok_or_else(|| LightsError::Unsupported("the demo is not running".to_owned()))?;
+            .ok_or(LightsError::DemoNotRunning)?;
         crate::demo::set_away(&simulator, away).await?;
         self.inner
             .status

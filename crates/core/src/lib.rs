@@ -8,6 +8,7 @@
 //!   from home;
 //! - [`home`]: what the app shows (the user's lights or the demo's); [`demo`]: a simulated bridge
 //!   and cloud;
+//! - [`problem`]: errors as the UI shows them, a kind and its parameters;
 //! - [`deeplink`], [`paths`].
 
 pub mod deeplink;
@@ -15,6 +16,7 @@ pub mod demo;
 pub mod home;
 pub mod lights;
 pub mod paths;
+pub mod problem;
 pub mod remote;
 mod storage;
 

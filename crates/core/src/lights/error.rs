@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use hearth_secret::StoreError;
 
+use crate::problem::Problem;
+
 #[derive(Debug, thiserror::Error)]
 pub enum LightsError {
     #[error(transparent)]
@@ -35,8 +37,32 @@ pub enum LightsError {
     Secrets(#[from] StoreError),
     #[error("cannot use {}: {reason}", path.display())]
     Config { path: PathBuf, reason: String },
-    #[error("{0}")]
-    Unsupported(String),
+    #[error("the secret store failed: {0}")]
+    SecretStoreFailed(String),
+    #[error("Hearth is still starting")]
+    Starting,
+    #[error("this system has no home folder to keep Hearth's settings in: set HEARTH_CONFIG_DIR")]
+    NoHomeFolder,
+    #[error("the demo is not running")]
+    DemoNotRunning,
+    #[error("the demo's simulator failed: {0}")]
+    DemoFailed(String),
+    #[error(
+        "bridge {bridge_id} runs API {api_version}, older than CLIP v2 (API 1.46): update its \
+         firmware in the Hue app, then pair again"
+    )]
+    FirmwareTooOld {
+        bridge_id: String,
+        api_version: String,
+    },
+    #[error("the bridge presented no certificate")]
+    NoCertificate,
+    /// A bridge that stays offline, as its connection reported it.
+    #[error("{reason}")]
+    Offline {
+        problem: Box<Problem>,
+        reason: String,
+    },
     #[error(transparent)]
     Remote(#[from] crate::remote::RemoteError),
 }
@@ -53,9 +79,15 @@ impl LightsError {
             Self::NotConnected(_) => "not_connected",
             Self::NotFound(_) => "not_found",
             Self::Ambiguous { .. } => "ambiguous",
-            Self::Secrets(_) => "secret_store",
+            Self::Secrets(_) | Self::SecretStoreFailed(_) => "secret_store",
             Self::Config { .. } => "config",
-            Self::Unsupported(_) => "unsupported",
+            Self::Starting => "starting",
+            Self::NoHomeFolder => "no_home_folder",
+            Self::DemoNotRunning => "demo_not_running",
+            Self::DemoFailed(_) => "demo_failed",
+            Self::FirmwareTooOld { .. } => "firmware_too_old",
+            Self::NoCertificate => "no_certificate",
+            Self::Offline { .. } => "offline",
             Self::Remote(err) => err.kind(),
         }
     }

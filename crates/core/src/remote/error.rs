@@ -39,7 +39,11 @@ pub enum RemoteError {
     Config { path: PathBuf, reason: String },
     /// A link that failed in the background, as [`super::Remote::wait_link`] reports it.
     #[error("{message}")]
-    LinkFailed { kind: &'static str, message: String },
+    LinkFailed {
+        problem: Box<crate::problem::Problem>,
+        kind: &'static str,
+        message: String,
+    },
 }
 
 impl RemoteError {

@@ -86,6 +86,7 @@ pub use settings::{
 };
 
 use crate::lock;
+use crate::problem::Problem;
 use crate::storage::blocking;
 use link::FlowSlot;
 
@@ -182,7 +183,7 @@ pub struct Registration {
 }
 
 /// What the UI shows about remote access. No secret is in it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 pub struct RemoteView {
     /// An app registration (client id and secret) is configured.
     pub registered: bool,
@@ -200,16 +201,21 @@ pub struct RemoteView {
     /// The link in progress, or how the last one ended.
     pub flow: Option<FlowView>,
     /// Why the saved settings or tokens could not be read, if so.
-    pub problem: Option<String>,
+    pub problem: Option<Problem>,
+    /// The same in English, for the CLI and the logs.
+    #[serde(skip)]
+    pub problem_message: Option<String>,
 }
 
 /// The state of the link to the cloud account.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum AccountState {
     NotLinked,
     /// `expires_at`: when the current access token expires (Unix seconds; renewed on its own).
     Linked {
+        // Unix seconds fit a JavaScript number (and 32 bits until 2106).
+        #[specta(type = Option<u32>)]
         expires_at: Option<u64>,
         expiring_soon: bool,
     },
@@ -219,12 +225,14 @@ pub enum AccountState {
     SaveFailed,
 }
 
-/// A link flow, as the UI follows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A link flow, as the UI follows it. (Flow ids count from 1 in one run: JavaScript's numbers
+/// hold them.)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum FlowView {
     /// The browser should be at the cloud's consent page; the answer is awaited.
     Waiting {
+        #[specta(type = u32)]
         id: u64,
         receiver: ReceiverKind,
         redirect_uri: String,
@@ -233,22 +241,32 @@ pub enum FlowView {
     },
     /// The answer came: trading the code for tokens.
     Exchanging {
+        #[specta(type = u32)]
         id: u64,
     },
     /// Linked; finding the bridge, or making a username for it through the cloud.
     FindingBridge {
+        #[specta(type = u32)]
         id: u64,
     },
     Done {
+        #[specta(type = u32)]
         id: u64,
         bridge_id: String,
     },
     Failed {
+        #[specta(type = u32)]
         id: u64,
+        problem: Problem,
+        /// The error's kind and words, for [`Remote::wait_link`]'s caller (the CLI, the logs):
+        /// the UI has its own words for `problem`.
+        #[serde(skip)]
         kind: &'static str,
+        #[serde(skip)]
         message: String,
     },
     Cancelled {
+        #[specta(type = u32)]
         id: u64,
     },
 }
@@ -274,8 +292,10 @@ impl FlowView {
 }
 
 /// What [`Remote::start_link`] returns: the page for the system browser.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 pub struct LinkStarted {
+    /// A flow id, as in [`FlowView`].
+    #[specta(type = u32)]
     pub id: u64,
     pub receiver: ReceiverKind,
     /// Where the answer is expected (register exactly this callback URL on the portal).
@@ -305,7 +325,7 @@ struct Inner {
     config_dir: Option<PathBuf>,
     secrets: Arc<dyn SecretStore>,
     settings: Mutex<settings::Settings>,
-    problem: Mutex<Option<String>>,
+    problem: Mutex<Option<(Problem, String)>>,
     /// Present once registered.
     account: Mutex<Option<Account>>,
     activity: Arc<RemoteActivity>,
@@ -336,7 +356,10 @@ impl Remote {
     ) -> Self {
         let (settings, problem) = match settings::load(config_dir.as_deref()) {
             Ok(settings) => (settings, None),
-            Err(err) => (settings::Settings::default(), Some(err.to_string())),
+            Err(err) => (
+                settings::Settings::default(),
+                Some((Problem::from(&err), err.to_string())),
+            ),
         };
         let remote = Self {
             inner: Arc::new(Inner {
@@ -350,6 +373,7 @@ impl Remote {
                     auto_receiver: ReceiverKind::LoopbackHttp,
                     flow: None,
                     problem: None,
+                    problem_message: None,
                 })
                 .0,
                 options,
@@ -367,7 +391,7 @@ impl Remote {
         };
         if let Err(err) = remote.load_account().await {
             tracing::warn!("remote access: {err}");
-            *lock(&remote.inner.problem) = Some(err.to_string());
+            *lock(&remote.inner.problem) = Some((Problem::from(&err), err.to_string()));
         }
         remote.publish();
         remote
@@ -501,6 +525,7 @@ impl Remote {
 
     fn current_view(&self) -> RemoteView {
         let settings = lock(&self.inner.settings).clone();
+        let problem = lock(&self.inner.problem).clone();
         let callback = settings
             .callback
             .as_deref()
@@ -519,7 +544,8 @@ impl Remote {
             bridge_id: settings.bridge_id,
             auto_receiver,
             flow: lock(&self.inner.flow_view).clone(),
-            problem: lock(&self.inner.problem).clone(),
+            problem: problem.as_ref().map(|(problem, _)| problem.clone()),
+            problem_message: problem.map(|(_, message)| message),
         }
     }
 
