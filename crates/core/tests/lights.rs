@@ -284,7 +284,7 @@ async fn pairing_fails_cleanly() {
         .pair(&old.address(), PairingOptions::default(), |_| {})
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "unsupported");
+    assert_eq!(err.kind(), "firmware_too_old");
     assert!(err.to_string().contains("update its firmware"), "{err}");
 }
 

@@ -1,5 +1,6 @@
-//! The lights model's error: a message for the user and a stable `kind()` for the shell (which
-//! serializes both as `{kind, message}`) and for `hearth-cli`'s exit codes. Never a secret.
+//! The lights model's error: an English message for the CLI and the logs, a stable `kind()` for
+//! `hearth-cli`'s exit codes, and a [`crate::problem::Problem`] for the window (which has its own
+//! words). Never a secret.
 
 use std::path::PathBuf;
 use std::time::Duration;
