@@ -5,7 +5,8 @@ import ts from "typescript-eslint";
 import svelteConfig from "./svelte.config.js";
 
 export default ts.config(
-  { ignores: ["dist/", "node_modules/"] },
+  // bindings.ts is generated from Rust (src-tauri/src/ipc.rs).
+  { ignores: ["dist/", "node_modules/", "src/lib/bindings.ts"] },
   js.configs.recommended,
   ...ts.configs.strict,
   ...svelte.configs.recommended,

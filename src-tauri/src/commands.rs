@@ -1,5 +1,5 @@
 //! The commands the UI invokes. Each is a thin adapter over `hearth-core`; fallible ones return
-//! [`CommandError`], serialized as `{kind, message}`.
+//! [`CommandError`], serialized as a [`hearth_core::problem::Problem`]. `crate::ipc` lists them.
 
 use hearth_core::home::{Home, HomeStatus};
 use hearth_core::lights::{BridgeView, Snapshot, Target};
@@ -7,34 +7,19 @@ use hearth_core::remote::{LinkStarted, ReceiverChoice, Registration, RemoteView}
 use hearth_hue::discovery::DiscoveryReport;
 use hearth_secret::Secret;
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 
 use crate::CommandError;
 use crate::links::{Inbox, ReceivedLink};
 
-/// Events the UI listens to.
-pub mod events {
-    /// A `hearth://` link the app accepted (what the UI may know of it).
-    pub const DEEP_LINK: &str = "deep-link";
-    /// The lights' snapshot, after every change.
-    pub const LIGHTS: &str = "lights";
-    /// The home's status (ready, demo).
-    pub const HOME: &str = "home";
-    /// A pairing step (the link-button countdown).
-    pub const PAIRING: &str = "pairing";
-    /// Something the user should know that no command of theirs returned (a tray action failed).
-    pub const NOTICE: &str = "notice";
-    /// Remote access (account, link in progress), after every change.
-    pub const REMOTE: &str = "remote";
-}
-
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, specta::Type)]
 pub struct AppInfo {
     pub name: String,
     pub version: String,
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
     let package = app.package_info();
     AppInfo {
@@ -44,21 +29,25 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn last_deep_link(inbox: State<'_, Inbox>) -> Option<ReceivedLink> {
     inbox.last()
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn home_status(home: State<'_, Home>) -> HomeStatus {
     home.status()
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn lights_snapshot(home: State<'_, Home>) -> Snapshot {
     Snapshot::clone(&home.snapshot())
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn start_demo(home: State<'_, Home>) -> Result<(), CommandError> {
     Ok(hearth_demo::show(&home, hearth_demo::DemoOptions::default()).await?)
 }
@@ -66,6 +55,7 @@ pub async fn start_demo(home: State<'_, Home>) -> Result<(), CommandError> {
 /// Looks for bridges (mDNS and the Hue discovery endpoint unless switched off) and confirms the
 /// addresses the user typed.
 #[tauri::command]
+#[specta::specta]
 pub async fn discover_bridges(
     home: State<'_, Home>,
     manual: Vec<String>,
@@ -75,6 +65,7 @@ pub async fn discover_bridges(
 
 /// Pairs with the bridge at `address`; each step (the link-button countdown) is a `pairing` event.
 #[tauri::command]
+#[specta::specta]
 pub async fn pair_bridge<R: Runtime>(
     app: AppHandle<R>,
     home: State<'_, Home>,
@@ -82,36 +73,39 @@ pub async fn pair_bridge<R: Runtime>(
 ) -> Result<BridgeView, CommandError> {
     Ok(home
         .pair(&address, |step| {
-            if let Err(err) = app.emit(events::PAIRING, &step) {
-                log::warn!("could not show a pairing step: {err}");
-            }
+            crate::ipc::emit(&app, &crate::ipc::PairingStep(step));
         })
         .await?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn cancel_pairing(home: State<'_, Home>) {
     home.cancel_pairing();
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn forget_bridge(home: State<'_, Home>, bridge_id: String) -> Result<(), CommandError> {
     Ok(home.lights()?.forget(&bridge_id).await?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn set_on(home: State<'_, Home>, target: Target, on: bool) -> Result<(), CommandError> {
     Ok(home.lights()?.set_on(&target, on).await?)
 }
 
 /// Returns whether the target is now on.
 #[tauri::command]
+#[specta::specta]
 pub async fn toggle(home: State<'_, Home>, target: Target) -> Result<bool, CommandError> {
     Ok(home.toggle(&target).await?)
 }
 
 /// `percent` from 0 to 100. A slider may call this as often as it moves: the pacer coalesces.
 #[tauri::command]
+#[specta::specta]
 pub async fn set_brightness(
     home: State<'_, Home>,
     target: Target,
@@ -121,16 +115,19 @@ pub async fn set_brightness(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn recall_scene(home: State<'_, Home>, scene_id: String) -> Result<(), CommandError> {
     Ok(home.lights()?.recall_scene(&scene_id).await?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn all_off(home: State<'_, Home>) -> Result<(), CommandError> {
     Ok(home.lights()?.all_off().await?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn remote_view(home: State<'_, Home>) -> Option<RemoteView> {
     home.subscribe_remote().borrow().clone()
 }
@@ -138,6 +135,7 @@ pub fn remote_view(home: State<'_, Home>) -> Option<RemoteView> {
 /// Saves the app registered on the Hue developer portal. The secret goes to the keychain and is
 /// never sent back.
 #[tauri::command]
+#[specta::specta]
 pub async fn remote_register(
     home: State<'_, Home>,
     client_id: String,
@@ -154,6 +152,7 @@ pub async fn remote_register(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn remote_unregister(home: State<'_, Home>) -> Result<RemoteView, CommandError> {
     Ok(home.remote()?.unregister().await?)
 }
@@ -161,6 +160,7 @@ pub async fn remote_unregister(home: State<'_, Home>) -> Result<RemoteView, Comm
 /// Starts linking and opens the Hue consent page in the system browser (never in the app's
 /// webview: RFC 8252). The flow then goes on by itself; `remote` events follow it.
 #[tauri::command]
+#[specta::specta]
 pub async fn remote_start_link<R: Runtime>(
     app: AppHandle<R>,
     home: State<'_, Home>,
@@ -173,6 +173,7 @@ pub async fn remote_start_link<R: Runtime>(
 
 /// Opens the consent page of the link in progress again.
 #[tauri::command]
+#[specta::specta]
 pub fn remote_open_again<R: Runtime>(
     app: AppHandle<R>,
     home: State<'_, Home>,
@@ -188,23 +189,27 @@ pub fn remote_open_again<R: Runtime>(
 
 /// The address the browser ended on, pasted by the user.
 #[tauri::command]
+#[specta::specta]
 pub fn remote_paste(home: State<'_, Home>, url: String) -> Result<(), CommandError> {
     Ok(home.remote()?.deliver(&url)?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn remote_cancel_link(home: State<'_, Home>) -> Result<(), CommandError> {
     home.remote()?.cancel_link();
     Ok(())
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn remote_unlink(home: State<'_, Home>) -> Result<RemoteView, CommandError> {
     Ok(home.remote()?.unlink().await?)
 }
 
 /// Demo only: takes the simulated bridge off the local network, or puts it back.
 #[tauri::command]
+#[specta::specta]
 pub async fn set_demo_away(home: State<'_, Home>, away: bool) -> Result<(), CommandError> {
     Ok(hearth_demo::set_away(&home, away).await?)
 }

@@ -1,9 +1,10 @@
-//! The error every fallible command returns, serialized as `{kind, message}` so that the UI can
-//! branch on `kind` and show `message`. Messages are written for the user and never carry secrets.
+//! The error every fallible command returns, serialized as a [`Problem`]: a kind and the
+//! parameters its sentence needs, which the UI turns into words from its own catalogue. The
+//! English `Display` is for the logs. Never a secret.
 
 use hearth_core::lights::LightsError;
+use hearth_core::problem::Problem;
 use hearth_core::remote::RemoteError;
-use serde::ser::SerializeStruct;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -20,40 +21,53 @@ pub enum CommandError {
 }
 
 impl CommandError {
-    /// A stable, machine-readable name for the UI.
-    pub fn kind(&self) -> &'static str {
+    /// What the UI is told.
+    pub fn problem(&self) -> Problem {
         match self {
-            Self::Lights(err) | Self::Demo(hearth_demo::DemoError::Lights(err)) => err.kind(),
-            Self::Remote(err) | Self::Demo(hearth_demo::DemoError::Remote(err)) => err.kind(),
-            Self::Demo(_) => "demo",
-            Self::Browser(_) => "browser",
-            Self::Tauri(_) => "internal",
+            Self::Lights(err) => err.into(),
+            Self::Remote(err) => err.into(),
+            Self::Demo(err) => err.into(),
+            Self::Browser(detail) => Problem::Browser {
+                detail: detail.clone(),
+            },
+            Self::Tauri(err) => Problem::Internal {
+                detail: err.to_string(),
+            },
         }
     }
 }
 
 impl serde::Serialize for CommandError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut error = serializer.serialize_struct("CommandError", 2)?;
-        error.serialize_field("kind", self.kind())?;
-        error.serialize_field("message", &self.to_string())?;
-        error.end()
+        self.problem().serialize(serializer)
+    }
+}
+
+/// The generated bindings type it as what it serializes to.
+impl specta::Type for CommandError {
+    fn definition(types: &mut specta::Types) -> specta::datatype::DataType {
+        Problem::definition(types)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use hearth_core::lights::LightsError;
+    use serde_json::json;
 
     use super::CommandError;
 
     #[test]
-    fn serializes_as_kind_and_message() {
+    fn serializes_as_a_kind_and_its_parameters() {
         let error = CommandError::from(LightsError::NotFound("Attic".to_owned()));
-        let json = serde_json::to_value(&error).unwrap();
-        assert_eq!(json["kind"], "not_found");
-        assert_eq!(json["message"], "nothing is called \"Attic\"");
-        assert_eq!(json.as_object().map(serde_json::Map::len), Some(2));
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            json!({"kind": "not_found", "name": "Attic"})
+        );
+        assert_eq!(
+            serde_json::to_value(CommandError::from(LightsError::Starting)).unwrap(),
+            json!({"kind": "starting"})
+        );
         assert_eq!(
             serde_json::to_value(CommandError::from(tauri::Error::WebviewNotFound)).unwrap()["kind"],
             "internal"

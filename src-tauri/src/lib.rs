@@ -3,18 +3,17 @@
 
 mod commands;
 mod error;
+mod ipc;
 mod links;
+mod texts;
 mod tray;
 
 use std::process::ExitCode;
 
 use hearth_core::home::Home;
-use hearth_core::lights::{Lights, LightsConfig, LightsError, SECRET_SERVICE};
+use hearth_core::lights::{Lights, LightsConfig, LightsError, SECRET_SERVICE, Snapshot};
 use hearth_demo::DemoOptions;
-use serde::Serialize;
-use tauri::{
-    AppHandle, Builder, Context, Emitter, Manager, RunEvent, Runtime, Window, WindowEvent,
-};
+use tauri::{AppHandle, Builder, Context, Manager, RunEvent, Runtime, Window, WindowEvent};
 
 pub use error::CommandError;
 pub use links::ReceivedLink;
@@ -95,31 +94,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
         .manage(links::Inbox::default())
         .manage(home)
         .manage(tray::Resync::default())
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::last_deep_link,
-            commands::home_status,
-            commands::lights_snapshot,
-            commands::start_demo,
-            commands::discover_bridges,
-            commands::pair_bridge,
-            commands::cancel_pairing,
-            commands::forget_bridge,
-            commands::set_on,
-            commands::toggle,
-            commands::set_brightness,
-            commands::recall_scene,
-            commands::all_off,
-            commands::remote_view,
-            commands::remote_register,
-            commands::remote_unregister,
-            commands::remote_start_link,
-            commands::remote_open_again,
-            commands::remote_paste,
-            commands::remote_cancel_link,
-            commands::remote_unlink,
-            commands::set_demo_away,
-        ])
+        .invoke_handler(ipc::builder::<R>().invoke_handler())
         .on_window_event(on_window_event)
         .setup(move |app| {
             tauri::async_runtime::spawn(relay);
@@ -129,7 +104,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
             tauri::async_runtime::spawn(async move {
                 if let Err(err) = open_home(&app, startup).await {
                     log::error!("could not open the lights: {err}");
-                    app.state::<Home>().set_problem(err.to_string());
+                    app.state::<Home>().set_problem(err.problem());
                 }
             });
             Ok(())
@@ -154,19 +129,14 @@ async fn open_home<R: Runtime>(app: &AppHandle<R>, startup: Startup) -> Result<(
             let mut config = LightsConfig::from_env(dir.clone())?;
             config.remote.deep_links = deep_links;
             let Some(dir) = dir else {
-                return Err(LightsError::Unsupported(
-                    "this system has no home folder to keep Hearth's settings in: set \
-                     HEARTH_CONFIG_DIR"
-                        .to_owned(),
-                )
-                .into());
+                return Err(LightsError::NoHomeFolder.into());
             };
             // Opening the keychain may ask the session bus: keep it off the async threads.
             let secrets = tauri::async_runtime::spawn_blocking(move || {
                 hearth_secret::open(SECRET_SERVICE, &dir)
             })
             .await
-            .map_err(|err| LightsError::Unsupported(format!("the secret store failed: {err}")))?;
+            .map_err(|err| LightsError::SecretStoreFailed(err.to_string()))?;
             home.set_lights(Lights::open(config, secrets).await?);
             Ok(())
         }
@@ -185,28 +155,22 @@ fn forward_to_ui<R: Runtime>(app: &AppHandle<R>) {
             tokio::select! {
                 changed = snapshots.changed() => {
                     if changed.is_err() { return }
-                    let snapshot = snapshots.borrow_and_update().clone();
-                    emit(&app, commands::events::LIGHTS, &*snapshot);
+                    let snapshot = Snapshot::clone(&snapshots.borrow_and_update());
+                    ipc::emit(&app, &ipc::LightsChanged(snapshot));
                 }
                 changed = status.changed() => {
                     if changed.is_err() { return }
                     let current = status.borrow_and_update().clone();
-                    emit(&app, commands::events::HOME, &current);
+                    ipc::emit(&app, &ipc::HomeChanged(current));
                 }
                 changed = remote.changed() => {
                     if changed.is_err() { return }
                     let current = remote.borrow_and_update().clone();
-                    emit(&app, commands::events::REMOTE, &current);
+                    ipc::emit(&app, &ipc::RemoteChanged(current));
                 }
             }
         }
     });
-}
-
-fn emit<R: Runtime>(app: &AppHandle<R>, event: &str, payload: &impl Serialize) {
-    if let Err(err) = app.emit(event, payload) {
-        log::warn!("could not send `{event}` to the UI: {err}");
-    }
 }
 
 /// Opens `url` in the system browser.
@@ -229,7 +193,7 @@ pub(crate) fn open_in_browser<R: Runtime>(
 
 /// Tells the UI about an error no command of its own returned.
 pub(crate) fn notify<R: Runtime>(app: &AppHandle<R>, error: &CommandError) {
-    emit(app, commands::events::NOTICE, error);
+    ipc::emit(app, &ipc::Notice(error.problem()));
 }
 
 fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
@@ -285,7 +249,7 @@ mod tests {
     use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
     use tokio::sync::mpsc;
 
-    use super::{MAIN_WINDOW, Startup, app_builder, links, tray};
+    use super::{MAIN_WINDOW, Startup, app_builder, ipc, links, tray};
 
     fn app(startup: Startup) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
         let mut app = app_builder(mock_builder(), startup)
@@ -363,6 +327,19 @@ mod tests {
             json!({"kind": "oauth_callback", "outcome": {"result": "code"}})
         );
         assert!(!last().to_string().contains("TOPSECRET"));
+
+        // What the UI's tests emit as `deep-link` events.
+        let mut received = Vec::new();
+        for link in [
+            "hearth://open/remote",
+            "hearth://oauth/callback?error=access_denied&state=s",
+            "hearth://oauth/callback?code=c&state=s",
+        ] {
+            assert!(links::receive(app.handle(), link).is_some());
+            received.push(last());
+        }
+        expect_test::expect_file!["../../ui/tests/fixtures/deep-links.json"]
+            .assert_eq(&pretty(Value::Array(received)));
     }
 
     /// A sink that hands every model it is shown to the test.
@@ -472,12 +449,65 @@ mod tests {
         });
     }
 
-    /// The UI's tests render `ui/tests/fixtures/snapshot.json`: it is what `lights_snapshot`
-    /// answers for the demo, so that the UI is tested against the shape Rust really sends.
-    /// (`UPDATE_EXPECT=1 cargo test -p hearth-app` rewrites it after a deliberate change.)
-    #[test]
-    fn the_ui_fixture_is_what_the_demo_sends() {
-        let (app, window) = app(Startup::Demo);
+    /// Replaces what changes from run to run in an answer (simulator ports, certificates, the
+    /// random parts of an authorization URL) with fixed words, so that fixtures compare.
+    fn mask(value: &mut Value) {
+        match value {
+            Value::String(text) => {
+                if is_fingerprint(text) {
+                    *text = "<fingerprint of this run>".to_owned();
+                    return;
+                }
+                let mut masked = false;
+                for host in ["127.0.0.1:", "localhost:"] {
+                    let mut from = 0;
+                    while let Some(at) = text[from..].find(host) {
+                        let port = from + at + host.len();
+                        let digits = text[port..].bytes().take_while(u8::is_ascii_digit).count();
+                        text.replace_range(port..port + digits, "0");
+                        from = port;
+                        masked = true;
+                    }
+                }
+                if masked && let Some(query) = text.find('?') {
+                    text.replace_range(query.., "?<query of this run>");
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(mask),
+            Value::Object(fields) => fields.values_mut().for_each(mask),
+            _ => {}
+        }
+    }
+
+    fn is_fingerprint(text: &str) -> bool {
+        text.len() == 95
+            && text
+                .split(':')
+                .all(|byte| byte.len() == 2 && byte.bytes().all(|b| b.is_ascii_hexdigit()))
+    }
+
+    fn pretty(mut value: Value) -> String {
+        mask(&mut value);
+        serde_json::to_string_pretty(&value).unwrap() + "\n"
+    }
+
+    /// Asks `cmd` until its answer satisfies `done` (what it answers follows the home's relay).
+    fn invoke_until(
+        window: &WebviewWindow<MockRuntime>,
+        cmd: &str,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        for _ in 0..400 {
+            let answer = invoke(window, cmd, json!({})).unwrap();
+            if done(&answer) {
+                return answer;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("`{cmd}` never answered what the test waits for");
+    }
+
+    fn demo_live(app: &App<MockRuntime>) {
         let home = app.state::<Home>().inner().clone();
         let ready = tauri::async_runtime::block_on(home.wait_for(Duration::from_secs(30), |s| {
             !s.rooms.is_empty()
@@ -486,13 +516,284 @@ mod tests {
                     .all(|b| b.connection == hearth_core::lights::ConnectionState::Live)
         }));
         assert!(ready.is_some(), "the demo never went live");
-        let mut snapshot = invoke(&window, "lights_snapshot", json!({})).unwrap();
-        // What changes from run to run: the simulator's port and its certificate.
-        for bridge in snapshot["bridges"].as_array_mut().unwrap() {
-            bridge["address"] = json!("127.0.0.1:0");
-            bridge["certificate"]["fingerprint"] = json!("<fingerprint of this run>");
-        }
-        let pretty = serde_json::to_string_pretty(&snapshot).unwrap() + "\n";
-        expect_test::expect_file!["../../ui/tests/fixtures/snapshot.json"].assert_eq(&pretty);
+    }
+
+    /// The UI's tests render `ui/tests/fixtures/*.json`: each is what a command answers for the
+    /// demo, so that the UI is tested against the shapes Rust really sends.
+    /// (`UPDATE_EXPECT=1 cargo test -p hearth-app fixture` rewrites them after a deliberate
+    /// change.)
+    #[test]
+    fn the_ui_fixtures_are_what_the_demo_sends() {
+        let (app, window) = app(Startup::Demo);
+        demo_live(&app);
+        let snapshot = invoke(&window, "lights_snapshot", json!({})).unwrap();
+        expect_test::expect_file!["../../ui/tests/fixtures/snapshot.json"]
+            .assert_eq(&pretty(snapshot));
+        let status = invoke(&window, "home_status", json!({})).unwrap();
+        assert_eq!(status["demo"], json!(true));
+        expect_test::expect_file!["../../ui/tests/fixtures/home-demo.json"]
+            .assert_eq(&pretty(status));
+
+        // The demo's app registration is entered, not linked.
+        let registered = invoke_until(&window, "remote_view", |v| v["registered"] == json!(true));
+        assert_eq!(registered["account"]["state"], json!("not_linked"));
+        expect_test::expect_file!["../../ui/tests/fixtures/remote-registered.json"]
+            .assert_eq(&pretty(registered));
+
+        // Linking: the mock runtime has no browser to open, which is an error of its own; the
+        // flow waits all the same.
+        let no_browser = invoke(
+            &window,
+            "remote_start_link",
+            json!({"choice": {"kind": "auto"}}),
+        )
+        .unwrap_err();
+        assert_eq!(no_browser["kind"], json!("browser"));
+        let waiting = invoke_until(&window, "remote_view", |v| {
+            v["flow"]["step"] == json!("waiting")
+        });
+        expect_test::expect_file!["../../ui/tests/fixtures/remote-waiting.json"]
+            .assert_eq(&pretty(waiting));
+        let refused = invoke(
+            &window,
+            "remote_paste",
+            json!({"url": "https://example.org/done?code=c&state=forged"}),
+        )
+        .unwrap_err();
+        expect_test::expect_file!["../../ui/tests/fixtures/error-paste.json"]
+            .assert_eq(&pretty(refused));
+
+        // The demo cloud's consent page, answered by a scripted browser; the address it ends on
+        // pasted.
+        let consent = |decision| {
+            let authorize_url =
+                invoke(&window, "remote_view", json!({})).unwrap()["flow"]["authorize_url"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+            let landed = tauri::async_runtime::block_on(async {
+                hearth_sim::cloud::browser::Browser::new()
+                    .unwrap()
+                    .visit(&authorize_url, decision)
+                    .await
+                    .unwrap()
+            });
+            // The demo's answer comes back to a loopback page; elsewhere, it is pasted.
+            if let hearth_sim::cloud::browser::Landed::Elsewhere(address) = landed {
+                invoke(&window, "remote_paste", json!({"url": address})).unwrap();
+            }
+        };
+        consent(hearth_sim::cloud::browser::Decision::Deny);
+        let failed = invoke_until(&window, "remote_view", |v| {
+            v["flow"]["step"] == json!("failed")
+        });
+        expect_test::expect_file!["../../ui/tests/fixtures/remote-failed.json"]
+            .assert_eq(&pretty(failed));
+
+        // What `remote_start_link` answers where a browser opens: the core call it makes.
+        let home = app.state::<Home>().inner().clone();
+        let started = tauri::async_runtime::block_on(async {
+            home.remote()
+                .unwrap()
+                .start_link(hearth_core::remote::ReceiverChoice::Auto)
+                .await
+                .unwrap()
+        });
+        expect_test::expect_file!["../../ui/tests/fixtures/link-started.json"]
+            .assert_eq(&pretty(serde_json::to_value(started).unwrap()));
+        invoke_until(&window, "remote_view", |v| {
+            v["flow"]["step"] == json!("waiting")
+        });
+        consent(hearth_sim::cloud::browser::Decision::Allow);
+        let mut linked = invoke_until(&window, "remote_view", |v| {
+            v["flow"]["step"] == json!("done")
+        });
+        assert_eq!(linked["account"]["state"], json!("linked"));
+        // The token's expiry moves with the clock: a fixed one, far ahead.
+        assert!(linked["account"]["expires_at"].is_u64());
+        linked["account"]["expires_at"] = json!(4_102_444_800_u64);
+        expect_test::expect_file!["../../ui/tests/fixtures/remote-linked.json"]
+            .assert_eq(&pretty(linked));
+
+        // Away from home: the bridge is reached through the (simulated) cloud.
+        invoke(&window, "set_demo_away", json!({"away": true})).unwrap();
+        let away = invoke_until(&window, "lights_snapshot", |s| {
+            s["bridges"][0]["via"] == json!("remote")
+                && s["bridges"][0]["connection"]["state"] == json!("live")
+        });
+        expect_test::expect_file!["../../ui/tests/fixtures/snapshot-away.json"]
+            .assert_eq(&pretty(away));
+        let status = invoke(&window, "home_status", json!({})).unwrap();
+        assert_eq!(status["demo_away"], json!(true));
+    }
+
+    /// What `home_status` answers when the lights could not be opened (a damaged `bridges.json`):
+    /// the same `Home::set_problem` that `open_home` calls, for the UI's fixture.
+    #[test]
+    fn the_ui_fixture_of_a_home_that_could_not_open_is_what_rust_sends() {
+        use hearth_core::lights::{Lights, LightsConfig};
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bridges.json"), "{").unwrap();
+        let err = tauri::async_runtime::block_on(Lights::open(
+            LightsConfig::new(Some(dir.path().to_path_buf())),
+            Arc::new(hearth_secret::MemoryStore::default()),
+        ))
+        .unwrap_err();
+        let (home, _relay) = Home::new();
+        home.set_problem(hearth_core::problem::Problem::from(&err));
+        let status = serde_json::to_string(&home.status())
+            .unwrap()
+            .replace(&dir.path().display().to_string(), "/home/u/.config/hearth");
+        let status: Value = serde_json::from_str(&status).unwrap();
+        assert_eq!(status["problem"]["kind"], json!("config"));
+        expect_test::expect_file!["../../ui/tests/fixtures/home-problem.json"]
+            .assert_eq(&pretty(status));
+    }
+
+    /// Setting up, for the UI's fixtures: an empty home, discovery of a simulated bridge by its
+    /// address, and the steps of pairing with it.
+    #[test]
+    fn the_ui_fixtures_of_setting_up_are_what_rust_sends() {
+        use hearth_core::lights::{Lights, LightsConfig};
+        use hearth_hue::discovery::DiscoveryConfig;
+        use hearth_sim::bridge::{BridgeSim, CertMode, SimConfig};
+        use tauri::Listener;
+
+        // The demo first, so that nothing of the user's is opened; then an empty lights model
+        // of the test's own instead of it.
+        let (app, window) = app(Startup::Demo);
+        let home = app.state::<Home>().inner().clone();
+        let dir = tempfile::tempdir().unwrap();
+        let sim = tauri::async_runtime::block_on(async {
+            let mut status = home.subscribe_status();
+            status.wait_for(|s| s.demo).await.unwrap();
+            let sim = BridgeSim::start(SimConfig {
+                cert: CertMode::SelfSigned,
+                seed: 7,
+                ..SimConfig::default()
+            })
+            .await
+            .unwrap();
+            let mut config = LightsConfig::new(Some(dir.path().to_path_buf()));
+            config.discovery = DiscoveryConfig::off();
+            config.pairing_poll = Duration::from_millis(50);
+            let secrets = Arc::new(hearth_secret::MemoryStore::default());
+            home.set_lights(Lights::open(config, secrets).await.unwrap());
+            Arc::new(sim)
+        });
+        let status = invoke(&window, "home_status", json!({})).unwrap();
+        assert_eq!(
+            (&status["ready"], &status["demo"]),
+            (&json!(true), &json!(false))
+        );
+        expect_test::expect_file!["../../ui/tests/fixtures/home-empty.json"]
+            .assert_eq(&pretty(status));
+        let empty = invoke_until(&window, "lights_snapshot", |s| s["rooms"] == json!([]));
+        expect_test::expect_file!["../../ui/tests/fixtures/snapshot-empty.json"]
+            .assert_eq(&pretty(empty));
+        let unregistered =
+            invoke_until(&window, "remote_view", |v| v["registered"] == json!(false));
+        expect_test::expect_file!["../../ui/tests/fixtures/remote-unregistered.json"]
+            .assert_eq(&pretty(unregistered));
+
+        let found = invoke(
+            &window,
+            "discover_bridges",
+            json!({"manual": [sim.address()]}),
+        )
+        .unwrap();
+        assert_eq!(found["bridges"][0]["sources"], json!(["manual"]));
+        expect_test::expect_file!["../../ui/tests/fixtures/discovery.json"]
+            .assert_eq(&pretty(found));
+
+        // Pairing: every step the UI hears, the link button pressed once it is asked for.
+        let steps = Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+        let heard = Arc::clone(&steps);
+        let button = Arc::clone(&sim);
+        app.listen_any("pairing", move |event| {
+            let step: Value = serde_json::from_str(event.payload()).unwrap();
+            let mut steps = heard.lock().unwrap();
+            let first_press = step["step"] == json!("press_button")
+                && !steps.iter().any(|s| s["step"] == json!("press_button"));
+            if first_press {
+                button.press_link_button();
+            }
+            // The countdown repeats until the press is seen: the first one is what the UI needs.
+            if step["step"] != json!("press_button") || first_press {
+                steps.push(step);
+            }
+        });
+        let paired = invoke(&window, "pair_bridge", json!({"address": sim.address()})).unwrap();
+        let mut steps = steps.lock().unwrap().clone();
+        let kinds: Vec<&Value> = steps.iter().map(|s| &s["step"]).collect();
+        assert_eq!(
+            kinds,
+            [
+                &json!("contacting"),
+                &json!("found"),
+                &json!("press_button"),
+                &json!("paired")
+            ]
+        );
+        assert_eq!(steps[3]["bridge"], paired);
+        // Whether the new connection is up when pairing ends depends on timing.
+        let connection = &mut steps[3]["bridge"]["connection"];
+        assert!(
+            [json!({"state": "connecting"}), json!({"state": "live"})].contains(connection),
+            "{connection}"
+        );
+        *connection = json!({"state": "connecting"});
+        expect_test::expect_file!["../../ui/tests/fixtures/pairing.json"]
+            .assert_eq(&pretty(Value::Array(steps)));
+
+        // A failed command, as the window shows it: nothing answers on port 1.
+        let unreachable =
+            invoke(&window, "pair_bridge", json!({"address": "127.0.0.1:1"})).unwrap_err();
+        assert_eq!(unreachable["kind"], json!("unreachable"));
+        expect_test::expect_file!["../../ui/tests/fixtures/error-unreachable.json"]
+            .assert_eq(&pretty(unreachable));
+    }
+
+    /// `ui/src/lib/bindings.ts` is what Rust generates: a renamed field, command or event fails
+    /// here until the file is written again (`UPDATE_EXPECT=1 cargo test -p hearth-app bindings`)
+    /// and the UI follows (its type check fails where it no longer fits).
+    #[test]
+    fn the_committed_bindings_are_what_rust_generates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bindings.ts");
+        ipc::typescript::<MockRuntime>(&path).unwrap();
+        let generated = std::fs::read_to_string(&path).unwrap();
+        expect_test::expect_file!["../../ui/src/lib/bindings.ts"].assert_eq(&generated);
+    }
+
+    /// One list of commands: what `ipc::commands` registers is what `build.rs` declares (from
+    /// `command_names.rs`) and what the window's capability grants.
+    #[test]
+    fn registered_declared_and_granted_commands_are_the_same() {
+        use std::collections::BTreeSet;
+
+        let registered: BTreeSet<String> =
+            (ipc::commands::<MockRuntime>().1)(&mut specta::Types::default())
+                .functions
+                .iter()
+                .map(|function| function.name().to_string())
+                .collect();
+        let declared: BTreeSet<String> = ipc::names::COMMANDS
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect();
+        let capability: Value =
+            serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        let granted: BTreeSet<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|permission| permission.as_str()?.strip_prefix("allow-"))
+            .map(|name| name.replace('-', "_"))
+            .collect();
+        assert_eq!(declared.len(), ipc::names::COMMANDS.len(), "a name twice");
+        assert_eq!(registered, declared, "registered vs build.rs");
+        assert_eq!(granted, declared, "capabilities/main.json vs build.rs");
     }
 }

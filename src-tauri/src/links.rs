@@ -9,10 +9,10 @@ use hearth_core::deeplink::{DeepLink, Redacted, Screen};
 use hearth_core::home::Home;
 use hearth_oauth::callback::CallbackOutcome;
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
 /// What the UI may know of a received link: its kind, never an authorization code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReceivedLink {
     Open {
@@ -24,7 +24,7 @@ pub enum ReceivedLink {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum CallbackView {
     /// A code arrived; whether a sign-in was waiting for it is the OAuth flow's business.
@@ -93,9 +93,7 @@ pub fn receive<R: Runtime>(app: &AppHandle<R>, url: &str) -> Option<DeepLink> {
     log::info!("received deep link {}", Redacted(url));
     let view = ReceivedLink::from(&link);
     app.state::<Inbox>().put(view.clone());
-    if let Err(err) = app.emit(crate::commands::events::DEEP_LINK, &view) {
-        log::warn!("could not tell the UI about a deep link: {err}");
-    }
+    crate::ipc::emit(app, &crate::ipc::DeepLinkReceived(view));
     match &link {
         DeepLink::Open { .. } => crate::show_main_window(app),
         // The sign-in waiting for it checks it again (its `state`, where it is addressed).

@@ -19,6 +19,8 @@ use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::Notify;
 
+use crate::texts::{self, TrayTexts};
+
 const TRAY_ID: &str = "hearth";
 
 /// The tray menu's items. Menu ids are strings on the wire; this enum is the only place they are
@@ -28,7 +30,7 @@ pub enum TrayItem {
     Open,
     Quit,
     AllOff,
-    /// A room or a zone (never a light: the tray works on groups).
+    /// A room or a zone (the tray works on groups; a light would round-trip too).
     Toggle(Target),
 }
 
@@ -42,6 +44,9 @@ impl TrayItem {
         }
     }
 }
+
+/// Every kind of target, for reading ids back.
+const KINDS: [TargetKind; 3] = [TargetKind::Light, TargetKind::Room, TargetKind::Zone];
 
 fn kind_word(kind: TargetKind) -> &'static str {
     match kind {
@@ -65,11 +70,21 @@ impl TryFrom<&MenuId> for TrayItem {
             "open" => Ok(Self::Open),
             "quit" => Ok(Self::Quit),
             "all-off" => Ok(Self::AllOff),
-            other => match other.split_once(':') {
-                Some(("room", id)) if !id.is_empty() => Ok(Self::Toggle(Target::room(id))),
-                Some(("zone", id)) if !id.is_empty() => Ok(Self::Toggle(Target::zone(id))),
-                _ => Err(()),
-            },
+            other => {
+                // Whatever `id()` writes reads back: the word is one of `kind_word`'s.
+                let (word, id) = other.split_once(':').ok_or(())?;
+                let kind = KINDS
+                    .into_iter()
+                    .find(|kind| kind_word(*kind) == word)
+                    .ok_or(())?;
+                if id.is_empty() {
+                    return Err(());
+                }
+                Ok(Self::Toggle(Target {
+                    kind,
+                    id: id.to_owned(),
+                }))
+            }
         }
     }
 }
@@ -124,15 +139,15 @@ impl TrayModel {
     }
 }
 
-/// The tray for a snapshot of the home.
-pub fn model(snapshot: &Snapshot, status: &HomeStatus) -> TrayModel {
+/// The tray for a snapshot of the home, in the words of `texts`.
+pub fn model(snapshot: &Snapshot, status: &HomeStatus, texts: &TrayTexts) -> TrayModel {
     let mut entries = vec![Entry::Item {
         item: TrayItem::Open,
-        label: "Open Hearth".to_owned(),
+        label: texts.open.to_owned(),
         enabled: true,
     }];
     if status.demo {
-        entries.push(Entry::Note("Demo: a simulated bridge".to_owned()));
+        entries.push(Entry::Note(texts.demo.to_owned()));
     }
     // Which way each bridge is reached, when it is not the usual one.
     entries.extend(
@@ -140,7 +155,7 @@ pub fn model(snapshot: &Snapshot, status: &HomeStatus) -> TrayModel {
             .bridges
             .iter()
             .filter(|bridge| bridge.via == Via::Remote)
-            .map(|bridge| Entry::Note(format!("{}: away, through the Hue cloud", bridge.name))),
+            .map(|bridge| Entry::Note((texts.away)(&bridge.name))),
     );
     let group_entries = |title: &str, groups: &[GroupView]| {
         let mut entries = Vec::new();
@@ -155,28 +170,27 @@ pub fn model(snapshot: &Snapshot, status: &HomeStatus) -> TrayModel {
         }
         entries
     };
-    entries.extend(group_entries("Rooms", &snapshot.rooms));
-    entries.extend(group_entries("Zones", &snapshot.zones));
+    entries.extend(group_entries(texts.rooms, &snapshot.rooms));
+    entries.extend(group_entries(texts.zones, &snapshot.zones));
     let lights_on = snapshot.lights.iter().filter(|light| light.on).count();
     if !snapshot.bridges.is_empty() {
         entries.push(Entry::Separator);
         entries.push(Entry::Item {
             item: TrayItem::AllOff,
-            label: "All off".to_owned(),
+            label: texts.all_off.to_owned(),
             enabled: lights_on > 0,
         });
     }
     entries.push(Entry::Separator);
     entries.push(Entry::Item {
         item: TrayItem::Quit,
-        label: "Quit".to_owned(),
+        label: texts.quit.to_owned(),
         enabled: true,
     });
     let tooltip = match (snapshot.bridges.is_empty(), lights_on) {
-        (true, _) => "Hearth: no bridge yet".to_owned(),
-        (false, 0) => "Hearth: every light is off".to_owned(),
-        (false, 1) => "Hearth: 1 light on".to_owned(),
-        (false, n) => format!("Hearth: {n} lights on"),
+        (true, _) => texts.no_bridge.to_owned(),
+        (false, 0) => texts.every_light_off.to_owned(),
+        (false, n) => (texts.lights_on)(n),
     };
     TrayModel {
         entries,
@@ -201,7 +215,11 @@ pub async fn follow(home: Home, resync: Arc<Notify>, mut sink: impl TraySink) {
     let mut shown: Option<TrayModel> = None;
     let mut redo = true;
     loop {
-        let current = model(&snapshots.borrow_and_update(), &status.borrow_and_update());
+        let current = model(
+            &snapshots.borrow_and_update(),
+            &status.borrow_and_update(),
+            &texts::ENGLISH,
+        );
         if redo || shown.as_ref() != Some(&current) {
             sink.show(&current, if redo { None } else { shown.as_ref() });
             shown = Some(current);
@@ -225,7 +243,7 @@ pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
         .setup(|app, _api| {
             let tray = TrayIconBuilder::with_id(TRAY_ID)
                 .icon(icon(false)?)
-                .tooltip("Hearth")
+                .tooltip(texts::ENGLISH.starting)
                 .show_menu_on_left_click(true)
                 .on_menu_event(on_menu_event)
                 .build(app)?;
@@ -359,30 +377,108 @@ pub fn is_present<R: Runtime>(app: &AppHandle<R>) -> bool {
 #[cfg(test)]
 mod tests {
     use hearth_core::home::HomeStatus;
-    use hearth_core::lights::{Snapshot, Target};
+    use hearth_core::lights::{
+        BridgeView, ConnectionState, GroupView, Snapshot, Target, TargetKind, Via,
+    };
     use tauri::menu::MenuId;
 
-    use super::{Entry, TrayItem, model};
+    use super::{Entry, KINDS, TrayItem, model};
+    use crate::texts::ENGLISH;
 
+    /// Every item the tray can build reads back as itself: the three fixed ones, and a toggle of
+    /// every kind of target (lights too: `GroupView::target` can carry any kind) with ids of every
+    /// shape the bridge may send.
     #[test]
-    fn menu_ids_round_trip() {
-        for item in [
-            TrayItem::Open,
-            TrayItem::Quit,
-            TrayItem::AllOff,
-            TrayItem::Toggle(Target::room("7c1e")),
-            TrayItem::Toggle(Target::zone("a:b")),
-        ] {
-            assert_eq!(TrayItem::try_from(&MenuId::from(&item)), Ok(item));
+    fn every_menu_id_the_tray_builds_round_trips() {
+        // A new kind of target does not compile here until it is in `KINDS`.
+        let listed = |kind: TargetKind| match kind {
+            TargetKind::Light | TargetKind::Room | TargetKind::Zone => KINDS.contains(&kind),
+        };
+        assert!(KINDS.into_iter().all(listed));
+        let ids = [
+            "7c1e",
+            "a:b",
+            "::",
+            " ",
+            "3f1c8b2a-6d5e-4f7a-9b1c-2d3e4f5a6b7c",
+            "pièce",
+        ];
+        let mut items = vec![TrayItem::Open, TrayItem::Quit, TrayItem::AllOff];
+        for kind in [TargetKind::Light, TargetKind::Room, TargetKind::Zone] {
+            for id in ids {
+                items.push(TrayItem::Toggle(Target {
+                    kind,
+                    id: id.to_owned(),
+                }));
+            }
         }
-        for bad in ["quit ", "", "room:", "light:1", "scene:1", "zone"] {
+        for item in items {
+            assert_eq!(
+                TrayItem::try_from(&MenuId::from(&item)),
+                Ok(item.clone()),
+                "{:?}",
+                MenuId::from(&item)
+            );
+        }
+        for bad in ["quit ", "", "room:", "light:", "scene:1", "zone", "Room:1"] {
             assert_eq!(TrayItem::try_from(&MenuId::new(bad)), Err(()), "{bad:?}");
+        }
+    }
+
+    /// And so does every item of a real menu, lights included where a group says it is one.
+    #[test]
+    fn every_item_of_a_menu_round_trips() {
+        let group = |kind, id: &str, name: &str| GroupView {
+            id: id.to_owned(),
+            bridge_id: "b".to_owned(),
+            kind,
+            name: name.to_owned(),
+            archetype: None,
+            on: true,
+            brightness: None,
+            lights: Vec::new(),
+        };
+        let snapshot = Snapshot {
+            bridges: vec![BridgeView {
+                id: "b".to_owned(),
+                name: "Bridge".to_owned(),
+                address: String::new(),
+                connection: ConnectionState::Live,
+                via: Via::Remote,
+                remote_available: true,
+                certificate: None,
+            }],
+            rooms: vec![
+                group(TargetKind::Room, "r:1", "Kitchen"),
+                group(TargetKind::Room, "r2", "Living room"),
+            ],
+            zones: vec![group(TargetKind::Zone, "z1", "Downstairs")],
+            ..Snapshot::default()
+        };
+        let mut odd = snapshot.clone();
+        for group in &mut odd.rooms {
+            group.kind = TargetKind::Light;
+        }
+        for snapshot in [snapshot, odd] {
+            let tray = model(&snapshot, &HomeStatus::default(), &ENGLISH);
+            let items: Vec<&TrayItem> = tray
+                .entries
+                .iter()
+                .filter_map(|entry| match entry {
+                    Entry::Item { item, .. } | Entry::Check { item, .. } => Some(item),
+                    _ => None,
+                })
+                .collect();
+            assert!(items.len() > 3, "{items:?}");
+            for item in items {
+                assert_eq!(TrayItem::try_from(&MenuId::from(item)).as_ref(), Ok(item));
+            }
         }
     }
 
     #[test]
     fn an_empty_home_offers_the_window_and_quit() {
-        let tray = model(&Snapshot::default(), &HomeStatus::default());
+        let tray = model(&Snapshot::default(), &HomeStatus::default(), &ENGLISH);
         let labels: Vec<_> = tray
             .entries
             .iter()

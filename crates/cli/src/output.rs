@@ -103,7 +103,7 @@ pub fn remote(view: &RemoteView, as_json: bool) {
     if let Some(FlowView::Failed { message, .. }) = &view.flow {
         println!("Last link:     failed: {message}");
     }
-    if let Some(problem) = &view.problem {
+    if let Some(problem) = &view.problem_message {
         println!("Problem:       {problem}");
     }
 }

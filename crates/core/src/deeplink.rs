@@ -27,7 +27,7 @@ pub enum DeepLink {
 }
 
 /// The screens a link may open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum Screen {
     Lights,

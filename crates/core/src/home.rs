@@ -20,10 +20,11 @@ use tokio_util::sync::CancellationToken;
 use crate::lights::{
     BridgeView, Lights, LightsError, PairingOptions, PairingProgress, Snapshot, Target,
 };
+use crate::problem::Problem;
 use crate::remote::{Remote, RemoteView};
 
 /// What the UI needs to know besides the lights themselves.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, specta::Type)]
 pub struct HomeStatus {
     /// The lights model is open (the app has finished starting).
     pub ready: bool,
@@ -38,7 +39,7 @@ pub struct HomeStatus {
     pub demo_away: bool,
     /// Why the lights could not be opened, when they could not (the app is then of little use:
     /// the UI says so instead of "starting").
-    pub problem: Option<String>,
+    pub problem: Option<Problem>,
 }
 
 /// A running demo, as the home needs to know it. Implemented by `hearth-demo`; the home keeps it
@@ -131,7 +132,7 @@ impl Home {
     }
 
     /// Records why the lights could not be opened. The demo can still be started after it.
-    pub fn set_problem(&self, problem: String) {
+    pub fn set_problem(&self, problem: Problem) {
         self.inner
             .status
             .send_modify(|status| status.problem = Some(problem));
@@ -143,7 +144,7 @@ impl Home {
             .lights
             .borrow()
             .clone()
-            .ok_or_else(|| LightsError::Unsupported("Hearth is still starting".to_owned()))
+            .ok_or(LightsError::Starting)
     }
 
     /// Remote access of the lights model in use (the demo's own cloud while the demo runs).

@@ -8,12 +8,14 @@
 //!   from home;
 //! - [`home`]: what the app shows (the user's lights, or a demo it is given by `hearth-demo`);
 //! - [`settings`]: the settings the CLI shares with the app (`settings.json`);
+//! - [`problem`]: errors as the UI shows them, a kind and its parameters;
 //! - [`deeplink`], [`paths`].
 
 pub mod deeplink;
 pub mod home;
 pub mod lights;
 pub mod paths;
+pub mod problem;
 pub mod remote;
 pub mod settings;
 mod storage;

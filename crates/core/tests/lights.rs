@@ -13,6 +13,7 @@ use hearth_core::lights::{
     ConnectionState, Lights, LightsConfig, PairingOptions, PairingProgress, Snapshot, Target,
     Trust, app_key_name,
 };
+use hearth_core::problem::Problem;
 use hearth_hue::discovery::DiscoveryConfig;
 use hearth_hue::events::stream::StreamConfig;
 use hearth_secret::{FileStore, MemoryStore, SecretStore};
@@ -197,7 +198,13 @@ async fn connection_states_follow_faults_and_a_changed_certificate_is_refused() 
     .await
     .unwrap();
     let snapshot = wait_for(&lights, |s| {
-        matches!(&s.bridges[0].connection, ConnectionState::Offline { kind, .. } if kind == "certificate")
+        matches!(
+            &s.bridges[0].connection,
+            ConnectionState::Offline {
+                problem: Problem::CertificateChanged { .. },
+                ..
+            }
+        )
     })
     .await;
     let ConnectionState::Offline { reason, .. } = &snapshot.bridges[0].connection else {
@@ -277,7 +284,7 @@ async fn pairing_fails_cleanly() {
         .pair(&old.address(), PairingOptions::default(), |_| {})
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "unsupported");
+    assert_eq!(err.kind(), "firmware_too_old");
     assert!(err.to_string().contains("update its firmware"), "{err}");
 }
 

@@ -573,7 +573,7 @@ async fn the_view_says_expiring_soon_then_needs_relink() {
     wait_for(&lights, |s| {
         s.bridges[0].connection
             == ConnectionState::Offline {
-                kind: "remote_relink".into(),
+                problem: hearth_core::problem::Problem::RemoteRelink,
                 reason: "remote access has expired or was revoked: link it again".into(),
             }
     })

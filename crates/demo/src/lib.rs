@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use hearth_core::home::Home;
 use hearth_core::lights::{Lights, LightsConfig, LightsError, PairingOptions, PairingProgress};
+use hearth_core::problem::Problem;
 use hearth_core::remote::Registration;
 use hearth_secret::{MemoryStore, Secret};
 use hearth_sim::bridge::{BridgeSim, SimConfig};
@@ -43,6 +44,21 @@ pub enum DemoError {
     Lights(#[from] LightsError),
     #[error(transparent)]
     Remote(#[from] hearth_core::remote::RemoteError),
+}
+
+impl From<&DemoError> for Problem {
+    fn from(err: &DemoError) -> Self {
+        match err {
+            DemoError::Bridge(detail) | DemoError::Cloud(detail) | DemoError::Switch(detail) => {
+                Problem::DemoFailed {
+                    detail: detail.clone(),
+                }
+            }
+            DemoError::NotRunning => Problem::DemoNotRunning,
+            DemoError::Lights(err) => err.into(),
+            DemoError::Remote(err) => err.into(),
+        }
+    }
 }
 
 /// The demo cloud's app registration: sandbox values of the simulator, not secrets.

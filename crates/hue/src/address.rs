@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// Serialized as the text users type (`host` or `host:port`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, specta::Type)]
+#[specta(type = String)]
 pub struct BridgeAddress {
     host: String,
     port: Option<u16>,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A point in the CIE 1931 chromaticity diagram.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Xy {
     pub x: f64,
     pub y: f64,

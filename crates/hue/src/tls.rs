@@ -63,7 +63,8 @@ IYSgwwxHXm73/JgcU9lAM6c8Bmu3UE3kBIUwBs1qXFw=
 
 /// The SHA-256 of a certificate (DER). Shown and stored as colon-separated upper-case hex, the way
 /// browsers and `openssl x509 -fingerprint -sha256` show it, so that users can compare.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, specta::Type)]
+#[specta(type = String)]
 pub struct Fingerprint([u8; 32]);
 
 impl Fingerprint {
@@ -200,7 +201,7 @@ impl BridgeIdentity {
 }
 
 /// The certificate a bridge presented, as the user should see it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 pub struct PeerCertificate {
     pub fingerprint: Fingerprint,
     /// The subject's common name, lower case (the bridge id on a real bridge).

@@ -1,20 +1,9 @@
 // The app's live state: the lights' snapshot and the home's status, kept current by Rust's events,
-// and the notices to show. Components read `home` and call the commands in ipc.ts.
+// and the notices to show. Components read `home` and call the generated commands.
 
-import {
-  emptySnapshot,
-  errorMessage,
-  homeStatus,
-  lightsSnapshot,
-  onHome,
-  onLights,
-  onNotice,
-  onRemote,
-  remoteView,
-  type HomeStatus,
-  type RemoteView,
-  type Snapshot,
-} from "./ipc";
+import { commands, events, type HomeStatus, type RemoteView, type Snapshot } from "./bindings";
+import { emptySnapshot } from "./ipc";
+import { errorMessage } from "./problems";
 
 export interface Notice {
   id: number;
@@ -51,34 +40,31 @@ export function dismiss(id: number): void {
 /** Follows Rust's events; returns what stops following. Listens before reading, so that no
  * change falls in between. */
 export async function follow(): Promise<() => void> {
-  // An event newer than the answers below may arrive before them: count events, and keep what
-  // the answers say only if none came meanwhile.
-  let events = 0;
+  // An event may arrive before the answers below and be newer than them: each stream keeps its
+  // answer only if none of its own events came meanwhile (another stream's says nothing of it).
+  const heard = { lights: false, home: false, remote: false };
   const stops = await Promise.all([
-    onLights((snapshot) => {
-      events++;
-      home.snapshot = snapshot;
+    events.lights.listen(({ payload }) => {
+      heard.lights = true;
+      home.snapshot = payload;
     }),
-    onHome((status) => {
-      events++;
-      home.status = status;
+    events.home.listen(({ payload }) => {
+      heard.home = true;
+      home.status = payload;
     }),
-    onRemote((view) => {
-      events++;
-      home.remote = view;
+    events.remote.listen(({ payload }) => {
+      heard.remote = true;
+      home.remote = payload;
     }),
-    onNotice((error) => notify(error)),
+    events.notice.listen(({ payload }) => notify(payload)),
   ]);
-  const before = events;
   const [status, snapshot, remote] = await Promise.all([
-    homeStatus(),
-    lightsSnapshot(),
-    remoteView(),
+    commands.homeStatus(),
+    commands.lightsSnapshot(),
+    commands.remoteView(),
   ]);
-  if (events === before) {
-    home.status = status;
-    home.snapshot = snapshot;
-    home.remote = remote;
-  }
+  if (!heard.home) home.status = status;
+  if (!heard.lights) home.snapshot = snapshot;
+  if (!heard.remote) home.remote = remote;
   return () => stops.forEach((stop) => stop());
 }

@@ -1,28 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeAccount, describeLink, errorMessage, isCommandError } from "./ipc";
-
-describe("errorMessage", () => {
-  it("shows a command error's message, not its kind", () => {
-    expect(errorMessage({ kind: "internal", message: "The bridge did not answer." })).toBe(
-      "The bridge did not answer.",
-    );
-  });
-
-  it("falls back for anything else", () => {
-    expect(errorMessage(new Error("boom"))).toBe("boom");
-    expect(errorMessage("plain")).toBe("plain");
-    expect(errorMessage(42)).toBe("Something went wrong.");
-    expect(errorMessage(null)).toBe("Something went wrong.");
-  });
-});
-
-describe("isCommandError", () => {
-  it("needs both fields as strings", () => {
-    expect(isCommandError({ kind: "a", message: "b" })).toBe(true);
-    expect(isCommandError({ kind: "a" })).toBe(false);
-    expect(isCommandError({ kind: 1, message: "b" })).toBe(false);
-  });
-});
+import { describeAccount, describeConnection, describeLink } from "./ipc";
 
 describe("describeLink", () => {
   it("names each kind of link", () => {
@@ -55,5 +32,21 @@ describe("describeAccount", () => {
   it("tells what to do when the link is gone", () => {
     expect(describeAccount({ state: "not_linked" })).toBe("Not linked");
     expect(describeAccount({ state: "needs_relink" })).toBe("The link expired or was revoked: link again");
+  });
+});
+
+describe("describeConnection", () => {
+  it("says why a bridge is offline in the catalogue's words, from the problem's parameters", () => {
+    expect(
+      describeConnection({ state: "offline", problem: { kind: "unauthorized" } }),
+    ).toBe("Offline: The bridge does not accept Hearth's app key: pair with it again.");
+    expect(
+      describeConnection({
+        state: "reconnecting",
+        attempt: 2,
+        retry_in_ms: 500,
+        problem: { kind: "timeout", address: "192.0.2.7", after_ms: 10_000 },
+      }),
+    ).toBe("Reconnecting (attempt 2): The bridge at 192.0.2.7 did not answer within 10 s.");
   });
 });

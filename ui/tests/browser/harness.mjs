@@ -1,6 +1,7 @@
 // What the browser tests share: a static server for ui/dist that sends the app's real CSP, Debian's
 // Chromium through playwright-core, and a stand-in for Tauri's IPC installed before the app loads.
 
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
@@ -104,7 +105,8 @@ function installTauriMock(responses) {
         return args.handler;
       }
       if (cmd === "plugin:event|unlisten") return null;
-      if (!(cmd in responses)) throw { kind: "unknown_command", message: `no mock for ${cmd}` };
+      // What Tauri rejects an unknown command with: a string.
+      if (!(cmd in responses)) throw `Command ${cmd} not found`;
       const answer = responses[cmd];
       if (answer !== null && typeof answer === "object" && "reject" in answer) throw answer.reject;
       if (answer !== null && typeof answer === "object" && "pending" in answer) {
@@ -140,10 +142,15 @@ export async function openApp(browser, url, responses) {
   return { page, problems };
 }
 
-/** What Rust's `lights_snapshot` answers for the demo (written by a Rust test). */
-export const snapshot = JSON.parse(
-  await readFile(join(uiRoot, "tests/fixtures/snapshot.json"), "utf8"),
-);
+/**
+ * What Rust answers: `ui/tests/fixtures/<name>.json`, written by src-tauri's tests from real
+ * commands on the demo and on a simulated bridge (ports and certificates masked).
+ */
+export const fixture = (name) =>
+  JSON.parse(readFileSync(join(uiRoot, `tests/fixtures/${name}.json`), "utf8"));
+
+/** What `lights_snapshot` answers for the demo. */
+export const snapshot = fixture("snapshot");
 
 /**
  * For a test file: serves ui/dist and starts Chromium before its tests, stops both after.

@@ -1,18 +1,19 @@
-// The lights screen in Debian's Chromium, with Tauri's IPC mocked by what Rust really sends: the
-// snapshot is ui/tests/fixtures/snapshot.json, written by a Rust test from the demo.
+// The lights screen in Debian's Chromium, with Tauri's IPC mocked by what Rust really sends: every
+// answer and event is a fixture (ui/tests/fixtures), written by a Rust test from the demo or a
+// simulated bridge.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { appInBrowser, callsTo, snapshot } from "./harness.mjs";
+import { appInBrowser, callsTo, fixture, snapshot } from "./harness.mjs";
 
 const open = appInBrowser();
 
 const ready = {
   app_info: { name: "Hearth", version: "1.2.3" },
   last_deep_link: null,
-  home_status: { ready: true, demo: true, demo_bridge: "127.0.0.1:4443", demo_cloud: null, demo_away: false, problem: null },
+  home_status: fixture("home-demo"),
   lights_snapshot: snapshot,
-  remote_view: null,
+  remote_view: fixture("remote-registered"),
   set_on: null,
   set_brightness: null,
   all_off: null,
@@ -71,21 +72,18 @@ test("dragging a brightness slider sends the values, the last one always", async
   await page.close();
 });
 
-test("a failed command is shown, with the message Rust wrote", async () => {
-  const { page } = await open({
-    ...ready,
-    all_off: { reject: { kind: "unreachable", message: "The bridge did not answer." } },
-  });
+test("a failed command is shown, in the catalogue's words for its problem", async () => {
+  const { page } = await open({ ...ready, all_off: { reject: fixture("error-unreachable") } });
   await page.getByTestId("all-off").click();
-  await page.getByText("The bridge did not answer.").waitFor();
+  await page.getByText("Cannot reach the bridge at 127.0.0.1:0").waitFor();
   await page.close();
 });
 
 test("with no bridge, it offers to find one or to try the demo", async () => {
   const { page } = await open({
     ...ready,
-    home_status: { ready: true, demo: false, demo_bridge: null, demo_cloud: null, demo_away: false, problem: null },
-    lights_snapshot: { bridges: [], rooms: [], zones: [], lights: [], scenes: [] },
+    home_status: fixture("home-empty"),
+    lights_snapshot: fixture("snapshot-empty"),
     start_demo: null,
   });
   await page.getByRole("button", { name: "Search the network" }).waitFor();
@@ -95,33 +93,33 @@ test("with no bridge, it offers to find one or to try the demo", async () => {
 });
 
 test("pairing shows the certificate and counts down while it waits for the button", async () => {
-  const bridge = { id: "001788fffe23bfc2", name: "Hue Bridge", address: "192.0.2.7", model: "BSB002",
-    api_version: "1.66.0", supports_v2: true, sources: ["manual"] };
+  const discovery = fixture("discovery");
+  const [bridge] = discovery.bridges;
+  const [contacting, found, press] = fixture("pairing");
   const { page } = await open({
     ...ready,
-    home_status: { ready: true, demo: false, demo_bridge: null, demo_cloud: null, demo_away: false, problem: null },
-    lights_snapshot: { bridges: [], rooms: [], zones: [], lights: [], scenes: [] },
-    discover_bridges: { bridges: [bridge], problems: [] },
+    home_status: fixture("home-empty"),
+    lights_snapshot: fixture("snapshot-empty"),
+    discover_bridges: discovery,
     // Pairing never answers in this test: the countdown is what it checks.
     pair_bridge: { pending: true },
     cancel_pairing: null,
   });
-  await page.getByLabel("Bridge address").fill("192.0.2.7");
+  await page.getByLabel("Bridge address").fill(bridge.address);
   await page.getByRole("button", { name: "Look there" }).click();
+  await page.getByText("found by its address").waitFor();
   await page.getByRole("button", { name: "Pair" }).click();
-  await page.evaluate((bridge) => {
-    window.__ipc.emit("pairing", { step: "contacting", address: bridge.address });
-    window.__ipc.emit("pairing", {
-      step: "found",
-      bridge_id: bridge.id,
-      name: bridge.name,
-      certificate: { fingerprint: "AB:CD:EF", trust: "pinned" },
-    });
-    window.__ipc.emit("pairing", { step: "press_button", remaining_secs: 27 });
-  }, bridge);
+  const [pair] = await callsTo(page, "pair_bridge");
+  assert.deepEqual(pair.args, { address: bridge.address });
+  await page.evaluate((steps) => steps.forEach((step) => window.__ipc.emit("pairing", step)), [
+    contacting,
+    found,
+    press,
+  ]);
   await page.getByText("Press the round link button").waitFor();
-  assert.equal(await page.getByTestId("countdown").textContent(), "27 s left");
-  assert.match(await page.getByTestId("certificate").textContent(), /AB:CD:EF/);
+  assert.equal(await page.getByTestId("countdown").textContent(), `${press.remaining_secs} s left`);
+  assert.match(await page.getByTestId("certificate").textContent(), /not signed by Signify/);
+  assert.ok((await page.getByTestId("certificate").textContent()).includes(found.certificate.fingerprint));
   await page.getByRole("button", { name: "Cancel" }).click();
   assert.equal((await callsTo(page, "cancel_pairing")).length, 1);
   await page.close();
@@ -130,18 +128,14 @@ test("pairing shows the certificate and counts down while it waits for the butto
 test("when the lights cannot be opened, it says why and still offers the demo", async () => {
   const { page } = await open({
     ...ready,
-    home_status: {
-      ready: false,
-      demo: false,
-      demo_bridge: null,
-      demo_cloud: null,
-      demo_away: false,
-      problem: "cannot use /home/u/.config/hearth/bridges.json: expected value at line 1",
-    },
-    lights_snapshot: { bridges: [], rooms: [], zones: [], lights: [], scenes: [] },
+    home_status: fixture("home-problem"),
+    lights_snapshot: fixture("snapshot-empty"),
   });
   await page.getByTestId("problem").waitFor();
-  assert.match(await page.getByTestId("problem").textContent(), /bridges\.json: expected value/);
+  assert.match(
+    await page.getByTestId("problem").textContent(),
+    /Cannot use \/home\/u\/\.config\/hearth\/bridges\.json/,
+  );
   await page.getByTestId("start-demo").waitFor();
   await page.close();
 });

@@ -45,6 +45,9 @@ pub struct LightsConfig {
     pub files_check: Option<Duration>,
 }
 
+/// How long pairing waits for the link button by default (the UI's countdown shows it).
+pub const PAIRING_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl LightsConfig {
     /// Defaults, with network discovery on.
     pub fn new(config_dir: Option<PathBuf>) -> Self {
@@ -57,7 +60,7 @@ impl LightsConfig {
             pacer: PacerConfig::default(),
             retry: RetryPolicy::default(),
             request_timeout: Duration::from_secs(10),
-            pairing_timeout: Duration::from_secs(30),
+            pairing_timeout: PAIRING_TIMEOUT,
             pairing_poll: Duration::from_secs(1),
             remote: RemoteOptions::new(devicetype.clone()),
             devicetype,

@@ -33,6 +33,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 use super::snapshot::{ConnectionState, Via};
 use super::{Entry, Inner, LightsError, LightsEvent};
 use crate::lock;
+use crate::problem::Problem;
 use crate::remote::Remote;
 
 /// Failures in a row after which a bridge shows as offline rather than reconnecting.
@@ -258,11 +259,12 @@ impl Supervisor {
                     ConnectionState::Reconnecting {
                         attempt: *failures,
                         retry_in_ms: u64::try_from(retry_in.as_millis()).unwrap_or(u64::MAX),
+                        problem: Problem::from(&error),
                         reason: error.to_string(),
                     }
                 } else {
                     ConnectionState::Offline {
-                        kind: error.kind().to_owned(),
+                        problem: Problem::from(&error),
                         reason: error.to_string(),
                     }
                 };
@@ -349,7 +351,7 @@ impl Supervisor {
                 self.publish(
                     &inner,
                     ConnectionState::Offline {
-                        kind: err.kind().to_owned(),
+                        problem: Problem::from(&err),
                         reason: err.to_string(),
                     },
                     Via::Remote,

@@ -1,10 +1,13 @@
-//! The lights model's error: a message for the user and a stable `kind()` for the shell (which
-//! serializes both as `{kind, message}`) and for `hearth-cli`'s exit codes. Never a secret.
+//! The lights model's error: an English message for the CLI and the logs, a stable `kind()` for
+//! `hearth-cli`'s exit codes, and a [`crate::problem::Problem`] for the window (which has its own
+//! words). Never a secret.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use hearth_secret::StoreError;
+
+use crate::problem::Problem;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LightsError {
@@ -35,8 +38,28 @@ pub enum LightsError {
     Secrets(#[from] StoreError),
     #[error("cannot use {}: {reason}", path.display())]
     Config { path: PathBuf, reason: String },
-    #[error("{0}")]
-    Unsupported(String),
+    #[error("the secret store failed: {0}")]
+    SecretStoreFailed(String),
+    #[error("Hearth is still starting")]
+    Starting,
+    #[error("this system has no home folder to keep Hearth's settings in: set HEARTH_CONFIG_DIR")]
+    NoHomeFolder,
+    #[error(
+        "bridge {bridge_id} runs API {api_version}, older than CLIP v2 (API 1.46): update its \
+         firmware in the Hue app, then pair again"
+    )]
+    FirmwareTooOld {
+        bridge_id: String,
+        api_version: String,
+    },
+    #[error("the bridge presented no certificate")]
+    NoCertificate,
+    /// A bridge that stays offline, as its connection reported it.
+    #[error("{reason}")]
+    Offline {
+        problem: Box<Problem>,
+        reason: String,
+    },
     #[error(transparent)]
     Remote(#[from] crate::remote::RemoteError),
 }
@@ -53,9 +76,13 @@ impl LightsError {
             Self::NotConnected(_) => "not_connected",
             Self::NotFound(_) => "not_found",
             Self::Ambiguous { .. } => "ambiguous",
-            Self::Secrets(_) => "secret_store",
+            Self::Secrets(_) | Self::SecretStoreFailed(_) => "secret_store",
             Self::Config { .. } => "config",
-            Self::Unsupported(_) => "unsupported",
+            Self::Starting => "starting",
+            Self::NoHomeFolder => "no_home_folder",
+            Self::FirmwareTooOld { .. } => "firmware_too_old",
+            Self::NoCertificate => "no_certificate",
+            Self::Offline { .. } => "offline",
             Self::Remote(err) => err.kind(),
         }
     }

@@ -59,7 +59,9 @@ use hearth_secret::{Secret, SecretStore};
 use serde::Serialize;
 use tokio::sync::{broadcast, watch};
 
-pub use config::{DISCOVERY_ENV, DISCOVERY_URL_ENV, EXTRA_ROOTS_ENV, LightsConfig};
+pub use config::{
+    DISCOVERY_ENV, DISCOVERY_URL_ENV, EXTRA_ROOTS_ENV, LightsConfig, PAIRING_TIMEOUT,
+};
 pub use error::LightsError;
 pub use pairing::{PairingOptions, PairingProgress};
 pub use registry::{KnownBridge, Trust, app_key_name, client_key_name};
@@ -73,6 +75,7 @@ use connection::Connection;
 use snapshot::BridgePart;
 
 use crate::lock;
+use crate::problem::Problem;
 use crate::remote::{Remote, RemoteBridge};
 use crate::storage::blocking;
 
@@ -414,10 +417,8 @@ impl Lights {
         let inner = &self.inner;
         let id = entry.id().to_owned();
         lock(&inner.connections).remove(&id);
-        let offline = |kind: &str, reason: String| ConnectionState::Offline {
-            kind: kind.to_owned(),
-            reason,
-        };
+        let offline =
+            |problem: Problem, reason: String| ConnectionState::Offline { problem, reason };
         let key = match &entry {
             Entry::Paired(_) => {
                 let name = app_key_name(&id);
@@ -444,7 +445,7 @@ impl Lights {
             // A paired bridge without its app key is usable only with a username made through
             // the cloud.
             Ok(None) if matches!(entry, Entry::Paired(_)) && !remote_username => offline(
-                "unauthorized",
+                Problem::Unauthorized,
                 "Hearth has no app key for this bridge: pair with it again".to_owned(),
             ),
             Ok(key) => {
@@ -458,10 +459,10 @@ impl Lights {
                         connections.insert(id, connection);
                         return;
                     }
-                    Err(err) => offline(err.kind(), err.to_string()),
+                    Err(err) => offline(Problem::from(&err), err.to_string()),
                 }
             }
-            Err(err) => offline(err.kind(), err.to_string()),
+            Err(err) => offline(Problem::from(&err), err.to_string()),
         };
         inner.publish(&entry, state, via, None);
     }
@@ -519,16 +520,21 @@ impl Lights {
     fn lasting_problem(&self, snapshot: &Snapshot) -> Option<LightsError> {
         let connections = lock(&self.inner.connections);
         for bridge in &snapshot.bridges {
-            if let ConnectionState::Offline { kind, reason } = &bridge.connection {
+            if let ConnectionState::Offline { problem, reason } = &bridge.connection {
                 let last = connections
                     .get(&bridge.id)
                     .and_then(|c| lock(&c.last_error).clone());
                 match last {
                     Some(err) if !err.is_transient() => return Some(err.into()),
-                    None if kind == "unauthorized" => {
+                    None if *problem == Problem::Unauthorized => {
                         return Some(hearth_hue::Error::Unauthorized.into());
                     }
-                    None => return Some(LightsError::Unsupported(reason.clone())),
+                    None => {
+                        return Some(LightsError::Offline {
+                            problem: Box::new(problem.clone()),
+                            reason: reason.clone(),
+                        });
+                    }
                     Some(_) => {}
                 }
             }

@@ -23,7 +23,7 @@ pub struct PairingOptions {
 }
 
 /// What pairing is doing, for the UI.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum PairingProgress {
     /// Asking the address who it is.
@@ -35,7 +35,11 @@ pub enum PairingProgress {
         certificate: CertificateView,
     },
     /// Waiting for the link button; sent about every second with the time left.
-    PressButton { remaining_secs: u64 },
+    PressButton {
+        // At most the pairing window: a JavaScript number, not a BigInt, in the UI.
+        #[specta(type = u32)]
+        remaining_secs: u64,
+    },
     /// Paired and connecting.
     Paired { bridge: BridgeView },
 }
@@ -59,16 +63,13 @@ impl Lights {
         };
         if !found.supports_v2 {
             // hearth-hue speaks CLIP v1 too, but the live model needs v2's event stream.
-            return Err(LightsError::Unsupported(format!(
-                "bridge {} runs API {}, older than CLIP v2 (API 1.46): update its firmware in \
-                 the Hue app, then pair again",
-                found.id, found.api_version
-            )));
+            return Err(LightsError::FirmwareTooOld {
+                bridge_id: found.id,
+                api_version: found.api_version,
+            });
         }
         let Some(certificate) = found.certificate.clone() else {
-            return Err(LightsError::Unsupported(
-                "the bridge presented no certificate".to_owned(),
-            ));
+            return Err(LightsError::NoCertificate);
         };
         let signed = certificate.signed_by_ca
             && certificate.common_name.as_deref() == Some(found.id.as_str());

@@ -24,7 +24,7 @@ pub fn client_key_name(bridge_id: &str) -> String {
 }
 
 /// How a bridge's certificate is trusted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Trust {
     /// Signed by the Hue bridge authority (Signify), CN = bridge id.

@@ -8,8 +8,9 @@ use serde::Serialize;
 use super::Entry;
 use super::registry::Trust;
 use super::target::{Target, TargetKind};
+use crate::problem::Problem;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, specta::Type)]
 pub struct Snapshot {
     pub bridges: Vec<BridgeView>,
     pub rooms: Vec<GroupView>,
@@ -42,7 +43,7 @@ impl Snapshot {
 }
 
 /// A bridge and the state of Hearth's connection to it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 pub struct BridgeView {
     pub id: String,
     pub name: String,
@@ -60,7 +61,7 @@ pub struct BridgeView {
 }
 
 /// How a bridge is reached.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Via {
     /// HTTPS to the bridge on the local network, with its event stream.
@@ -69,31 +70,41 @@ pub enum Via {
     Remote,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 pub struct CertificateView {
     pub fingerprint: Fingerprint,
     pub trust: Trust,
 }
 
 /// Where the connection to a bridge stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ConnectionState {
     /// First connection in progress.
     Connecting,
     /// Connected, state resynced, events flowing.
     Live,
-    /// Lost; trying again. `reason` says why it was lost.
+    /// Lost; trying again. `problem` says why it was lost.
     Reconnecting {
         attempt: u32,
+        // Milliseconds of backoff: a JavaScript number, not a BigInt, in the UI.
+        #[specta(type = u32)]
         retry_in_ms: u64,
+        problem: Problem,
+        /// The same in English, for the CLI and the logs.
+        #[serde(skip)]
         reason: String,
     },
-    /// Not trying (no app key, firmware too old) or failing for a while; `kind` is an error kind.
-    Offline { kind: String, reason: String },
+    /// Not trying (no app key, firmware too old) or failing for a while.
+    Offline {
+        problem: Problem,
+        /// The same in English, for the CLI and the logs.
+        #[serde(skip)]
+        reason: String,
+    },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 pub struct GroupView {
     pub id: String,
     pub bridge_id: String,
@@ -116,7 +127,7 @@ impl GroupView {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 pub struct LightView {
     pub id: String,
     pub bridge_id: String,
@@ -131,7 +142,7 @@ pub struct LightView {
     pub room: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Capabilities {
     pub dimming: bool,
     /// The colour temperature range in mirek, for white-ambiance and colour lights.
@@ -139,7 +150,7 @@ pub struct Capabilities {
     pub color: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 pub struct SceneView {
     pub id: String,
     pub bridge_id: String,

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::LightsError;
 use super::snapshot::Snapshot;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
     Light,
@@ -14,7 +16,7 @@ pub enum TargetKind {
 }
 
 /// A light, a room or a zone, by id. Serialized as `{"kind": "room", "id": "…"}`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 pub struct Target {
     pub kind: TargetKind,
     pub id: String,

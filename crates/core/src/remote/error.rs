@@ -1,6 +1,6 @@
-//! The remote-access model's error: a message for the user and a stable `kind()` for the shell
-//! (serialized as `{kind, message}`) and for `hearth-cli`'s exit codes. Never a token, a code, a
-//! client secret or a username: the errors it wraps are written the same way.
+//! The remote-access model's error: an English message for the CLI and the logs, a stable
+//! `kind()` for `hearth-cli`'s exit codes, and a [`crate::problem::Problem`] for the window. Never
+//! a token, a code, a client secret or a username: the errors it wraps are written the same way.
 
 use std::path::PathBuf;
 
@@ -39,7 +39,11 @@ pub enum RemoteError {
     Config { path: PathBuf, reason: String },
     /// A link that failed in the background, as [`super::Remote::wait_link`] reports it.
     #[error("{message}")]
-    LinkFailed { kind: &'static str, message: String },
+    LinkFailed {
+        problem: Box<crate::problem::Problem>,
+        kind: &'static str,
+        message: String,
+    },
 }
 
 impl RemoteError {

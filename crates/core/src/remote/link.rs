@@ -14,6 +14,7 @@ use url::Url;
 
 use super::{Account, FlowView, LinkStarted, ReceiverChoice, Remote, RemoteError, receiver};
 use crate::lock;
+use crate::problem::Problem;
 
 /// The flow waiting for its answer. Dropping it cancels the flow.
 pub(super) struct FlowSlot {
@@ -138,6 +139,7 @@ impl Remote {
                 tracing::info!("remote access: linking failed: {err}");
                 FlowView::Failed {
                     id,
+                    problem: Problem::from(&err),
                     kind: err.kind(),
                     message: err.to_string(),
                 }
@@ -189,9 +191,14 @@ impl Remote {
             }) if done == id => Ok(bridge_id),
             Some(FlowView::Failed {
                 id: failed,
+                problem,
                 kind,
                 message,
-            }) if failed == id => Err(RemoteError::LinkFailed { kind, message }),
+            }) if failed == id => Err(RemoteError::LinkFailed {
+                problem: Box::new(problem),
+                kind,
+                message,
+            }),
             _ => Err(RemoteError::Cancelled),
         }
     }

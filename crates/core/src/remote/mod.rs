@@ -87,6 +87,7 @@ pub use settings::{
 };
 
 use crate::lock;
+use crate::problem::Problem;
 use crate::storage::blocking;
 use link::FlowSlot;
 
@@ -183,7 +184,7 @@ pub struct Registration {
 }
 
 /// What the UI shows about remote access. No secret is in it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 pub struct RemoteView {
     /// An app registration (client id and secret) is configured.
     pub registered: bool,
@@ -201,16 +202,21 @@ pub struct RemoteView {
     /// The link in progress, or how the last one ended.
     pub flow: Option<FlowView>,
     /// Why the saved settings or tokens could not be read, if so.
-    pub problem: Option<String>,
+    pub problem: Option<Problem>,
+    /// The same in English, for the CLI and the logs.
+    #[serde(skip)]
+    pub problem_message: Option<String>,
 }
 
 /// The state of the link to the cloud account.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum AccountState {
     NotLinked,
     /// `expires_at`: when the current access token expires (Unix seconds; renewed on its own).
     Linked {
+        // Unix seconds fit a JavaScript number (and 32 bits until 2106).
+        #[specta(type = Option<u32>)]
         expires_at: Option<u64>,
         expiring_soon: bool,
     },
@@ -220,12 +226,14 @@ pub enum AccountState {
     SaveFailed,
 }
 
-/// A link flow, as the UI follows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A link flow, as the UI follows it. (Flow ids count from 1 in one run: JavaScript's numbers
+/// hold them.)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum FlowView {
     /// The browser should be at the cloud's consent page; the answer is awaited.
     Waiting {
+        #[specta(type = u32)]
         id: u64,
         receiver: ReceiverKind,
         redirect_uri: String,
@@ -234,22 +242,32 @@ pub enum FlowView {
     },
     /// The answer came: trading the code for tokens.
     Exchanging {
+        #[specta(type = u32)]
         id: u64,
     },
     /// Linked; finding the bridge, or making a username for it through the cloud.
     FindingBridge {
+        #[specta(type = u32)]
         id: u64,
     },
     Done {
+        #[specta(type = u32)]
         id: u64,
         bridge_id: String,
     },
     Failed {
+        #[specta(type = u32)]
         id: u64,
+        problem: Problem,
+        /// The error's kind and words, for [`Remote::wait_link`]'s caller (the CLI, the logs):
+        /// the UI has its own words for `problem`.
+        #[serde(skip)]
         kind: &'static str,
+        #[serde(skip)]
         message: String,
     },
     Cancelled {
+        #[specta(type = u32)]
         id: u64,
     },
 }
@@ -275,8 +293,10 @@ impl FlowView {
 }
 
 /// What [`Remote::start_link`] returns: the page for the system browser.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 pub struct LinkStarted {
+    /// A flow id, as in [`FlowView`].
+    #[specta(type = u32)]
     pub id: u64,
     pub receiver: ReceiverKind,
     /// Where the answer is expected (register exactly this callback URL on the portal).
@@ -308,7 +328,7 @@ struct Inner {
     settings: Mutex<settings::Settings>,
     /// The stamp of `remote.json` when `settings` was read or written.
     settings_stamp: Mutex<Stamp>,
-    problem: Mutex<Option<String>>,
+    problem: Mutex<Option<(Problem, String)>>,
     /// Present once registered.
     account: Mutex<Option<Account>>,
     activity: Arc<RemoteActivity>,
@@ -342,7 +362,7 @@ impl Remote {
             Err(err) => (
                 settings::Settings::default(),
                 Stamp::default(),
-                Some(err.to_string()),
+                Some((Problem::from(&err), err.to_string())),
             ),
         };
         let remote = Self {
@@ -357,6 +377,7 @@ impl Remote {
                     auto_receiver: ReceiverKind::LoopbackHttp,
                     flow: None,
                     problem: None,
+                    problem_message: None,
                 })
                 .0,
                 options,
@@ -375,7 +396,7 @@ impl Remote {
         };
         if let Err(err) = remote.load_account().await {
             tracing::warn!("remote access: {err}");
-            *lock(&remote.inner.problem) = Some(err.to_string());
+            *lock(&remote.inner.problem) = Some((Problem::from(&err), err.to_string()));
         }
         remote.publish();
         remote
@@ -509,6 +530,7 @@ impl Remote {
 
     fn current_view(&self) -> RemoteView {
         let settings = lock(&self.inner.settings).clone();
+        let problem = lock(&self.inner.problem).clone();
         let callback = settings
             .callback
             .as_deref()
@@ -527,7 +549,8 @@ impl Remote {
             bridge_id: settings.bridge_id,
             auto_receiver,
             flow: lock(&self.inner.flow_view).clone(),
-            problem: lock(&self.inner.problem).clone(),
+            problem: problem.as_ref().map(|(problem, _)| problem.clone()),
+            problem_message: problem.map(|(_, message)| message),
         }
     }
 
@@ -597,7 +620,9 @@ impl Remote {
                 .map_err(RemoteError::from),
             _ => self.load_account().await,
         };
-        *lock(&self.inner.problem) = loaded.err().map(|err| err.to_string());
+        *lock(&self.inner.problem) = loaded
+            .err()
+            .map(|err| (Problem::from(&err), err.to_string()));
         self.publish();
         Ok(true)
     }

@@ -27,7 +27,7 @@ use url::Url;
 use super::RemoteError;
 
 /// How the answer comes back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReceiverKind {
     LoopbackHttp,
@@ -49,7 +49,7 @@ impl ReceiverKind {
 
 /// What the caller asks for. Serialized as `{"kind": "auto"}`, `{"kind": "loopback-http",
 /// "port": 8584}`, ….
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ReceiverChoice {
     /// See the module documentation.

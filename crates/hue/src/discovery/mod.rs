@@ -60,7 +60,7 @@ impl DiscoveryConfig {
 }
 
 /// Where a candidate came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     Mdns,
@@ -78,7 +78,7 @@ pub struct Candidate {
 }
 
 /// A confirmed bridge.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, specta::Type)]
 pub struct DiscoveredBridge {
     pub id: String,
     pub name: String,
@@ -91,7 +91,7 @@ pub struct DiscoveredBridge {
 }
 
 /// What discovery found, and what went wrong on the way (shown, not fatal).
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, specta::Type)]
 pub struct DiscoveryReport {
     pub bridges: Vec<DiscoveredBridge>,
     pub problems: Vec<String>,

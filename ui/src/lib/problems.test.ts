@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { Problem } from "./bindings";
+import type { Catalogue } from "./i18n/catalogue";
+import { en } from "./i18n/en";
+import { describeProblem, errorMessage, isProblem } from "./problems";
+
+/** The kinds in the generated `Problem` union, read from the file Rust wrote. */
+function generatedKinds(): string[] {
+  const bindings = readFileSync(new URL("./bindings.ts", import.meta.url), "utf8");
+  // From its declaration to the blank line after it.
+  const start = bindings.indexOf("\nexport type Problem =");
+  if (start < 0) throw new Error("bindings.ts has no `Problem` type");
+  const declaration = bindings.slice(start, bindings.indexOf("\n\n", start));
+  return [...declaration.matchAll(/kind: "([a-z_]+)"/g)].map((match) => match[1] ?? "");
+}
+
+/** A problem of `kind` whose parameters are placeholders (lists hold two). */
+function sample(kind: string): Problem {
+  return new Proxy({ kind } as Problem, {
+    get: (target, key) =>
+      key in target ? target[key as keyof Problem] : key === "candidates" ? ["a", "b"] : "<param>",
+    has: () => true,
+  });
+}
+
+const catalogues: Record<string, Catalogue> = { en };
+
+describe("the catalogues", () => {
+  const kinds = generatedKinds();
+
+  it("see every kind of problem Rust reports", () => {
+    expect(kinds.length).toBeGreaterThan(40);
+    expect(kinds).toContain("not_found");
+  });
+
+  for (const [language, catalogue] of Object.entries(catalogues)) {
+    it(`${language}: has a sentence for every kind, and nothing else`, () => {
+      expect(Object.keys(catalogue.problems).sort()).toEqual([...kinds].sort());
+      for (const kind of kinds) {
+        const text = describeProblem(sample(kind), catalogue);
+        expect(text, kind).not.toMatch(/undefined|\[object/);
+        expect(text.length, kind).toBeGreaterThan(5);
+      }
+    });
+  }
+});
+
+describe("errorMessage", () => {
+  it("writes a command's problem from its kind and parameters", () => {
+    expect(errorMessage({ kind: "not_found", name: "Attic" })).toBe("Nothing is called “Attic”.");
+    expect(errorMessage({ kind: "button_not_pressed", seconds: 30 })).toMatch(/within 30 s/);
+  });
+
+  it("falls back for anything else", () => {
+    expect(errorMessage(new Error("boom"))).toBe("boom");
+    expect(errorMessage("Command foo not found")).toBe("Command foo not found");
+    expect(errorMessage({ kind: "no_such_kind" })).toBe("Something went wrong.");
+    expect(errorMessage(42)).toBe("Something went wrong.");
+    expect(errorMessage(null)).toBe("Something went wrong.");
+  });
+});
+
+describe("isProblem", () => {
+  it("needs a kind the catalogue knows", () => {
+    expect(isProblem({ kind: "starting" })).toBe(true);
+    expect(isProblem({ kind: "starting ", message: "x" })).toBe(false);
+    expect(isProblem({ kind: 1 })).toBe(false);
+    expect(isProblem({ kind: "toString" })).toBe(false);
+  });
+});
