@@ -9,6 +9,7 @@
 use hearth_hue::Fingerprint;
 use hearth_hue::remote::BearerError;
 use hearth_hue::tls::CertificateProblem;
+use hearth_oauth::callback::CallbackError;
 use hearth_oauth::receiver::ReceiveError;
 use hearth_oauth::{OAuthError, TokenError};
 use serde::Serialize;
@@ -162,8 +163,11 @@ pub enum Problem {
     OAuth {
         detail: String,
     },
+    /// A pasted address or a link that is not the sign-in's answer; `parameter` names the
+    /// query parameter at fault, when one is.
     BadCallback {
-        detail: String,
+        reason: CallbackProblem,
+        parameter: Option<String>,
     },
     NoLinkInProgress,
     /// The bridge did not grant a username through the cloud.
@@ -178,6 +182,45 @@ pub enum Problem {
     Internal {
         detail: String,
     },
+}
+
+/// Why an address was not taken as the sign-in's answer (`hearth_oauth::callback::CallbackError`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum CallbackProblem {
+    TooLong,
+    /// Not a whole web address.
+    Malformed,
+    /// Not the redirect the sign-in waits for.
+    WrongRedirect,
+    MissingParameter,
+    DuplicateParameter,
+    InvalidParameter,
+    CodeAndError,
+    /// Meant for another sign-in (old, or forged).
+    WrongState,
+    NoFlowWaiting,
+}
+
+impl From<&CallbackError> for Problem {
+    fn from(err: &CallbackError) -> Self {
+        use CallbackError as E;
+        let (reason, parameter) = match err {
+            E::TooLong => (CallbackProblem::TooLong, None),
+            E::Malformed => (CallbackProblem::Malformed, None),
+            E::WrongRedirect => (CallbackProblem::WrongRedirect, None),
+            E::MissingParameter(name) => (CallbackProblem::MissingParameter, Some(*name)),
+            E::DuplicateParameter(name) => (CallbackProblem::DuplicateParameter, Some(*name)),
+            E::InvalidParameter(name) => (CallbackProblem::InvalidParameter, Some(*name)),
+            E::CodeAndError => (CallbackProblem::CodeAndError, None),
+            E::WrongState => (CallbackProblem::WrongState, None),
+            E::NoFlowWaiting => (CallbackProblem::NoFlowWaiting, None),
+        };
+        Self::BadCallback {
+            reason,
+            parameter: parameter.map(str::to_owned),
+        }
+    }
 }
 
 fn millis(duration: std::time::Duration) -> u32 {
@@ -335,9 +378,7 @@ impl From<&RemoteError> for Problem {
                     detail: err.to_string(),
                 },
             },
-            E::Callback(err) => Self::BadCallback {
-                detail: err.to_string(),
-            },
+            E::Callback(err) => err.into(),
             E::NoLinkInProgress => Self::NoLinkInProgress,
             E::Hue(err) => err.into(),
             E::Username(detail) => Self::RemoteUsername {

@@ -109,6 +109,15 @@ export type BridgeView = {
 	certificate: CertificateView | null,
 };
 
+/**  Why an address was not taken as the sign-in's answer (`hearth_oauth::callback::CallbackError`). */
+export type CallbackProblem = "too_long" | 
+/**  Not a whole web address. */
+"malformed" | 
+/**  Not the redirect the sign-in waits for. */
+"wrong_redirect" | "missing_parameter" | "duplicate_parameter" | "invalid_parameter" | "code_and_error" | 
+/**  Meant for another sign-in (old, or forged). */
+"wrong_state" | "no_flow_waiting";
+
 export type CallbackView = 
 /**  A code arrived; whether a sign-in was waiting for it is the OAuth flow's business. */
 { result: "code" } | { result: "error"; error: string };
@@ -303,7 +312,12 @@ export type Problem = { kind: "unreachable"; address: string; detail: string } |
 /**  The user (or the provider) refused the sign-in. */
 { kind: "denied"; detail: string | null } | { kind: "link_timeout"; seconds: number } | { kind: "port_busy"; port: number } | { kind: "invalid_client" } | 
 /**  The sign-in service (the Hue cloud) could not be reached. */
-{ kind: "cloud_unreachable"; detail: string } | { kind: "oauth"; detail: string } | { kind: "bad_callback"; detail: string } | { kind: "no_link_in_progress" } | 
+{ kind: "cloud_unreachable"; detail: string } | { kind: "oauth"; detail: string } | 
+/**
+ *  A pasted address or a link that is not the sign-in's answer; `parameter` names the
+ *  query parameter at fault, when one is.
+ */
+{ kind: "bad_callback"; reason: CallbackProblem; parameter: string | null } | { kind: "no_link_in_progress" } | 
 /**  The bridge did not grant a username through the cloud. */
 { kind: "remote_username"; detail: string } | { kind: "browser"; detail: string } | { kind: "internal"; detail: string };
 

@@ -5,21 +5,37 @@ import type { Catalogue } from "./i18n/catalogue";
 import { en } from "./i18n/en";
 import { describeProblem, errorMessage, isProblem } from "./problems";
 
+const bindings = readFileSync(new URL("./bindings.ts", import.meta.url), "utf8");
+
+/** The declaration of a generated type, up to the blank line after it. */
+function declaration(name: string): string {
+  const start = bindings.indexOf(`\nexport type ${name} =`);
+  if (start < 0) throw new Error(`bindings.ts has no \`${name}\` type`);
+  return bindings.slice(start, bindings.indexOf("\n\n", start));
+}
+
 /** The kinds in the generated `Problem` union, read from the file Rust wrote. */
 function generatedKinds(): string[] {
-  const bindings = readFileSync(new URL("./bindings.ts", import.meta.url), "utf8");
-  // From its declaration to the blank line after it.
-  const start = bindings.indexOf("\nexport type Problem =");
-  if (start < 0) throw new Error("bindings.ts has no `Problem` type");
-  const declaration = bindings.slice(start, bindings.indexOf("\n\n", start));
-  return [...declaration.matchAll(/kind: "([a-z_]+)"/g)].map((match) => match[1] ?? "");
+  return [...declaration("Problem").matchAll(/kind: "([a-z_]+)"/g)].map((match) => match[1] ?? "");
+}
+
+/** The generated `CallbackProblem` union's members. */
+function callbackReasons(): string[] {
+  const [, union = ""] = declaration("CallbackProblem").split("=");
+  return [...union.matchAll(/"([a-z_]+)"/g)].map((match) => match[1] ?? "");
 }
 
 /** A problem of `kind` whose parameters are placeholders (lists hold two). */
 function sample(kind: string): Problem {
   return new Proxy({ kind } as Problem, {
     get: (target, key) =>
-      key in target ? target[key as keyof Problem] : key === "candidates" ? ["a", "b"] : "<param>",
+      key in target
+        ? target[key as keyof Problem]
+        : key === "candidates"
+          ? ["a", "b"]
+          : key === "reason"
+            ? "wrong_state"
+            : "<param>",
     has: () => true,
   });
 }
@@ -41,6 +57,16 @@ describe("the catalogues", () => {
         const text = describeProblem(sample(kind), catalogue);
         expect(text, kind).not.toMatch(/undefined|\[object/);
         expect(text.length, kind).toBeGreaterThan(5);
+      }
+    });
+
+    it(`${language}: has a sentence for every reason a sign-in answer is refused`, () => {
+      const reasons = callbackReasons();
+      expect(reasons).toContain("wrong_state");
+      expect(Object.keys(catalogue.callbackProblems).sort()).toEqual([...reasons].sort());
+      for (const reason of reasons) {
+        const text = catalogue.callbackProblems[reason as keyof Catalogue["callbackProblems"]]("state");
+        expect(text, reason).not.toMatch(/undefined|null/);
       }
     });
   }

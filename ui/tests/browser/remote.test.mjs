@@ -91,7 +91,7 @@ test("a refused pasted address is explained where it was pasted", async () => {
   });
   await page.getByLabel("The address your browser ended on").fill("https://example.org/done?code=c&state=forged");
   await page.getByRole("button", { name: "Use this address" }).click();
-  await page.getByText("Hearth did not take this address").waitFor();
+  await page.getByText("This address is not the sign-in redirect Hearth is waiting for.").waitFor();
   await page.close();
 });
 

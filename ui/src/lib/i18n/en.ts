@@ -2,12 +2,25 @@
 
 import type { Catalogue } from "./catalogue";
 
+const callbackProblems: Catalogue["callbackProblems"] = {
+  too_long: () => "The address is too long.",
+  malformed: () => "This is not a whole web address: paste everything from the address bar.",
+  wrong_redirect: () => "This address is not the sign-in redirect Hearth is waiting for.",
+  missing_parameter: (parameter) => `The parameter “${parameter}” is missing.`,
+  duplicate_parameter: (parameter) => `The parameter “${parameter}” appears more than once.`,
+  invalid_parameter: (parameter) => `The parameter “${parameter}” is not valid.`,
+  code_and_error: () => "The answer carries both a code and an error.",
+  wrong_state: () => "This answer belongs to another sign-in (old, or forged): Hearth ignored it.",
+  no_flow_waiting: () => "No sign-in is waiting for an answer.",
+};
+
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 /** Technical details (an operating system's or a server's own words) are shown as they are. */
 const because = (detail: string) => (detail === "" ? "" : ` (${detail})`);
 
 export const en: Catalogue = {
   somethingWentWrong: "Something went wrong.",
+  callbackProblems,
   problems: {
     unreachable: (p) => `Cannot reach the bridge at ${p.address}${because(p.detail)}.`,
     timeout: (p) => `The bridge at ${p.address} did not answer within ${seconds(p.after_ms)}.`,
@@ -64,7 +77,7 @@ export const en: Catalogue = {
       "The Hue cloud does not know this client ID and secret: check them on the developer portal.",
     cloud_unreachable: (p) => `Cannot reach the Hue cloud${because(p.detail)}.`,
     oauth: (p) => `The sign-in failed${because(p.detail)}.`,
-    bad_callback: (p) => `Hearth did not take this address${because(p.detail)}.`,
+    bad_callback: (p) => callbackProblems[p.reason](p.parameter),
     no_link_in_progress: () => "No link is waiting for an answer: start one first.",
     remote_username: (p) => `The bridge did not grant access through the Hue cloud${because(p.detail)}.`,
     browser: (p) => `Could not open the browser${because(p.detail)}.`,
