@@ -26,6 +26,9 @@ pub struct Flow {
     pub client_id: String,
     pub scope: Option<String>,
     pub user_code: String,
+    /// When the device asked for the code (0 in flows stored before this field existed).
+    #[serde(default)]
+    pub started_ms: u64,
     pub expires_ms: u64,
     pub status: Status,
 }
@@ -50,12 +53,27 @@ impl Flow {
         Duration::from_millis(self.expires_ms.saturating_sub(now_ms()))
     }
 
+    /// When the flow started; for a flow stored before `started_ms` existed, its expiry less the
+    /// configured lifetime.
+    pub fn started(&self, lifetime: Duration) -> u64 {
+        if self.started_ms == 0 {
+            self.expires_ms
+                .saturating_sub(u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX))
+        } else {
+            self.started_ms
+        }
+    }
+
     /// How long what belongs to this flow is kept from now: its life, then the grace in which a
     /// late poll hears `expired_token`.
     pub fn kept_for(&self) -> Duration {
         self.remaining() + EXPIRED_GRACE
     }
 }
+
+/// How long a redeemed consent id stays bound to its flow: longer than any Enedis consent lasts
+/// (at most three years), so that an id can never be presented by a second flow.
+const CONSENT_KEPT: Duration = Duration::from_secs(4 * 366 * 86_400);
 
 pub fn flow_key(device_hash: &str) -> String {
     format!("flow:{device_hash}")
@@ -87,11 +105,13 @@ pub async fn start(
     {
         user_code = codes::new_user_code();
     }
+    let started_ms = now_ms();
     let flow = Flow {
         client_id: client_id.to_owned(),
         scope,
         user_code: user_code.clone(),
-        expires_ms: now_ms() + u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX),
+        started_ms,
+        expires_ms: started_ms + u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX),
         status: Status::Pending,
     };
     state
@@ -172,6 +192,36 @@ pub async fn transition(
         state.store.delete(&user_key(&user_code)).await?;
     }
     Ok(replaced)
+}
+
+/// Binds an upstream consent id (Enedis's `autorisation_id`) to the first flow that presents
+/// it, atomically in the store (so across instances too). `true` when the id is this flow's:
+/// newly bound, or bound to it by an earlier try of the same callback (a reload after a crash).
+/// Any other flow presenting it gets `false`: the id is query input, and a leaked one must not
+/// link someone else's meter to another device.
+pub async fn bind_consent(
+    state: &AppState,
+    consent_id: &str,
+    device_hash: &str,
+) -> Result<bool, StoreError> {
+    let key = format!("consent:{}", codes::hash(consent_id));
+    if state
+        .store
+        .put_new(&key, device_hash, Some(CONSENT_KEPT))
+        .await?
+    {
+        return Ok(true);
+    }
+    Ok(state.store.get(&key).await?.as_deref() == Some(device_hash))
+}
+
+/// Approves a pending flow with the token response the device will get.
+pub async fn approve(
+    state: &AppState,
+    device_hash: &str,
+    response: Map<String, Value>,
+) -> Result<bool, StoreError> {
+    transition(state, device_hash, Status::Approved { response }).await
 }
 
 /// The browser side of a flow between the confirmation and the provider's redirect.

@@ -321,3 +321,69 @@ async fn wrong_codes_are_limited_per_address_and_globally() {
     let (_, pending) = device.poll(code["device_code"].as_str().unwrap()).await;
     assert_eq!(pending["error"], "authorization_pending");
 }
+
+/// The security review's attack: a victim links (consent id N); an attacker starts its own flow,
+/// confirms it in its own browser, never goes to Enedis, and presents the victim's N with its
+/// own state and cookie. The attacker's device must get no token, and the victim's link stands.
+#[tokio::test]
+async fn a_leaked_autorisation_id_opens_no_one_elses_meter() {
+    let s = setup(&[]).await;
+    // The victim links, and its callback URL (with N) leaks.
+    let victim_device = Device::new(&s.proxy.url);
+    let code = victim_device.code().await;
+    let mut victim = Browser::new();
+    let to_enedis = victim
+        .confirm(code["verification_uri_complete"].as_str().unwrap())
+        .await;
+    let callback = victim.get(&to_enedis).await.location.unwrap();
+    let leaked = query_param(&callback, "autorisation_id");
+    assert_eq!(victim.get(&callback).await.status, 200);
+    let (status, victim_tokens) = victim_device
+        .poll_until_done(
+            code["device_code"].as_str().unwrap(),
+            std::time::Duration::from_millis(250),
+        )
+        .await;
+    assert_eq!(status, 200, "{victim_tokens}");
+
+    // The attacker's own flow, confirmed in its own browser, then the victim's id.
+    let attacker_device = Device::new(&s.proxy.url);
+    let code = attacker_device.code().await;
+    let mut attacker = Browser::new();
+    let to_enedis = attacker
+        .confirm(code["verification_uri_complete"].as_str().unwrap())
+        .await;
+    let own_state = query_param(&to_enedis, "state");
+    let forged = format!(
+        "{}/auth/redirect?state={own_state}&autorisation_id={leaked}",
+        s.proxy.url
+    );
+    let page = attacker.get(&forged).await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    assert!(!page.body.contains("Done"), "{}", page.body);
+    let replay = attacker.get(&forged).await;
+    assert_ne!(replay.status, 200, "{}", replay.body);
+    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    let (status, answer) = attacker_device
+        .poll(code["device_code"].as_str().unwrap())
+        .await;
+    assert_ne!(status, 200, "{answer}");
+    assert!(answer.get("access_token").is_none(), "{answer}");
+
+    // The victim's tokens still read the victim's meter.
+    let prm = victim_tokens["usage_point_id"]
+        .as_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, _) = victim_device
+        .data(
+            victim_tokens["access_token"].as_str().unwrap(),
+            "customers_upc/v5/usage_points/contracts",
+            &format!("usage_point_id={prm}"),
+        )
+        .await;
+    assert_eq!(status, 200);
+}

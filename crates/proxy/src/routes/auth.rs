@@ -319,6 +319,11 @@ struct Callback {
 }
 
 /// `GET /auth/redirect`: the provider sends the browser back.
+///
+/// `state` stays in the store until the flow is approved or refused: a crash (or an upstream
+/// outage) between the callback and the approval leaves it there, so reloading the page finishes
+/// the link. What must happen once is made once by the store itself: the consent id is bound to
+/// one flow ([`flow::bind_consent`]), and the flow moves from pending once ([`flow::transition`]).
 async fn redirect(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -347,19 +352,22 @@ async fn redirect(
         );
         return pages::error(&state, t, StatusCode::FORBIDDEN, t.other_browser);
     }
-    // Single use: of two callbacks racing with the same state, one goes on.
-    match state.store.take(&flow::state_key(&state_param)).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return pages::error(&state, t, StatusCode::BAD_REQUEST, t.bad_link),
-        Err(e) => return internal(&state, t, &e),
-    }
     let flow = match flow::get(&state, &pending.device_hash).await {
         Ok(Some((_, flow))) if !flow.is_expired() && flow.status == Status::Pending => flow,
-        Ok(_) => return pages::error(&state, t, StatusCode::BAD_REQUEST, t.expired_flow),
+        Ok(Some((_, flow))) if matches!(flow.status, Status::Approved { .. }) => {
+            // Approved by an earlier try whose answer never reached the browser.
+            forget_state(&state, &state_param).await;
+            return pages::message(&state, t, StatusCode::OK, t.done_title, t.done, false);
+        }
+        Ok(_) => {
+            forget_state(&state, &state_param).await;
+            return pages::error(&state, t, StatusCode::BAD_REQUEST, t.expired_flow);
+        }
         Err(e) => return internal(&state, t, &e),
     };
     if let Some(error) = callback.error {
         if error == "access_denied" {
+            forget_state(&state, &state_param).await;
             return deny(
                 &state,
                 t,
@@ -374,6 +382,7 @@ async fn redirect(
             error = error.chars().take(64).collect::<String>(),
             "the provider reported an error"
         );
+        forget_state(&state, &state_param).await;
         return pages::error(&state, t, StatusCode::BAD_GATEWAY, t.provider_error);
     }
     let Some(upstream) = state.upstream.as_ref() else {
@@ -396,10 +405,12 @@ async fn redirect(
             }) else {
                 return pages::error(&state, t, StatusCode::BAD_REQUEST, t.provider_error);
             };
-            match enedis.confirmed_prms(&id).await {
-                Ok(prms) if prms.is_empty() => {
-                    // Not confirmed yet: keep the flow's browser binding so a reload retries.
-                    let _ = flow::put_pending(&state, &state_param, &pending, &flow).await;
+            match enedis_grant(&state, enedis, &id, &pending.device_hash, &flow).await {
+                Ok(Some(grant)) => flow::issue(&state, &grant)
+                    .await
+                    .map_err(UpstreamError::from),
+                // Not confirmed yet: the state is kept, so a reload retries.
+                Ok(None) => {
                     return pages::error(
                         &state,
                         t,
@@ -407,34 +418,26 @@ async fn redirect(
                         t.not_confirmed,
                     );
                 }
-                Ok(prms) => {
-                    let grant = Grant {
-                        grant_id: codes::new_token(),
-                        client_id: flow.client_id.clone(),
-                        prms,
-                    };
-                    flow::issue(&state, &grant)
-                        .await
-                        .map_err(UpstreamError::from)
+                Err(Refusal::Upstream(e)) => Err(e),
+                Err(Refusal::ConsentUsed) => {
+                    forget_state(&state, &state_param).await;
+                    return pages::error(&state, t, StatusCode::FORBIDDEN, t.consent_used);
                 }
-                Err(e) => Err(e),
             }
         }
     };
     match outcome {
-        Ok(response) => {
-            match flow::transition(&state, &pending.device_hash, Status::Approved { response })
-                .await
-            {
-                Ok(true) => {
-                    state.metrics.flow("approved");
-                    pages::message(&state, t, StatusCode::OK, t.done_title, t.done, false)
-                }
-                Ok(false) => pages::error(&state, t, StatusCode::BAD_REQUEST, t.expired_flow),
-                Err(e) => internal(&state, t, &e),
+        Ok(response) => match flow::approve(&state, &pending.device_hash, response).await {
+            Ok(true) => {
+                forget_state(&state, &state_param).await;
+                state.metrics.flow("approved");
+                pages::message(&state, t, StatusCode::OK, t.done_title, t.done, false)
             }
-        }
+            Ok(false) => pages::error(&state, t, StatusCode::BAD_REQUEST, t.expired_flow),
+            Err(e) => internal(&state, t, &e),
+        },
         Err(UpstreamError::NoConsent) => {
+            forget_state(&state, &state_param).await;
             deny(
                 &state,
                 t,
@@ -447,13 +450,61 @@ async fn redirect(
         }
         Err(UpstreamError::OAuth(code)) => {
             tracing::warn!(code, "the provider refused the code exchange");
+            forget_state(&state, &state_param).await;
             pages::error(&state, t, StatusCode::BAD_GATEWAY, t.provider_error)
         }
         Err(e) => {
+            // The state is kept: a reload once the provider is back finishes the link.
             tracing::error!(error = %e, "the provider failed during the callback");
-            let _ = flow::put_pending(&state, &state_param, &pending, &flow).await;
             pages::error(&state, t, StatusCode::BAD_GATEWAY, t.provider_unavailable)
         }
+    }
+}
+
+/// Why an Enedis callback issues nothing.
+enum Refusal {
+    /// The consent id is bound to another flow, or the consent began before this flow did.
+    ConsentUsed,
+    Upstream(UpstreamError),
+}
+
+impl From<crate::store::StoreError> for Refusal {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Upstream(e.into())
+    }
+}
+
+/// What an Enedis consent id grants this flow: the PRMs Enedis confirms for it, once the id is
+/// bound to this flow and the consent is seen to be no older than the flow. `None` while
+/// Enedis has not confirmed it yet.
+async fn enedis_grant(
+    state: &AppState,
+    enedis: &crate::upstream::enedis::Enedis,
+    id: &str,
+    device_hash: &str,
+    flow: &flow::Flow,
+) -> Result<Option<Grant>, Refusal> {
+    let consent = enedis.confirmed_prms(id).await.map_err(Refusal::Upstream)?;
+    if consent.is_empty() {
+        return Ok(None);
+    }
+    // Bound only once Enedis confirmed the id, so nobody can claim the ids of consents not
+    // given yet; of two flows racing with a confirmed id, the store lets one through.
+    if !flow::bind_consent(state, id, device_hash).await? {
+        tracing::warn!("a consent id already redeemed by another flow was presented again");
+        return Err(Refusal::ConsentUsed);
+    }
+    Ok(Some(Grant {
+        grant_id: codes::new_token(),
+        client_id: flow.client_id.clone(),
+        prms: consent,
+    }))
+}
+
+/// Drops a `state` that has served: a later callback with it is refused.
+async fn forget_state(state: &AppState, state_param: &str) {
+    if let Err(e) = state.store.delete(&flow::state_key(state_param)).await {
+        tracing::warn!(error = %e, "could not drop a used state");
     }
 }
 
