@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::AppState;
 use crate::codes;
+use crate::seal;
 use crate::store::{StoreError, now_ms};
 
 /// How long a flow is kept after it expired, to answer `expired_token`.
@@ -30,6 +31,10 @@ pub struct Flow {
     #[serde(default)]
     pub started_ms: u64,
     pub expires_ms: u64,
+    /// The public key the token response is sealed to (see [`crate::seal`]); `None` in flows
+    /// stored before sealing existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
     pub status: Status,
 }
 
@@ -38,7 +43,12 @@ pub struct Flow {
 pub enum Status {
     Pending,
     Denied,
-    /// The token response for the device, kept until it polls once.
+    /// The token response for the device, sealed to its device code, kept until it polls once.
+    Sealed {
+        sealed: String,
+    },
+    /// The token response in clear: only in flows stored before sealing existed (read, never
+    /// written, so that a store upgraded mid-flow still delivers).
     Approved {
         response: Map<String, Value>,
     },
@@ -112,6 +122,7 @@ pub async fn start(
         user_code: user_code.clone(),
         started_ms,
         expires_ms: started_ms + u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX),
+        device_key: Some(seal::device_public_key(&device_code)),
         status: Status::Pending,
     };
     state
@@ -172,7 +183,7 @@ pub async fn take(state: &AppState, device_hash: &str) -> Result<Option<Flow>, S
 pub async fn transition(
     state: &AppState,
     device_hash: &str,
-    status: Status,
+    status: impl FnOnce(&Flow) -> Result<Status, StoreError>,
 ) -> Result<bool, StoreError> {
     let Some((raw, flow)) = get(state, device_hash).await? else {
         return Ok(false);
@@ -180,6 +191,7 @@ pub async fn transition(
     if flow.status != Status::Pending || flow.is_expired() {
         return Ok(false);
     }
+    let status = status(&flow)?;
     let ttl = flow.kept_for();
     let user_code = flow.user_code.clone();
     let next = Flow { status, ..flow };
@@ -221,7 +233,34 @@ pub async fn approve(
     device_hash: &str,
     response: Map<String, Value>,
 ) -> Result<bool, StoreError> {
-    transition(state, device_hash, Status::Approved { response }).await
+    transition(state, device_hash, |flow| {
+        let Some(key) = flow.device_key.as_deref() else {
+            // A flow started before the upgrade has no key: it is delivered as it was stored.
+            return Ok(Status::Approved { response });
+        };
+        let plaintext =
+            serde_json::to_vec(&response).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let sealed = seal::seal_for_device(key, &plaintext)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Status::Sealed { sealed })
+    })
+    .await
+}
+
+/// Opens the token response of a flow taken from the store, with the device code that polled.
+pub fn open_response(
+    device_code: &str,
+    status: Status,
+) -> Result<Option<Map<String, Value>>, StoreError> {
+    match status {
+        Status::Sealed { sealed } => {
+            let plaintext = seal::open_for_device(device_code, &sealed)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            decode(&String::from_utf8_lossy(&plaintext)).map(Some)
+        }
+        Status::Approved { response } => Ok(Some(response)),
+        Status::Pending | Status::Denied => Ok(None),
+    }
 }
 
 /// The browser side of a flow between the confirmation and the provider's redirect.

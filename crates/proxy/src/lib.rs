@@ -20,6 +20,7 @@ mod openapi;
 mod pacer;
 mod pages;
 mod routes;
+pub mod seal;
 pub mod store;
 mod upstream;
 

@@ -354,7 +354,9 @@ async fn redirect(
     }
     let flow = match flow::get(&state, &pending.device_hash).await {
         Ok(Some((_, flow))) if !flow.is_expired() && flow.status == Status::Pending => flow,
-        Ok(Some((_, flow))) if matches!(flow.status, Status::Approved { .. }) => {
+        Ok(Some((_, flow)))
+            if matches!(flow.status, Status::Sealed { .. } | Status::Approved { .. }) =>
+        {
             // Approved by an earlier try whose answer never reached the browser.
             forget_state(&state, &state_param).await;
             return pages::message(&state, t, StatusCode::OK, t.done_title, t.done, false);
@@ -517,7 +519,7 @@ async fn deny(
     title: &str,
     message: &str,
 ) -> Response {
-    match flow::transition(state, device_hash, Status::Denied).await {
+    match flow::transition(state, device_hash, |_| Ok(Status::Denied)).await {
         Ok(_) => {
             state.metrics.flow("denied");
             pages::message(state, t, status, title, message, false)

@@ -158,18 +158,18 @@ async fn poll(
             state.store.delete(&flow::flow_key(&device_hash)).await?;
             Err(ApiError::AccessDenied)
         }
-        Status::Approved { .. } => {
+        Status::Sealed { .. } | Status::Approved { .. } => {
             // Single use: of two polls racing, one takes the tokens, the other gets invalid_grant.
             let Some(taken) = flow::take(state, &device_hash).await? else {
                 return Err(ApiError::InvalidGrant);
             };
             state.store.delete(&flow::poll_key(&device_hash)).await?;
-            match taken.status {
-                Status::Approved { response } => {
+            match flow::open_response(device_code, taken.status)? {
+                Some(response) => {
                     state.metrics.flow("delivered");
                     Ok(tokens(response))
                 }
-                _ => Err(ApiError::InvalidGrant),
+                None => Err(ApiError::InvalidGrant),
             }
         }
     }

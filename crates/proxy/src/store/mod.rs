@@ -25,6 +25,8 @@ pub enum StoreError {
     Redis(#[from] ::redis::RedisError),
     #[error("the storage task stopped: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error("cannot prepare the database file: {0}")]
+    Io(String),
     #[error("corrupt value under a store key: {0}")]
     Corrupt(String),
     #[error("unsupported store address {0:?}: use a file path, sqlite://PATH or redis://HOST:PORT")]

@@ -22,6 +22,7 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (or creates) the database file. Blocking: call it off the async runtime.
     pub fn open(path: &str) -> Result<Self, StoreError> {
+        owner_only(path)?;
         let conn = Connection::open(path)?;
         // WAL keeps readers and the writer apart; NORMAL sync loses nothing on a process crash
         // (only on a power cut, the last transactions), which is the trade-off for a cache of
@@ -58,6 +59,36 @@ impl SqliteStore {
             .await?
         })
     }
+}
+
+/// Creates the database file readable by its owner only, whatever the umask, and narrows the
+/// modes of an existing one and of its WAL and shared-memory files (SQLite gives those the
+/// database file's mode when it creates them).
+fn owner_only(path: &str) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    if path != ":memory:" {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        let io = |e: std::io::Error| StoreError::Io(e.to_string());
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(io)?;
+        for file in [
+            path.to_owned(),
+            format!("{path}-wal"),
+            format!("{path}-shm"),
+        ] {
+            match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
+                _ => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 fn live(tx: &Transaction<'_>, key: &str, now: u64) -> Result<Option<String>, StoreError> {
