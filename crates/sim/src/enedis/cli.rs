@@ -3,7 +3,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use super::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EnedisSim, SANDBOX};
+use super::data::SANDBOX;
+use super::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EnedisSim};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

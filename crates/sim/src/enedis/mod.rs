@@ -7,32 +7,38 @@
 //! Start it in-process with [`EnedisSim::builder`] (tests, demo mode) or as
 //! `hearth-sim enedis --listen 127.0.0.1:PORT`. Faults and switches are also reachable over HTTP
 //! under `/__sim/` (see [`admin_router`]).
+//!
+//! Split by job: [`consent`] (the consent page and the authorize redirect), [`token`] (the
+//! application tokens), [`gate`] (quota, faults, bearer and consent checks every API call
+//! shares), [`services`] (`/subscribed_services`), [`metering`], [`contract`], [`admin`] (the
+//! `/__sim/` switches), and [`data`] (the synthetic household).
 
+mod admin;
 pub mod cli;
+mod consent;
+mod contract;
 mod data;
+mod gate;
+mod metering;
+mod services;
+mod token;
 
 use std::collections::{HashMap, VecDeque};
-use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
-use rand::RngCore as _;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use axum::{Json, Router};
+use serde_json::json;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 use tokio::net::TcpListener;
 
-use self::data::{SANDBOX, SandboxPrm};
 use crate::background::Background;
-use crate::escape_html;
 
 /// An application registered at the simulated Enedis.
 #[derive(Debug, Clone)]
@@ -313,28 +319,21 @@ impl SimState {
 
 fn router(state: Arc<SimState>) -> Router {
     Router::new()
-        .route("/dataconnect/v2/oauth2/authorize", get(authorize))
-        .route("/dataconnect/v2/oauth2/consent", post(consent))
-        .route("/oauth2/v3/token", post(token))
-        .route("/subscribed_services/v1", post(subscribed_services))
-        .route("/mesure_synchrone_auto/v2/{name}", get(metering))
-        .route("/situation_contrat_auto/v1/{prm}", get(contract_situation))
-        .route("/comptage_auto/v1/{prm}", get(metering_point))
-        .merge(admin_router())
+        .route("/dataconnect/v2/oauth2/authorize", get(consent::authorize))
+        .route("/dataconnect/v2/oauth2/consent", post(consent::consent))
+        .route("/oauth2/v3/token", post(token::token))
+        .route(
+            "/subscribed_services/v1",
+            post(services::subscribed_services),
+        )
+        .route("/mesure_synchrone_auto/v2/{name}", get(metering::metering))
+        .route(
+            "/situation_contrat_auto/v1/{prm}",
+            get(contract::contract_situation),
+        )
+        .route("/comptage_auto/v1/{prm}", get(contract::metering_point))
+        .merge(admin::admin_router())
         .with_state(state)
-}
-
-/// `/__sim/…`: switches for scripted runs.
-/// - `POST /__sim/auto_consent?on=true|false`
-/// - `POST /__sim/fail?count=N&status=503`
-/// - `POST /__sim/quota?per_second=5&per_hour=10000`
-/// - `GET /__sim/stats`
-fn admin_router() -> Router<Arc<SimState>> {
-    Router::new()
-        .route("/__sim/auto_consent", post(admin_auto_consent))
-        .route("/__sim/fail", post(admin_fail))
-        .route("/__sim/quota", post(admin_quota))
-        .route("/__sim/stats", get(admin_stats))
 }
 
 fn error(status: StatusCode, code: &str, description: &str) -> Response {
@@ -356,32 +355,6 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
     (status, Html(html)).into_response()
 }
 
-/// A duration Enedis accepts: ISO 8601 days, months or years, at most three years.
-fn valid_duration(duration: &str) -> bool {
-    let Some(rest) = duration.strip_prefix('P') else {
-        return false;
-    };
-    let (number, unit) = rest.split_at(rest.len().saturating_sub(1));
-    let Ok(n) = number.parse::<u32>() else {
-        return false;
-    };
-    n > 0
-        && match unit {
-            "D" => n <= 1_095,
-            "M" => n <= 36,
-            "Y" => n <= 3,
-            _ => false,
-        }
-}
-
-#[derive(Deserialize)]
-struct AuthorizeQuery {
-    client_id: Option<String>,
-    response_type: Option<String>,
-    state: Option<String>,
-    duration: Option<String>,
-}
-
 fn redirect(to: &str) -> Response {
     let mut response = StatusCode::FOUND.into_response();
     if let Ok(value) = HeaderValue::from_str(to) {
@@ -390,589 +363,7 @@ fn redirect(to: &str) -> Response {
     response
 }
 
-fn callback(client: &SimClient, params: &[(&str, &str)]) -> String {
-    let query = params
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{k}={}",
-                url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&");
-    let separator = if client.redirect_uri.contains('?') {
-        '&'
-    } else {
-        '?'
-    };
-    format!("{}{separator}{query}", client.redirect_uri)
-}
-
-async fn authorize(
-    State(state): State<Arc<SimState>>,
-    Query(query): Query<AuthorizeQuery>,
-) -> Response {
-    let Some(client) = query.client_id.as_deref().and_then(|id| state.client(id)) else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Application inconnue",
-            "<p>Le paramètre client_id ne correspond à aucune application.</p>",
-        );
-    };
-    let request_state = query.state.unwrap_or_default();
-    if query.response_type.as_deref() != Some("code")
-        || request_state.is_empty()
-        || request_state.len() > 100
-    {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Requête invalide",
-            "<p>response_type=code et state (100 caractères au plus) sont requis.</p>",
-        );
-    }
-    let duration = query.duration.unwrap_or_default();
-    if !valid_duration(&duration) {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Durée invalide",
-            "<p>duration doit être une durée ISO 8601 de trois ans au plus (ex. P1095D).</p>",
-        );
-    }
-    if state.auto_consent.load(Ordering::SeqCst) {
-        let prms = SANDBOX
-            .iter()
-            .filter(|p| p.customer)
-            .map(|p| p.id.to_owned())
-            .collect();
-        let id = state.new_autorisation(&client.id, prms);
-        return redirect(&callback(
-            client,
-            &[
-                ("autorisation_id", &id.to_string()),
-                ("state", &request_state),
-            ],
-        ));
-    }
-    let mut meters = String::new();
-    for prm in SANDBOX.iter().filter(|p| p.customer) {
-        let _ = write!(
-            meters,
-            "<label><input type=\"checkbox\" name=\"prm\" value=\"{id}\" checked> {id} — {label}</label>",
-            id = prm.id,
-            label = escape_html(prm.label)
-        );
-    }
-    let body = format!(
-        "<p>L’application <strong>{client}</strong> demande l’accès aux données de vos compteurs pour une durée de {duration}.</p>\
-         <form method=\"post\" action=\"/dataconnect/v2/oauth2/consent\">{meters}\
-         <input type=\"hidden\" name=\"client_id\" value=\"{client}\"><input type=\"hidden\" name=\"state\" value=\"{st}\">\
-         <button type=\"submit\" name=\"decision\" value=\"accept\">Accepter</button>\
-         <button type=\"submit\" name=\"decision\" value=\"refuse\">Refuser</button></form>",
-        client = escape_html(&client.id),
-        duration = escape_html(&duration),
-        st = escape_html(&request_state),
-    );
-    page(StatusCode::OK, "Consentement Enedis", &body)
-}
-
-async fn consent(State(state): State<Arc<SimState>>, body: axum::body::Bytes) -> Response {
-    // Repeated `prm` fields: parse by hand (serde's struct form takes one value per name).
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let Some(client) = field("client_id").and_then(|id| state.client(&id).cloned()) else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Application inconnue",
-            "<p>client_id inconnu.</p>",
-        );
-    };
-    let request_state = field("state").unwrap_or_default();
-    if field("decision").as_deref() != Some("accept") {
-        return redirect(&callback(
-            &client,
-            &[
-                ("error", "access_denied"),
-                ("error_description", "Le client a refusé le consentement"),
-                ("state", &request_state),
-            ],
-        ));
-    }
-    let prms: Vec<String> = pairs
-        .iter()
-        .filter(|(k, v)| k == "prm" && data::sandbox(v).is_some_and(|p| p.customer))
-        .map(|(_, v)| v.clone())
-        .collect();
-    if prms.is_empty() {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Aucun compteur choisi",
-            "<p>Choisissez au moins un compteur.</p>",
-        );
-    }
-    let id = state.new_autorisation(&client.id, prms);
-    redirect(&callback(
-        &client,
-        &[
-            ("autorisation_id", &id.to_string()),
-            ("state", &request_state),
-        ],
-    ))
-}
-
-/// Quota, faults and call counting, common to every API endpoint.
-fn gate(state: &SimState, endpoint: &str, client_id: Option<&str>) -> Option<Response> {
-    let mut inner = state.lock();
-    *inner.calls.entry(endpoint.to_owned()).or_default() += 1;
-    if inner.fail_next > 0 {
-        inner.fail_next -= 1;
-        let status =
-            StatusCode::from_u16(inner.fail_status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-        return Some(error(
-            status,
-            "service_unavailable",
-            "Le service est momentanément indisponible",
-        ));
-    }
-    let client_id = client_id?;
-    let now = Instant::now();
-    let per_second = state.quota_per_second.load(Ordering::SeqCst) as usize;
-    let per_hour = state.quota_per_hour.load(Ordering::SeqCst) as usize;
-    let recent = inner.recent.entry(client_id.to_owned()).or_default();
-    while recent
-        .front()
-        .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(3_600))
-    {
-        recent.pop_front();
-    }
-    let last_second = recent
-        .iter()
-        .rev()
-        .take_while(|t| now.duration_since(**t) < Duration::from_secs(1))
-        .count();
-    if last_second >= per_second || recent.len() >= per_hour {
-        *inner.calls.entry("throttled".to_owned()).or_default() += 1;
-        let mut response = error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_requests",
-            "Quota d’appels dépassé",
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        return Some(response);
-    }
-    recent.push_back(now);
-    let seen = last_second + 1;
-    inner.max_per_second = inner.max_per_second.max(seen);
-    None
-}
-
-/// The client an application token belongs to.
-#[allow(clippy::result_large_err)] // The error is the response to send; it is built once per call.
-fn bearer_client(state: &SimState, headers: &HeaderMap) -> Result<String, Response> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    let inner = state.lock();
-    match inner.tokens.get(token) {
-        Some((client, expiry)) if *expiry > Instant::now() => Ok(client.clone()),
-        _ => Err(error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_token",
-            "Jeton absent, invalide ou expiré",
-        )),
-    }
-}
-
-async fn token(
-    State(state): State<Arc<SimState>>,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    let basic = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b| decode_basic(b.trim()));
-    let (id, secret) = basic.unwrap_or_else(|| {
-        (
-            form.get("client_id").cloned().unwrap_or_default(),
-            form.get("client_secret").cloned().unwrap_or_default(),
-        )
-    });
-    if let Some(refused) = gate(&state, "token", Some(&id)) {
-        return refused;
-    }
-    if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
-            "Seul client_credentials est accepté",
-        );
-    }
-    if state.client(&id).is_none_or(|c| c.secret != secret) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Identifiants de l’application invalides",
-        );
-    }
-    let mut bytes = [0u8; 24];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
-    state
-        .lock()
-        .tokens
-        .insert(token.clone(), (id, Instant::now() + state.token_lifetime));
-    Json(json!({
-        "access_token": token,
-        "token_type": "Bearer",
-        "expires_in": state.token_lifetime.as_secs(),
-        "scope": "am_application_scope default",
-    }))
-    .into_response()
-}
-
-fn decode_basic(encoded: &str) -> Option<(String, String)> {
-    use base64::Engine as _;
-    use base64::engine::general_purpose::STANDARD_NO_PAD;
-    // Padding is optional, as for the clients' gateways.
-    let bytes = STANDARD_NO_PAD.decode(encoded.trim_end_matches('=')).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let (id, secret) = text.split_once(':')?;
-    Some((id.to_owned(), secret.to_owned()))
-}
-
-async fn subscribed_services(
-    State(state): State<Arc<SimState>>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
-    let client = match bearer_client(&state, &headers) {
-        Ok(client) => client,
-        Err(response) => {
-            let _ = gate(&state, "subscribed_services", None);
-            return response;
-        }
-    };
-    if let Some(refused) = gate(&state, "subscribed_services", Some(&client)) {
-        return refused;
-    }
-    let Ok(request) = serde_json::from_slice::<Value>(&body) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "ADAM-ERR0123",
-            "Corps de requête invalide",
-        );
-    };
-    let id = match request.get("autorisationId") {
-        Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => s.parse().ok(),
-        _ => None,
-    };
-    let Some(id) = id else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "ADAM-ERR0123",
-            "autorisationId manquant",
-        );
-    };
-    let inner = state.lock();
-    let Some(autorisation) = inner
-        .autorisations
-        .get(&id)
-        .filter(|a| a.client_id == client)
-    else {
-        return error(
-            StatusCode::FORBIDDEN,
-            "ADAM-DC-0008",
-            "Aucun consentement pour cette autorisation",
-        );
-    };
-    if autorisation.given.elapsed() < state.subscription_delay {
-        return Json(json!({"services": []})).into_response();
-    }
-    let today = state.today();
-    let services: Vec<Value> = autorisation
-        .prms
-        .iter()
-        .enumerate()
-        .map(|(i, prm)| {
-            json!({
-                "serviceSouscritId": format!("{id}-{i}"),
-                "pointId": prm,
-                "serviceType": "ACCES",
-                "etatCode": "ACTIF",
-                "autorisationId": id,
-                "dateDebut": fmt_date(today),
-                "dateFin": fmt_date(today + time::Duration::days(1_095)),
-            })
-        })
-        .collect();
-    Json(json!({"services": services})).into_response()
-}
-
 fn fmt_date(date: Date) -> String {
     date.format(format_description!("[year]-[month]-[day]"))
         .unwrap_or_default()
-}
-
-fn fmt_timestamp(at: time::PrimitiveDateTime) -> String {
-    at.format(format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second]"
-    ))
-    .unwrap_or_default()
-}
-
-/// The checks every data endpoint shares: token, quota, faults, the PRM and its consent.
-#[allow(clippy::result_large_err)] // As for `bearer_client`.
-fn data_access(
-    state: &SimState,
-    endpoint: &str,
-    headers: &HeaderMap,
-    prm: &str,
-) -> Result<&'static SandboxPrm, Response> {
-    let client = match bearer_client(state, headers) {
-        Ok(client) => client,
-        Err(response) => {
-            let _ = gate(state, endpoint, None);
-            return Err(response);
-        }
-    };
-    if let Some(refused) = gate(state, endpoint, Some(&client)) {
-        return Err(refused);
-    }
-    let Some(meter) = data::sandbox(prm) else {
-        return Err(error(
-            StatusCode::FORBIDDEN,
-            "ADAM-DC-0007",
-            "Le client n’est pas titulaire de ce point",
-        ));
-    };
-    if !meter.customer {
-        return Err(error(
-            StatusCode::FORBIDDEN,
-            "ADAM-DC-0007",
-            "Le client n’est pas titulaire de ce point",
-        ));
-    }
-    let consented = state
-        .lock()
-        .autorisations
-        .values()
-        .any(|a| a.client_id == client && a.prms.iter().any(|p| p == prm));
-    if !consented {
-        return Err(error(
-            StatusCode::FORBIDDEN,
-            "ADAM-DC-0008",
-            "Aucun consentement pour ce point",
-        ));
-    }
-    Ok(meter)
-}
-
-#[derive(Deserialize)]
-struct MeteringQuery {
-    #[serde(rename = "pointId")]
-    point_id: Option<String>,
-    #[serde(rename = "dateDebut")]
-    date_debut: Option<String>,
-    #[serde(rename = "dateFin")]
-    date_fin: Option<String>,
-}
-
-async fn metering(
-    State(state): State<Arc<SimState>>,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-    Query(query): Query<MeteringQuery>,
-) -> Response {
-    // (grandeurMetier, grandeurPhysique, load curve?, max days, history days)
-    let (metier, physique, curve, max_days, history) = match name.as_str() {
-        "consommation_quotidienne" => ("CONS", "EA", false, 365, 3 * 365 + 1),
-        "courbe_de_charge_consommation" => ("CONS", "PA", true, 7, 2 * 365 + 1),
-        "puissance_maximum_quotidienne" => ("CONS", "PMA", false, 365, 3 * 365 + 1),
-        "production_quotidienne" => ("PROD", "EA", false, 365, 3 * 365 + 1),
-        "courbe_de_charge_production" => ("PROD", "PA", true, 7, 2 * 365 + 1),
-        _ => return error(StatusCode::NOT_FOUND, "not_found", "Ressource inconnue"),
-    };
-    let prm = query.point_id.unwrap_or_default();
-    let meter = match data_access(&state, "metering", &headers, &prm) {
-        Ok(meter) => meter,
-        Err(response) => return response,
-    };
-    let parse = |d: Option<String>| {
-        d.and_then(|d| Date::parse(&d, format_description!("[year]-[month]-[day]")).ok())
-    };
-    let (Some(start), Some(end)) = (parse(query.date_debut), parse(query.date_fin)) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "ADAM-ERR0123",
-            "dateDebut et dateFin (AAAA-MM-JJ) sont requis",
-        );
-    };
-    let today = state.today();
-    if start >= end
-        || (end - start).whole_days() > max_days
-        || end > today
-        || start < today - time::Duration::days(history)
-    {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "ADAM-ERR0123",
-            "Période demandée invalide",
-        );
-    }
-    let produced = metier == "PROD";
-    if produced && meter.solar_peak_w == 0 {
-        return error(
-            StatusCode::NOT_FOUND,
-            "no_data_found",
-            "Aucune donnée de production pour ce point",
-        );
-    }
-    let kilo = meter.kilo_units;
-    let value = |base: u64| {
-        if kilo {
-            format!("{}.{:03}", base / 1000, base % 1000)
-        } else {
-            base.to_string()
-        }
-    };
-    let mut points = Vec::new();
-    let mut day = start;
-    while day < end {
-        if curve {
-            for slot in 0..48 {
-                let watts = if produced {
-                    data::production_w(meter, day, slot)
-                } else {
-                    data::load_w(meter, day, slot)
-                };
-                let at = data::slot_start(day, slot)
-                    + if state.curve_marks_start {
-                        time::Duration::ZERO
-                    } else {
-                        time::Duration::minutes(30)
-                    };
-                points.push(json!({"v": value(u64::from(watts)), "d": fmt_timestamp(at), "p": "PT30M", "n": "B"}));
-            }
-        } else if physique == "PMA" {
-            let (va, at) = data::max_power(meter, day);
-            points.push(
-                json!({"v": value(u64::from(va)), "d": fmt_timestamp(at), "p": "P1D", "n": "B"}),
-            );
-        } else {
-            points.push(json!({"v": value(data::daily_wh(meter, day, produced)), "d": fmt_date(day), "p": "P1D", "n": "B"}));
-        }
-        day = day.next_day().unwrap_or(end);
-    }
-    let unit = match (physique, kilo) {
-        ("EA", false) => "Wh",
-        ("EA", true) => "kWh",
-        ("PA", false) => "W",
-        ("PA", true) => "kW",
-        (_, false) => "VA",
-        (_, true) => "kVA",
-    };
-    Json(json!({
-        "idPrm": prm,
-        "etapeMetier": "BRUT",
-        "periode": {"dateDebut": fmt_date(start), "dateFin": fmt_date(end)},
-        "grandeur": [{"grandeurMetier": metier, "grandeurPhysique": physique, "unite": unit, "points": points}],
-    }))
-    .into_response()
-}
-
-async fn contract_situation(
-    State(state): State<Arc<SimState>>,
-    Path(prm): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let meter = match data_access(&state, "contracts", &headers, &prm) {
-        Ok(meter) => meter,
-        Err(response) => return response,
-    };
-    Json(json!({
-        "idPrm": prm,
-        "segment": "C5",
-        "puissanceSouscrite": {"valeur": meter.subscribed_kva.to_string(), "unite": "kVA"},
-        "tarifAcheminement": if meter.electric_heating { "BTINFCU4" } else { "BTINFCUST" },
-        "plagesHeuresCreuses": "HC (22H30-6H30)",
-        "etatContractuel": "SERVC",
-        "dateDerniereActivation": "2019-03-01",
-        "dateDernierChangementTarif": "2023-08-01",
-        // Personal data the real API carries and a proxy must not relay.
-        "titulaire": {"civilite": "Mme", "nom": "Dupont", "prenom": "Camille", "email": "camille.dupont@example.org",
-            "adresse": {"ligne": "12 rue des Tilleuls", "codePostal": "69003", "commune": "Lyon"}},
-    }))
-    .into_response()
-}
-
-async fn metering_point(
-    State(state): State<Arc<SimState>>,
-    Path(prm): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(response) = data_access(&state, "contracts", &headers, &prm) {
-        return response;
-    }
-    Json(json!({
-        "idPrm": prm,
-        "typeComptage": "AMM",
-        "etatPoint": "com",
-        "adresseInstallation": {"ligne": "12 rue des Tilleuls", "codePostal": "69003", "commune": "Lyon"},
-    }))
-    .into_response()
-}
-
-#[derive(Deserialize)]
-struct AutoConsentQuery {
-    on: bool,
-}
-
-async fn admin_auto_consent(
-    State(state): State<Arc<SimState>>,
-    Query(q): Query<AutoConsentQuery>,
-) -> StatusCode {
-    state.auto_consent.store(q.on, Ordering::SeqCst);
-    StatusCode::NO_CONTENT
-}
-
-#[derive(Deserialize)]
-struct FailQuery {
-    count: u32,
-    status: Option<u16>,
-}
-
-async fn admin_fail(State(state): State<Arc<SimState>>, Query(q): Query<FailQuery>) -> StatusCode {
-    state.fail_next(q.count, q.status.unwrap_or(503));
-    StatusCode::NO_CONTENT
-}
-
-#[derive(Deserialize)]
-struct QuotaQuery {
-    per_second: u32,
-    per_hour: u32,
-}
-
-async fn admin_quota(
-    State(state): State<Arc<SimState>>,
-    Query(q): Query<QuotaQuery>,
-) -> StatusCode {
-    state.set_quota(q.per_second, q.per_hour);
-    StatusCode::NO_CONTENT
-}
-
-async fn admin_stats(State(state): State<Arc<SimState>>) -> Response {
-    let inner = state.lock();
-    Json(json!({"calls": inner.calls, "max_calls_in_a_second": inner.max_per_second, "autorisations": inner.autorisations.len()})).into_response()
 }

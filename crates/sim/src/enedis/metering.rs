@@ -1,0 +1,136 @@
+//! `/mesure_synchrone_auto/v2/{name}`: the metering endpoints.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+use time::Date;
+use time::macros::format_description;
+
+use super::data;
+use super::gate::data_access;
+use super::{SimState, error, fmt_date};
+
+fn fmt_timestamp(at: time::PrimitiveDateTime) -> String {
+    at.format(format_description!(
+        "[year]-[month]-[day] [hour]:[minute]:[second]"
+    ))
+    .unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+pub(super) struct MeteringQuery {
+    #[serde(rename = "pointId")]
+    point_id: Option<String>,
+    #[serde(rename = "dateDebut")]
+    date_debut: Option<String>,
+    #[serde(rename = "dateFin")]
+    date_fin: Option<String>,
+}
+
+pub(super) async fn metering(
+    State(state): State<Arc<SimState>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    Query(query): Query<MeteringQuery>,
+) -> Response {
+    // (grandeurMetier, grandeurPhysique, load curve?, max days, history days)
+    let (metier, physique, curve, max_days, history) = match name.as_str() {
+        "consommation_quotidienne" => ("CONS", "EA", false, 365, 3 * 365 + 1),
+        "courbe_de_charge_consommation" => ("CONS", "PA", true, 7, 2 * 365 + 1),
+        "puissance_maximum_quotidienne" => ("CONS", "PMA", false, 365, 3 * 365 + 1),
+        "production_quotidienne" => ("PROD", "EA", false, 365, 3 * 365 + 1),
+        "courbe_de_charge_production" => ("PROD", "PA", true, 7, 2 * 365 + 1),
+        _ => return error(StatusCode::NOT_FOUND, "not_found", "Ressource inconnue"),
+    };
+    let prm = query.point_id.unwrap_or_default();
+    let meter = match data_access(&state, "metering", &headers, &prm) {
+        Ok(meter) => meter,
+        Err(response) => return response,
+    };
+    let parse = |d: Option<String>| {
+        d.and_then(|d| Date::parse(&d, format_description!("[year]-[month]-[day]")).ok())
+    };
+    let (Some(start), Some(end)) = (parse(query.date_debut), parse(query.date_fin)) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "ADAM-ERR0123",
+            "dateDebut et dateFin (AAAA-MM-JJ) sont requis",
+        );
+    };
+    let today = state.today();
+    if start >= end
+        || (end - start).whole_days() > max_days
+        || end > today
+        || start < today - time::Duration::days(history)
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "ADAM-ERR0123",
+            "Période demandée invalide",
+        );
+    }
+    let produced = metier == "PROD";
+    if produced && meter.solar_peak_w == 0 {
+        return error(
+            StatusCode::NOT_FOUND,
+            "no_data_found",
+            "Aucune donnée de production pour ce point",
+        );
+    }
+    let kilo = meter.kilo_units;
+    let value = |base: u64| {
+        if kilo {
+            format!("{}.{:03}", base / 1000, base % 1000)
+        } else {
+            base.to_string()
+        }
+    };
+    let mut points = Vec::new();
+    let mut day = start;
+    while day < end {
+        if curve {
+            for slot in 0..48 {
+                let watts = if produced {
+                    data::production_w(meter, day, slot)
+                } else {
+                    data::load_w(meter, day, slot)
+                };
+                let at = data::slot_start(day, slot)
+                    + if state.curve_marks_start {
+                        time::Duration::ZERO
+                    } else {
+                        time::Duration::minutes(30)
+                    };
+                points.push(json!({"v": value(u64::from(watts)), "d": fmt_timestamp(at), "p": "PT30M", "n": "B"}));
+            }
+        } else if physique == "PMA" {
+            let (va, at) = data::max_power(meter, day);
+            points.push(
+                json!({"v": value(u64::from(va)), "d": fmt_timestamp(at), "p": "P1D", "n": "B"}),
+            );
+        } else {
+            points.push(json!({"v": value(data::daily_wh(meter, day, produced)), "d": fmt_date(day), "p": "P1D", "n": "B"}));
+        }
+        day = day.next_day().unwrap_or(end);
+    }
+    let unit = match (physique, kilo) {
+        ("EA", false) => "Wh",
+        ("EA", true) => "kWh",
+        ("PA", false) => "W",
+        ("PA", true) => "kW",
+        (_, false) => "VA",
+        (_, true) => "kVA",
+    };
+    Json(json!({
+        "idPrm": prm,
+        "etapeMetier": "BRUT",
+        "periode": {"dateDebut": fmt_date(start), "dateFin": fmt_date(end)},
+        "grandeur": [{"grandeurMetier": metier, "grandeurPhysique": physique, "unite": unit, "points": points}],
+    }))
+    .into_response()
+}
