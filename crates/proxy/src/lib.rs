@@ -128,6 +128,8 @@ pub async fn build_state_with_store(
         store.put_new("meta:form-key", &candidate, None).await?;
         Secret::new(store.get("meta:form-key").await?.unwrap_or(candidate))
     };
+    // Upgrade in place: an earlier version kept the Enedis application token in clear.
+    upstream::enedis::forget_clear_app_token(store.as_ref()).await?;
     let missing = config.missing();
     for item in &missing {
         tracing::warn!("hearth-proxy still needs {item}");
@@ -185,6 +187,7 @@ fn build_upstream(
                 store: Arc::clone(store),
                 pacer,
                 metrics: metrics.clone(),
+                app_token: upstream::enedis::AppTokenCache::default(),
             })
         }
     })

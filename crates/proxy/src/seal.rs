@@ -162,6 +162,12 @@ pub fn seal_with_secret(
     ))
 }
 
+/// Whether a stored value is sealed (by either scheme), as opposed to a value an earlier version
+/// stored in clear.
+pub fn is_sealed(value: &str) -> bool {
+    value.starts_with(&format!("{DEVICE_TAG}.")) || value.starts_with(&format!("{SECRET_TAG}."))
+}
+
 /// Opens what [`seal_with_secret`] sealed.
 pub fn open_with_secret(secret: &str, purpose: &str, sealed: &str) -> Result<Vec<u8>, SealError> {
     let mut parts = sealed.split('.');

@@ -387,3 +387,22 @@ async fn a_leaked_autorisation_id_opens_no_one_elses_meter() {
         .await;
     assert_eq!(status, 200);
 }
+
+/// Where Enedis says when a consent began, a consent older than the flow is refused: it is an
+/// earlier link's, not this user's answer to this flow.
+#[tokio::test]
+async fn a_consent_older_than_the_flow_links_nothing() {
+    let yesterday = time::OffsetDateTime::now_utc().date() - time::Duration::days(2);
+    let s = enedis_setup(Backing::sqlite(), |sim| sim.today(yesterday), &[]).await;
+    let device = Device::new(&s.proxy.url);
+    let code = device.code().await;
+    let mut browser = Browser::new();
+    let to_enedis = browser
+        .confirm(code["verification_uri_complete"].as_str().unwrap())
+        .await;
+    let page = browser.consent_and_return(&to_enedis).await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    let (status, answer) = device.poll(code["device_code"].as_str().unwrap()).await;
+    assert_ne!(status, 200, "{answer}");
+    assert!(answer.get("access_token").is_none(), "{answer}");
+}

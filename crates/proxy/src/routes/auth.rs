@@ -487,8 +487,21 @@ async fn enedis_grant(
     flow: &flow::Flow,
 ) -> Result<Option<Grant>, Refusal> {
     let consent = enedis.confirmed_prms(id).await.map_err(Refusal::Upstream)?;
-    if consent.is_empty() {
+    if consent.prms.is_empty() {
         return Ok(None);
+    }
+    // A consent given before this flow began is someone's earlier link, not this user's answer.
+    // Enedis gives a day: the flow's day is taken at UTC+1, never later than the day in Paris,
+    // so a consent given on the flow's own day is never refused.
+    let flow_day = time::OffsetDateTime::from_unix_timestamp(
+        i64::try_from(flow.started(state.config.code_lifetime()) / 1000).unwrap_or(i64::MAX),
+    )
+    .map(|t| (t + time::Duration::hours(1)).date());
+    if let (Some(started), Ok(flow_day)) = (consent.started, flow_day)
+        && started < flow_day
+    {
+        tracing::warn!("a consent given before the flow began was presented");
+        return Err(Refusal::ConsentUsed);
     }
     // Bound only once Enedis confirmed the id, so nobody can claim the ids of consents not
     // given yet; of two flows racing with a confirmed id, the store lets one through.
@@ -499,7 +512,7 @@ async fn enedis_grant(
     Ok(Some(Grant {
         grant_id: codes::new_token(),
         client_id: flow.client_id.clone(),
-        prms: consent,
+        prms: consent.prms,
     }))
 }
 

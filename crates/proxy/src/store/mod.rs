@@ -55,6 +55,10 @@ pub enum PollGate {
 }
 
 pub trait Store: Send + Sync + 'static {
+    /// Whether other instances share this store (Redis), or this process alone uses it (the
+    /// embedded store): what only this process needs may then stay in its memory.
+    fn shared(&self) -> bool;
+
     /// Sets `key` (overwriting), expiring after `ttl` when given.
     fn put<'a>(
         &'a self,

@@ -38,6 +38,15 @@ impl SqliteStore {
             ) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS kv_expires ON kv (expires_at) WHERE expires_at IS NOT NULL;",
         )?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if version < 1 {
+            // Version 0 kept the Enedis application token in clear: drop it, then rewrite the
+            // file (and empty the WAL) so that no freed page still holds a copy.
+            conn.execute("DELETE FROM kv WHERE key = 'enedis:app-token'", [])?;
+            conn.execute_batch("VACUUM;")?;
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            conn.pragma_update(None, "user_version", 1)?;
+        }
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -120,6 +129,10 @@ fn deadline(now: u64, ttl: Option<Duration>) -> Option<u64> {
 }
 
 impl Store for SqliteStore {
+    fn shared(&self) -> bool {
+        false
+    }
+
     fn put<'a>(
         &'a self,
         key: &'a str,
