@@ -97,15 +97,36 @@ pub fn poll_key(device_hash: &str) -> String {
     format!("poll:{device_hash}")
 }
 
-/// A new flow: returns (device code, normalised user code).
+/// What a new flow hands the device.
+pub struct Started {
+    pub device_code: String,
+    /// Normalised (8 letters, no dash).
+    pub user_code: String,
+    /// The secret of `verification_uri_complete`: 256 random bits that open the flow's
+    /// confirmation without a code check (nobody guesses them), so the link and QR path never
+    /// spends the guessing budget.
+    pub link: String,
+}
+
+fn link_key(link: &str) -> String {
+    format!("link:{}", codes::hash(link))
+}
+
+/// The counter of flows started in the window of one code lifetime numbered `index`.
+fn started_key(index: u64) -> String {
+    format!("started:{index}")
+}
+
+/// A new flow.
 pub async fn start(
     state: &AppState,
     client_id: &str,
     scope: Option<String>,
-) -> Result<(String, String), StoreError> {
+) -> Result<Started, StoreError> {
     let lifetime = state.config.code_lifetime();
     let device_code = codes::new_device_code();
     let device_hash = codes::hash(&device_code);
+    let link = codes::new_token();
     // A collision among live user codes is rare (20^8 codes) but must not link two devices.
     let mut user_code = codes::new_user_code();
     while !state
@@ -133,7 +154,45 @@ pub async fn start(
             Some(lifetime + EXPIRED_GRACE),
         )
         .await?;
-    Ok((device_code, user_code))
+    state
+        .store
+        .put(&link_key(&link), &device_hash, Some(lifetime))
+        .await?;
+    let window = lifetime.as_millis().max(1);
+    let index = u64::try_from(u128::from(started_ms) / window).unwrap_or(u64::MAX);
+    state.store.incr(&started_key(index), lifetime * 2).await?;
+    Ok(Started {
+        device_code,
+        user_code,
+        link,
+    })
+}
+
+/// An upper bound of the codes alive now: every one was started within the last code lifetime,
+/// so in the current window of that length or the one before.
+pub async fn pending_codes(state: &AppState) -> Result<u64, StoreError> {
+    let window = state.config.code_lifetime().as_millis().max(1);
+    let index = u64::try_from(u128::from(now_ms()) / window).unwrap_or(u64::MAX);
+    let mut count = 0;
+    for key in [started_key(index), started_key(index.saturating_sub(1))] {
+        count += state
+            .store
+            .get(&key)
+            .await?
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    Ok(count)
+}
+
+/// The flow behind the secret of a `verification_uri_complete`, with its device-code hash.
+pub async fn by_link(state: &AppState, link: &str) -> Result<Option<(String, Flow)>, StoreError> {
+    let Some(device_hash) = state.store.get(&link_key(link)).await? else {
+        return Ok(None);
+    };
+    Ok(get(state, &device_hash)
+        .await?
+        .map(|(_, flow)| (device_hash, flow)))
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<String, StoreError> {

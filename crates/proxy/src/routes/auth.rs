@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize, Default)]
 struct CodeQuery {
     code: Option<String>,
+    /// The secret of `verification_uri_complete` (see [`flow::Started::link`]).
+    link: Option<String>,
 }
 
 fn query<T: for<'de> Deserialize<'de> + Default>(raw: Option<&str>) -> T {
@@ -138,9 +140,13 @@ async fn code_page(
 ) -> Response {
     let t = pages::texts(headers);
     let (browser, set_cookie) = browser(state, headers);
-    let CodeQuery { code } = query(raw_query);
+    let CodeQuery { code, link } = query(raw_query);
     let response = match code.filter(|c| !c.trim().is_empty()) {
-        Some(code) => check_code(state, t, &addr.0, &code, &browser).await,
+        Some(code) => match linked(state, link.as_deref(), &code).await {
+            Ok(Some(flow)) => confirmation(state, t, &browser, &flow),
+            Ok(None) => check_code(state, t, &addr.0, &code, &browser).await,
+            Err(e) => internal(state, t, &e),
+        },
         None if required => entry(state, t, StatusCode::BAD_REQUEST, "", Some(t.wrong_code)),
         None => entry(state, t, StatusCode::OK, "", None),
     };
@@ -166,16 +172,29 @@ async fn check_code(
             .store
             .incr(&format!("guess:addr:{addr}"), window)
             .await?;
+        // An address over its own limit spends nothing of everyone's budget.
+        if per_addr > state.config.guesses_per_address {
+            return Ok::<_, crate::store::StoreError>((per_addr, 0, 0));
+        }
+        let budget = match state.config.guesses_global {
+            Some(fixed) => fixed,
+            None => codes::global_budget(
+                state.config.code_lifetime_secs,
+                state.config.guess_window_secs,
+                flow::pending_codes(state).await?,
+                state.config.guesses_global_min,
+            ),
+        };
         let global = state.store.incr("guess:all", window).await?;
-        Ok::<_, crate::store::StoreError>((per_addr, global))
+        Ok((per_addr, global, budget))
     };
-    let (per_addr, global) = match counts.await {
+    let (per_addr, global, budget) = match counts.await {
         Ok(counts) => counts,
         Err(e) => return internal(state, t, &e),
     };
-    if per_addr > state.config.guesses_per_address || global > state.config.guesses_global {
+    if per_addr > state.config.guesses_per_address || global > budget {
         state.metrics.guess("limited");
-        tracing::warn!(per_addr, global, "user code checks over the limit");
+        tracing::warn!(per_addr, global, budget, "user code checks over the limit");
         let mut response = entry(
             state,
             t,
@@ -207,14 +226,43 @@ async fn check_code(
         );
     };
     state.metrics.guess("right");
+    confirmation(state, t, browser, &(code, flow))
+}
+
+/// The flow opened by the secret of a `verification_uri_complete`, when it is the flow of the
+/// code shown beside it and still alive: no code check, so nothing of the guessing budget.
+async fn linked(
+    state: &AppState,
+    link: Option<&str>,
+    typed: &str,
+) -> Result<Option<(String, flow::Flow)>, crate::store::StoreError> {
+    let (Some(link), Some(code)) = (
+        link.filter(|l| !l.is_empty() && l.len() <= 128),
+        codes::normalise_user_code(typed),
+    ) else {
+        return Ok(None);
+    };
+    Ok(flow::by_link(state, link)
+        .await?
+        .filter(|(_, flow)| flow.user_code == code && !flow.is_expired())
+        .map(|(_, flow)| (code, flow)))
+}
+
+/// The confirmation page of a (normalised) code and its flow.
+fn confirmation(
+    state: &AppState,
+    t: &Texts,
+    browser: &str,
+    (code, flow): &(String, flow::Flow),
+) -> Response {
     if flow.status != Status::Pending {
         return pages::error(state, t, StatusCode::CONFLICT, t.used_code);
     }
     let client = state
         .client(&flow.client_id)
         .map_or(flow.client_id.as_str(), |c| c.name.as_str());
-    let csrf = csrf(state, browser, &code);
-    let shown = codes::display_user_code(&code);
+    let csrf = csrf(state, browser, code);
+    let shown = codes::display_user_code(code);
     pages::html(
         state,
         StatusCode::OK,
