@@ -14,6 +14,7 @@ pub mod codes;
 pub mod config;
 mod error;
 pub mod flow;
+mod json_errors;
 mod metrics;
 mod net;
 mod openapi;
@@ -25,7 +26,6 @@ pub mod store;
 mod upstream;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -208,6 +208,7 @@ pub fn app(state: AppState) -> Router {
             http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(60),
         ))
+        .layer(middleware::from_fn(json_errors::layer))
         .with_state(state)
 }
 
@@ -256,8 +257,8 @@ pub async fn serve(
     });
     tracing::info!(address = %listener.local_addr()?, public_url = %state.public_url, mode = ?state.config.mode, "hearth-proxy listening");
     let result = axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        json_errors::JsonListener(listener),
+        app(state).into_make_service_with_connect_info::<json_errors::Peer>(),
     )
     .with_graceful_shutdown(shutdown)
     .await;

@@ -51,8 +51,14 @@ impl FromRequestParts<AppState> for ClientAddr {
         }
         let peer = parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
+            .get::<ConnectInfo<crate::json_errors::Peer>>()
+            .map(|c| c.0.0.ip())
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|c| c.0.ip())
+            });
         Ok(Self(peer.map_or_else(|| "unknown".to_owned(), rate_key)))
     }
 }
