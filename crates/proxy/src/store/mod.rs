@@ -198,18 +198,6 @@ pub(crate) fn pace(
     }
 }
 
-pub(crate) fn parse_pair(value: &str) -> Result<(u64, u64), StoreError> {
-    let (a, b) = value
-        .split_once(' ')
-        .ok_or_else(|| StoreError::Corrupt(value.to_owned()))?;
-    Ok((
-        a.parse()
-            .map_err(|_| StoreError::Corrupt(value.to_owned()))?,
-        b.parse()
-            .map_err(|_| StoreError::Corrupt(value.to_owned()))?,
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
