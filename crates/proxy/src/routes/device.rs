@@ -19,6 +19,8 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct DeviceCodeForm {
+    /// A client configured on this proxy.
+    #[schema(required = true, value_type = String, min_length = 1)]
     pub client_id: Option<String>,
     /// Accepted for the seed's clients and ignored: the proxy's secret is its own configuration.
     #[allow(dead_code, reason = "documented in the API, never read")]

@@ -28,7 +28,12 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct TokenForm {
+    /// `urn:ietf:params:oauth:grant-type:device_code` or `refresh_token` (`/device/proxy`: only
+    /// `refresh_token`).
+    #[schema(required = true, value_type = String, min_length = 1)]
     pub grant_type: Option<String>,
+    /// A client configured on this proxy.
+    #[schema(required = true, value_type = String, min_length = 1)]
     pub client_id: Option<String>,
     pub device_code: Option<String>,
     #[schema(value_type = Option<String>)]
