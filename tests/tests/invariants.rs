@@ -63,3 +63,39 @@ fn only_the_secret_crate_touches_the_keychain() {
         BTreeSet::from(["hearth-secret".to_owned()])
     );
 }
+
+/// The names of a workspace package's normal (non-dev) dependencies.
+fn normal_dependencies(metadata: &Value, package: &str) -> BTreeSet<String> {
+    let package = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == package && p["source"].is_null())
+        .unwrap_or_else(|| panic!("no workspace package {package}"));
+    package["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|dep| dep["kind"].is_null())
+        .map(|dep| dep["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_simulators_know_no_hearth_crate() {
+    let hearth: Vec<String> = normal_dependencies(&metadata(), "hearth-sim")
+        .into_iter()
+        .filter(|dep| dep.starts_with("hearth-"))
+        .collect();
+    assert!(hearth.is_empty(), "hearth-sim depends on {hearth:?}");
+}
+
+#[test]
+fn the_metering_model_does_no_io() {
+    // Time zones, serde and error types: nothing that opens a socket or a file, and no Hearth
+    // crate (the proxy depends on it, not the reverse).
+    assert_eq!(
+        normal_dependencies(&metadata(), "hearth-metering"),
+        BTreeSet::from(["jiff", "serde", "thiserror"].map(String::from))
+    );
+}

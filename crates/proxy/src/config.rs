@@ -133,8 +133,8 @@ pub struct Config {
     #[arg(long, env = "HEARTH_PROXY_QUOTA_PER_SECOND", default_value_t = 5)]
     pub quota_per_second: u32,
 
-    /// Upstream quota for the whole application, calls per hour.
-    #[arg(long, env = "HEARTH_PROXY_QUOTA_PER_HOUR", default_value_t = 10_000)]
+    /// Upstream quota for the whole application, calls per hour (the 2026 swagger says 1,000).
+    #[arg(long, env = "HEARTH_PROXY_QUOTA_PER_HOUR", default_value_t = 1_000)]
     pub quota_per_hour: u32,
 
     /// Longest time a data request waits in the pacer's queue, in seconds.

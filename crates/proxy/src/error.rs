@@ -29,14 +29,19 @@ pub enum ApiError {
     ExpiredToken,
     #[error("invalid_token")]
     InvalidToken,
-    #[error("forbidden: {0}")]
-    Forbidden(&'static str),
     #[error("not_found")]
     NotFound,
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
     #[error("the proxy is not configured for this yet")]
     NotConfigured,
+    /// A `/data/proxy` call refused for a reason the app switches on (see [`Reason`]).
+    #[error("data call refused ({reason:?}): {why}")]
+    Data {
+        reason: Reason,
+        why: &'static str,
+        retry_after_secs: Option<u64>,
+    },
     #[error(transparent)]
     Upstream(#[from] UpstreamError),
     #[error(transparent)]
@@ -51,6 +56,43 @@ pub struct ErrorBody {
     /// With `slow_down`: the interval now required, in seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<u64>,
+    /// On `/data/proxy` errors: why, for the app to switch on (the `error` stays an RFC 6749
+    /// code chosen so that no client wipes its tokens over a data problem).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+}
+
+/// Why a `/data/proxy` call failed. Each comes with a fixed status and `error`:
+/// `no_consent` and `not_holder` 403 `access_denied` (no consent, or the PRM is not the
+/// customer's: link the meter again), `before_activation` and `bad_range` 400 `access_denied`
+/// (a range before the meter's activation, or a range refused as such), `no_data` 404
+/// `no_data_found`, `not_subscribed` 502 `server_error` (the proxy's application is not
+/// subscribed to that Enedis API), `quota` and `outage` 503 `temporarily_unavailable` with a
+/// `Retry-After` (the shared quota is paused until then, or Enedis is down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    NoConsent,
+    NotHolder,
+    BeforeActivation,
+    BadRange,
+    NoData,
+    NotSubscribed,
+    Quota,
+    Outage,
+}
+
+impl Reason {
+    fn parts(self) -> (StatusCode, &'static str) {
+        use StatusCode as S;
+        match self {
+            Self::NoConsent | Self::NotHolder => (S::FORBIDDEN, "access_denied"),
+            Self::BeforeActivation | Self::BadRange => (S::BAD_REQUEST, "access_denied"),
+            Self::NoData => (S::NOT_FOUND, "no_data_found"),
+            Self::NotSubscribed => (S::BAD_GATEWAY, "server_error"),
+            Self::Quota | Self::Outage => (S::SERVICE_UNAVAILABLE, "temporarily_unavailable"),
+        }
+    }
 }
 
 impl ApiError {
@@ -90,7 +132,10 @@ impl ApiError {
                 "invalid_token",
                 "The access token is unknown or expired.",
             ),
-            Self::Forbidden(why) => (S::FORBIDDEN, "access_denied", why),
+            Self::Data { reason, why, .. } => {
+                let (status, error) = reason.parts();
+                (status, error, why)
+            }
             Self::NotFound => (S::NOT_FOUND, "not_found", "No such resource on this proxy."),
             Self::RateLimited { .. } => (
                 S::TOO_MANY_REQUESTS,
@@ -129,6 +174,16 @@ impl ApiError {
                 UpstreamError::OAuth(code) => {
                     (S::BAD_REQUEST, code, "The provider refused the request.")
                 }
+                UpstreamError::BadRange => (
+                    S::BAD_REQUEST,
+                    "invalid_request",
+                    "The provider refused the range (ADAM-ERR0002).",
+                ),
+                UpstreamError::NotSubscribed => (
+                    S::BAD_GATEWAY,
+                    "server_error",
+                    "This proxy's application is not subscribed to that provider API.",
+                ),
                 UpstreamError::RateLimited { .. } | UpstreamError::Pacer(_) => (
                     S::SERVICE_UNAVAILABLE,
                     "temporarily_unavailable",
@@ -136,6 +191,7 @@ impl ApiError {
                 ),
                 UpstreamError::Unreachable(_)
                 | UpstreamError::Unavailable { .. }
+                | UpstreamError::Outage { .. }
                 | UpstreamError::BadResponse { .. }
                 | UpstreamError::Unit(_)
                 | UpstreamError::Store(_) => (
@@ -153,14 +209,22 @@ impl IntoResponse for ApiError {
         let (status, error, error_description) = self.parts();
         match &self {
             Self::Store(_) | Self::Upstream(_) => tracing::error!(error = %self, "request failed"),
+            Self::Data { .. } => tracing::info!(error = %self, "data call refused"),
             _ => tracing::debug!(error = %self, "request refused"),
         }
         let interval = match self {
             Self::SlowDown { interval_secs } => Some(interval_secs),
             _ => None,
         };
+        let reason = match self {
+            Self::Data { reason, .. } => Some(reason),
+            _ => None,
+        };
         let retry_after = match self {
             Self::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            Self::Data {
+                retry_after_secs, ..
+            } => retry_after_secs,
             Self::Upstream(UpstreamError::RateLimited { retry_after, .. }) => {
                 Some(retry_after.map_or(5, |d| d.as_secs().max(1)))
             }
@@ -175,6 +239,7 @@ impl IntoResponse for ApiError {
                 error,
                 error_description,
                 interval,
+                reason,
             }),
         )
             .into_response();

@@ -396,7 +396,9 @@ pub async fn issue(state: &AppState, grant: &Grant) -> Result<Map<String, Value>
         .store
         .put(&refresh_key(&refresh), &encoded, Some(refresh_ttl))
         .await?;
-    let prms = Value::from(grant.prms.join(";"));
+    // A 2026 consent covers one PRM; should a grant ever hold several, `,` joins them, as
+    // Enedis's own token responses did.
+    let prms = Value::from(grant.prms.join(","));
     Ok(Map::from_iter([
         ("access_token".to_owned(), Value::from(access)),
         ("refresh_token".to_owned(), Value::from(refresh)),

@@ -55,6 +55,7 @@ fn body(status: StatusCode) -> String {
         error,
         error_description,
         interval: None,
+        reason: None,
     })
     .unwrap_or_default()
 }

@@ -1,11 +1,12 @@
-//! The upstream pacer: Enedis allows the whole application 5 calls per second and 10,000 per
-//! hour, shared by every user of every instance.
+//! The upstream pacer: Enedis allows the whole application 5 calls per second and 1,000 per
+//! hour (the 2026 swagger; both configurable), shared by every user of every instance.
 //!
 //! Two layers. The *rate* lives in the store ([`Store::pace`], a GCRA over both limits, atomic),
 //! so instances sharing a Redis share it. In front of it, each instance keeps a *fair queue*:
 //! one FIFO per user, served round-robin, so one user fetching two years of load curve does not
-//! starve the others. A 429 from upstream pauses every instance (exponential back-off) through
-//! the same store.
+//! starve the others. A 429 from upstream pauses every instance through the same store: until
+//! the instant Enedis names (`nextAccessTime`), else by exponential back-off. While a pause
+//! outlasts the queue's patience, requests are refused at once with the time left.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -28,6 +29,9 @@ pub enum PacerError {
     QueueFull,
     #[error("waited too long for an upstream slot")]
     Timeout,
+    /// Upstream asked everyone to wait this much longer, more than a request may queue.
+    #[error("upstream calls are paused for {0:?}")]
+    Paused(Duration),
 }
 
 #[derive(Clone)]
@@ -103,9 +107,28 @@ impl Pacer {
         }
     }
 
+    /// How much longer upstream calls are paused (shared by every instance), if at all.
+    pub async fn paused_for(&self) -> Option<Duration> {
+        let until = self
+            .inner
+            .store
+            .get(PAUSE_KEY)
+            .await
+            .ok()??
+            .parse::<u64>()
+            .ok()?;
+        let left = until.checked_sub(now_ms()).filter(|ms| *ms > 0)?;
+        Some(Duration::from_millis(left))
+    }
+
     /// Waits for this user's turn and a free upstream slot.
     pub async fn acquire(&self, user: &str) -> Result<(), PacerError> {
         let started = Instant::now();
+        if let Some(left) = self.paused_for().await
+            && left >= self.inner.timeout
+        {
+            return Err(PacerError::Paused(left));
+        }
         let (tx, rx) = oneshot::channel();
         {
             let mut queues = self
@@ -134,25 +157,30 @@ impl Pacer {
         }
     }
 
-    /// Upstream answered 429: pause everyone, longer at each strike within a minute.
-    pub async fn slow_down(&self, retry_after: Option<Duration>) {
-        let strikes = self
-            .inner
-            .store
-            .incr(STRIKES_KEY, Duration::from_secs(60))
-            .await
-            .unwrap_or(1);
-        let backoff = Duration::from_secs(1 << strikes.clamp(1, 6).saturating_sub(1));
-        let pause = retry_after.unwrap_or_default().max(backoff);
+    /// Upstream answered 429: pause everyone. For `until` when upstream said how long (its
+    /// `nextAccessTime` or `Retry-After`), else longer at each strike within a minute. Returns
+    /// the pause set, which is what callers are told to wait.
+    pub async fn slow_down(&self, until: Option<Duration>) -> Duration {
+        let pause = if let Some(until) = until {
+            until
+        } else {
+            let strikes = self
+                .inner
+                .store
+                .incr(STRIKES_KEY, Duration::from_secs(60))
+                .await
+                .unwrap_or(1);
+            Duration::from_secs(1 << strikes.clamp(1, 6).saturating_sub(1))
+        };
         let until = now_ms() + u64::try_from(pause.as_millis()).unwrap_or(u64::MAX);
         if let Err(e) = self.inner.store.pause(PAUSE_KEY, until).await {
             tracing::warn!(error = %e, "could not record the upstream pause");
         }
         tracing::warn!(
             pause_ms = pause.as_millis(),
-            strikes,
             "upstream quota exceeded: pacer paused"
         );
+        pause
     }
 }
 
@@ -206,6 +234,13 @@ async fn dispatch(inner: Arc<Inner>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_2026_quota_of_1000_an_hour_is_kept_too() {
+        let r = rates(5, 1_000);
+        let hour_max = r[1].burst + 3_600_000 / r[1].period_ms;
+        assert!((990..=1_000).contains(&hour_max), "{hour_max}");
+    }
 
     #[test]
     fn rates_keep_any_second_and_any_hour_within_quota() {

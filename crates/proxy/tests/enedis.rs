@@ -31,18 +31,39 @@ fn readings(body: &Value) -> &Vec<Value> {
         .unwrap_or_else(|| panic!("no readings in {body}"))
 }
 
+/// Links the meter `prm` (auto-consent picks it on the simulated Enedis page): one consent,
+/// one PRM, one pair of tokens.
+async fn link_meter(s: &EnedisSetup, prm: &str) -> Value {
+    s.sim.set_auto_consent_prm(Some(prm));
+    let tokens = link(&s.proxy.url).await;
+    assert_eq!(
+        tokens["usage_point_id"], prm,
+        "bound to the one PRM Enedis confirmed: {tokens}"
+    );
+    assert_eq!(tokens["usage_points_id"], prm);
+    tokens
+}
+
 async fn journey(backing: Backing) {
     let s = setup(backing).await;
+    // Auto-consent picks the customer's first meter by default.
     let tokens = link(&s.proxy.url).await;
-    let prms = format!("{KILO};{HOUSE};{SOLAR}");
-    assert_eq!(
-        tokens["usage_point_id"], prms,
-        "bound to what Enedis confirmed: {tokens}"
-    );
-    assert_eq!(tokens["usage_points_id"], prms);
+    assert_eq!(tokens["usage_point_id"], HOUSE, "{tokens}");
+    assert_eq!(tokens["usage_points_id"], HOUSE);
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["expires_in"], 12_600);
     let access = tokens["access_token"].as_str().unwrap();
+    // The household's other meters are linked once each: the tokens work side by side.
+    let kilo_tokens = link_meter(&s, KILO).await;
+    let solar_tokens = link_meter(&s, SOLAR).await;
+    let token_for = |prm: &str| {
+        let tokens = match prm {
+            HOUSE => &tokens,
+            KILO => &kilo_tokens,
+            _ => &solar_tokens,
+        };
+        tokens["access_token"].as_str().unwrap().to_owned()
+    };
     let device = Device::new(&s.proxy.url);
 
     // A week of load curve, in v5: 48 half hours a day, values in W as strings, end-marked.
@@ -76,16 +97,17 @@ async fn journey(backing: Backing) {
     // Daily energy is the curve's sum over each day (Wh = W × ½ h): units agree end to end,
     // also for the meter that answers in kW / kWh.
     for prm in [HOUSE, KILO] {
+        let access = token_for(prm);
         let (_, curve) = device
             .data(
-                access,
+                &access,
                 "metering_data_clc/v5/consumption_load_curve",
                 &range(prm, -5, -4),
             )
             .await;
         let (status, daily) = device
             .data(
-                access,
+                &access,
                 "metering_data_dc/v5/daily_consumption",
                 &range(prm, -5, -4),
             )
@@ -116,9 +138,16 @@ async fn journey(backing: Backing) {
     assert_eq!(status, 200, "{max}");
     assert_eq!(max["meter_reading"]["reading_type"]["unit"], "VA");
     assert_eq!(readings(&max).len(), 2);
+    for (point, day) in readings(&max).iter().zip([day(-4), day(-3)]) {
+        let date = point["date"].as_str().unwrap();
+        assert!(
+            date.starts_with(&format!("{day} ")) && date.len() == 19,
+            "the time of the peak: {date}"
+        );
+    }
     let (status, production) = device
         .data(
-            access,
+            &token_for(SOLAR),
             "metering_data_dp/v5/daily_production",
             &range(SOLAR, -30, -2),
         )
@@ -133,8 +162,20 @@ async fn journey(backing: Backing) {
         )
         .await;
     assert_eq!(
-        (status, none["error"].as_str()),
-        (404, Some("no_data_found"))
+        (status, none["error"].as_str(), none["reason"].as_str()),
+        (404, Some("no_data_found"), Some("no_data"))
+    );
+    // A token reads its own meter only, even within the household.
+    let (status, body) = device
+        .data(
+            access,
+            "metering_data_dc/v5/daily_consumption",
+            &range(SOLAR, -5, -2),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str(), body["reason"].as_str()),
+        (403, Some("access_denied"), Some("no_consent"))
     );
 
     // The contract, without the holder's personal data.
@@ -146,11 +187,28 @@ async fn journey(backing: Backing) {
         )
         .await;
     assert_eq!(status, 200, "{contract}");
+    let typed: hearth_metering::ContractsResponse =
+        serde_json::from_value(contract.clone()).unwrap();
+    let house = &typed.customer.usage_points[0];
+    assert_eq!(house.usage_point.usage_point_id, HOUSE);
+    assert_eq!(house.contracts.subscribed_power.as_deref(), Some("9 kVA"));
+    assert_eq!(
+        house.contracts.distribution_tariff.as_deref(),
+        Some("BTINFCU4")
+    );
+    assert_eq!(house.contracts.segment.as_deref(), Some("C5"));
+    assert_eq!(
+        house.contracts.offpeak_hours.as_deref(),
+        Some("HC (22H30-6H30)")
+    );
     let text = contract.to_string();
-    assert!(text.contains("9 kVA"), "{text}");
+    let (first, last) = hearth_sim::enedis::HOLDER_NAME.split_once(' ').unwrap();
     for personal in [
-        "Dupont",
-        "Camille",
+        first,
+        last,
+        hearth_sim::enedis::HOLDER_EMAIL,
+        hearth_sim::enedis::HOLDER_PHONE,
+        hearth_sim::enedis::HOLDER_STREET,
         "Tilleuls",
         "Lyon",
         "example.org",
@@ -158,6 +216,31 @@ async fn journey(backing: Backing) {
     ] {
         assert!(!text.contains(personal), "{personal} leaked: {text}");
     }
+    // A meter with a day window too, and a power given as a bare "12".
+    let (_, flat) = device
+        .data(
+            &token_for(SOLAR),
+            "customers_upc/v5/usage_points/contracts",
+            &format!("usage_point_id={SOLAR}"),
+        )
+        .await;
+    assert_eq!(
+        flat["customer"]["usage_points"][0]["contracts"]["offpeak_hours"],
+        "HC (23H00-5H00;12H30-15H30)"
+    );
+    let (_, kilo) = device
+        .data(
+            &token_for(KILO),
+            "customers_upc/v5/usage_points/contracts",
+            &format!("usage_point_id={KILO}"),
+        )
+        .await;
+    let kilo = &kilo["customer"]["usage_points"][0]["contracts"];
+    assert_eq!(kilo["subscribed_power"], "12 kVA");
+    assert!(
+        kilo.get("offpeak_hours").is_none(),
+        "a base-tariff meter: {kilo}"
+    );
 
     // Only the bound PRMs, only the documented paths, only a valid token.
     let (status, body) = device
@@ -168,8 +251,8 @@ async fn journey(backing: Backing) {
         )
         .await;
     assert_eq!(
-        (status, body["error"].as_str()),
-        (403, Some("access_denied"))
+        (status, body["error"].as_str(), body["reason"].as_str()),
+        (403, Some("access_denied"), Some("no_consent"))
     );
     for path in [
         "customers/v5/contact_data",
@@ -200,9 +283,9 @@ async fn journey(backing: Backing) {
         )
         .await;
     assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_request")),
-        "18 days of curve"
+        (status, body["error"].as_str(), body["reason"].as_str()),
+        (400, Some("access_denied"), Some("bad_range")),
+        "18 days of curve: never invalid_request, on which the seed's clients wipe their tokens"
     );
     let (status, _) = device
         .data(
@@ -253,8 +336,8 @@ async fn journey(backing: Backing) {
         .await;
     assert_eq!(status, 200, "{renewed}");
     assert_eq!(
-        renewed["usage_points_id"], prms,
-        "the grant's PRMs, not the ones the client sent"
+        renewed["usage_points_id"], HOUSE,
+        "the grant's PRM, not the one the client sent"
     );
     assert_ne!(renewed["access_token"], tokens["access_token"]);
     let (status, reused) = device
@@ -319,14 +402,14 @@ async fn start_marked_timestamps_are_moved_to_the_end() {
         .data(
             a["access_token"].as_str().unwrap(),
             path,
-            &range(SOLAR, -3, -2),
+            &range(HOUSE, -3, -2),
         )
         .await;
     let (_, from_start) = Device::new(&start_marked.proxy.url)
         .data(
             b["access_token"].as_str().unwrap(),
             path,
-            &range(SOLAR, -3, -2),
+            &range(HOUSE, -3, -2),
         )
         .await;
     assert_eq!(readings(&from_end).len(), 48);
@@ -518,11 +601,16 @@ async fn upstream_outages_and_429_give_clear_retryable_errors() {
     let path = "metering_data_dc/v5/daily_consumption";
 
     s.sim.fail_next(1, 503);
-    let (status, body) = device.data(access, path, &range(HOUSE, -3, -2)).await;
+    let (status, headers, body) =
+        data_with_headers(&device, access, path, &range(HOUSE, -3, -2)).await;
     assert_eq!(
-        (status, body["error"].as_str()),
-        (502, Some("temporarily_unavailable")),
+        (status, body["error"].as_str(), body["reason"].as_str()),
+        (503, Some("temporarily_unavailable"), Some("outage")),
         "{body}"
+    );
+    assert_eq!(
+        headers["retry-after"], "60",
+        "no hint from Enedis: a minute"
     );
     assert!(
         !body.to_string().contains("indisponible"),
@@ -536,9 +624,20 @@ async fn upstream_outages_and_429_give_clear_retryable_errors() {
     let started = Instant::now();
     let mut statuses = Vec::new();
     for offset in 0..3 {
-        let (status, _) = device
-            .data(access, path, &range(HOUSE, -20 - offset, -19 - offset))
-            .await;
+        let (status, headers, body) = data_with_headers(
+            &device,
+            access,
+            path,
+            &range(HOUSE, -20 - offset, -19 - offset),
+        )
+        .await;
+        if status == 503 {
+            assert_eq!(body["reason"], "quota", "{body}");
+            assert_eq!(
+                headers["retry-after"], "1",
+                "the pause until nextAccessTime, within the second"
+            );
+        }
         statuses.push(status);
     }
     assert!(statuses.contains(&503), "{statuses:?}");
@@ -558,6 +657,114 @@ async fn upstream_outages_and_429_give_clear_retryable_errors() {
     );
 }
 
+async fn data_with_headers(
+    device: &Device,
+    token: &str,
+    path: &str,
+    query: &str,
+) -> (u16, reqwest::header::HeaderMap, Value) {
+    let response = device
+        .http
+        .get(format!("{}/data/proxy/{path}?{query}", device.proxy))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (
+        status,
+        headers,
+        response.json().await.unwrap_or(Value::Null),
+    )
+}
+
+/// Every way Enedis refuses a data call, as Enedis answers it, gives the device a fixed status,
+/// an RFC 6749 `error` on which no client wipes its tokens, and a `reason` the app switches on.
+#[tokio::test]
+async fn each_enedis_refusal_has_its_reason() {
+    let s = setup(Backing::sqlite()).await;
+    let tokens = link(&s.proxy.url).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let device = Device::new(&s.proxy.url);
+    let path = "metering_data_dc/v5/daily_consumption";
+    // Warm the application token, so that each fault below hits the data call.
+    assert_eq!(
+        device.data(access, path, &range(HOUSE, -3, -2)).await.0,
+        200
+    );
+    for (i, (upstream_status, code, status, error, reason)) in [
+        (403, "ADAM-DC-0008", 403, "access_denied", "no_consent"),
+        (403, "ADAM-DC-0007", 403, "access_denied", "not_holder"),
+        (
+            400,
+            "ADAM-ERR0123",
+            400,
+            "access_denied",
+            "before_activation",
+        ),
+        (400, "ADAM-ERR0002", 400, "access_denied", "bad_range"),
+        (404, "no_data_found", 404, "no_data_found", "no_data"),
+        (403, "900908", 502, "server_error", "not_subscribed"),
+        (
+            500,
+            "internal_error",
+            503,
+            "temporarily_unavailable",
+            "outage",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        s.sim.fail_next_with(1, upstream_status, code);
+        let offset = i64::try_from(i).unwrap();
+        let (got, headers, body) = data_with_headers(
+            &device,
+            access,
+            path,
+            &range(HOUSE, -50 - offset, -49 - offset),
+        )
+        .await;
+        assert_eq!(
+            (got, body["error"].as_str(), body["reason"].as_str()),
+            (status, Some(error), Some(reason)),
+            "{code}: {body}"
+        );
+        assert!(
+            !["invalid_grant", "invalid_request", "unauthorized"].contains(&error),
+            "{code}"
+        );
+        assert!(
+            !body.to_string().contains("simulée"),
+            "no upstream text: {body}"
+        );
+        assert_eq!(headers.contains_key("retry-after"), status == 503, "{code}");
+    }
+    // Throttled: 429 900804, a pause until nextAccessTime, told as Retry-After.
+    s.sim.throttle_for(Duration::from_secs(90));
+    let (got, headers, body) =
+        data_with_headers(&device, access, path, &range(HOUSE, -70, -69)).await;
+    assert_eq!(
+        (got, body["error"].as_str(), body["reason"].as_str()),
+        (503, Some("temporarily_unavailable"), Some("quota")),
+        "{body}"
+    );
+    let wait: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((88..=90).contains(&wait), "until nextAccessTime: {wait} s");
+    // Paused everywhere: the next call is refused at once, without asking Enedis.
+    let calls = s.sim.calls("metering");
+    let (got, headers, body) =
+        data_with_headers(&device, access, path, &range(HOUSE, -71, -70)).await;
+    assert_eq!((got, body["reason"].as_str()), (503, Some("quota")));
+    let left: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(left <= wait && left >= 85, "{left}");
+    assert_eq!(s.sim.calls("metering"), calls, "no call during the pause");
+    // The device's own bad token is the only `invalid_*` of a data call.
+    let (got, body) = device.data("expired", path, &range(HOUSE, -3, -2)).await;
+    assert_eq!((got, body["error"].as_str()), (401, Some("invalid_token")));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pacer_keeps_to_the_quota_and_serves_users_fairly() {
     let s = setup(Backing::sqlite()).await;
@@ -565,7 +772,7 @@ async fn the_pacer_keeps_to_the_quota_and_serves_users_fairly() {
         .as_str()
         .unwrap()
         .to_owned();
-    let modest = link(&s.proxy.url).await["access_token"]
+    let modest = link_meter(&s, SOLAR).await["access_token"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -618,4 +825,83 @@ async fn the_pacer_keeps_to_the_quota_and_serves_users_fairly() {
         modest_rank <= 3,
         "the modest user waited behind at most a few greedy calls: rank {modest_rank} in {done:?}"
     );
+}
+
+/// The OpenAPI document names every data-call reason and the statuses that carry them.
+#[tokio::test]
+async fn the_openapi_document_lists_every_data_reason() {
+    let s = setup(Backing::sqlite()).await;
+    let doc: Value = common::http()
+        .get(format!("{}/openapi.json", s.proxy.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let reasons = &doc["components"]["schemas"]["Reason"]["enum"];
+    for reason in [
+        "no_consent",
+        "not_holder",
+        "before_activation",
+        "bad_range",
+        "no_data",
+        "not_subscribed",
+        "quota",
+        "outage",
+    ] {
+        assert!(
+            reasons
+                .as_array()
+                .is_some_and(|r| r.contains(&Value::from(reason))),
+            "{reason} missing: {reasons}"
+        );
+    }
+    let responses = &doc["paths"]["/data/proxy/{path}"]["get"]["responses"];
+    for status in ["400", "401", "403", "404", "502", "503"] {
+        assert!(
+            responses.get(status).is_some(),
+            "{status} missing: {responses}"
+        );
+    }
+    assert!(responses["503"]["headers"].get("Retry-After").is_some());
+}
+
+/// The change-of-time days of the last two years (the last Sundays of October and March)
+/// read through the proxy: 50 and 46 half hours, each an interval of its own, covering the day.
+#[tokio::test]
+async fn change_of_time_days_keep_every_half_hour_end_to_end() {
+    use hearth_metering::paris;
+    let s = setup(Backing::sqlite()).await;
+    let tokens = link(&s.proxy.url).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let device = Device::new(&s.proxy.url);
+    let mut seen = Vec::new();
+    for offset in -700..-2 {
+        let date = paris::parse_date(&day(offset)).unwrap();
+        let count = paris::half_hours(date).unwrap().len();
+        if count == 48 {
+            continue;
+        }
+        let (status, body) = device
+            .data(
+                access,
+                "metering_data_clc/v5/consumption_load_curve",
+                &range(HOUSE, offset, offset + 1),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let reading: hearth_metering::MeterReadingResponse = serde_json::from_value(body).unwrap();
+        let intervals = reading.meter_reading.intervals().unwrap();
+        assert_eq!(intervals.len(), count, "{date}");
+        let (start, end) = paris::day_span(date).unwrap();
+        assert_eq!((intervals[0].start, intervals[count - 1].end), (start, end));
+        for pair in intervals.windows(2) {
+            assert_eq!(pair[0].end, pair[1].start, "{date}: contiguous");
+        }
+        seen.push(count);
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen, [46, 50], "spring and autumn changes in two years");
 }

@@ -90,7 +90,7 @@ async fn a_flow_started_on_one_instance_finishes_on_the_other() {
         let token = access.to_owned();
         tasks.push(tokio::spawn(async move {
             let query = format!(
-                "start={}&end={}&usage_point_id=24880057139941",
+                "start={}&end={}&usage_point_id=22516914714270",
                 day(-60 - i),
                 day(-59 - i)
             );
@@ -109,4 +109,64 @@ async fn a_flow_started_on_one_instance_finishes_on_the_other() {
         "{}",
         sim.max_calls_in_a_second()
     );
+}
+
+/// Enedis throttles one instance (429 `900804` with a `nextAccessTime`): every instance pauses
+/// until that instant, and tells its devices how long, without asking Enedis meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttle_seen_by_one_instance_pauses_them_all_until_next_access_time() {
+    let redis = Backing::redis();
+    let (listener_a, url_a) = Proxy::bind().await;
+    let (listener_b, _) = Proxy::bind().await;
+    let sim = sim_builder(&url_a)
+        .auto_consent(true)
+        .start()
+        .await
+        .unwrap();
+    let a = Proxy::start(listener_a, &enedis_args(&redis.address(), &sim)).await;
+    let b = Proxy::start(listener_b, &enedis_args(&redis.address(), &sim)).await;
+    let tokens = common::link(&a.url).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let ask = |url: String, offset: i64| async move {
+        let response = common::http()
+            .get(format!(
+                "{url}/data/proxy/metering_data_dc/v5/daily_consumption?start={}&end={}&usage_point_id=22516914714270",
+                day(-20 - offset),
+                day(-19 - offset)
+            ))
+            .bearer_auth(access)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+        let body: serde_json::Value = response.json().await.unwrap();
+        (
+            status,
+            retry_after,
+            body["reason"].as_str().map(str::to_owned),
+        )
+    };
+    assert_eq!(ask(a.url.clone(), 0).await.0, 200);
+
+    sim.throttle_for(Duration::from_secs(120));
+    let (status, wait, reason) = ask(a.url.clone(), 1).await;
+    assert_eq!((status, reason.as_deref()), (503, Some("quota")));
+    let wait = wait.unwrap();
+    assert!((118..=120).contains(&wait), "until nextAccessTime: {wait}");
+    // Enedis would answer now, but the pause holds, on the other instance too.
+    sim.throttle_for(Duration::ZERO);
+    let calls = sim.calls("metering");
+    let (status, left, reason) = ask(b.url.clone(), 2).await;
+    assert_eq!((status, reason.as_deref()), (503, Some("quota")));
+    let left = left.unwrap();
+    assert!(
+        left <= wait && left >= 115,
+        "the same pause: {left} of {wait}"
+    );
+    assert_eq!(sim.calls("metering"), calls, "no instance asked Enedis");
+    assert_eq!(sim.throttled(), 1, "one 429, for everyone");
 }

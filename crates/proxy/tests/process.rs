@@ -316,7 +316,8 @@ async fn nothing_secret_is_ever_logged() {
             .data(access, "metering_data_dc/v5/daily_consumption", &query)
             .await
             .0,
-        502
+        503,
+        "an Enedis outage: temporarily_unavailable"
     );
     let refresh = tokens["refresh_token"].as_str().unwrap();
     let (_, renewed) = device

@@ -1,8 +1,10 @@
 //! A client written as the seed's documentation (and its best-known user, a home-automation
 //! plugin) describes it, run against hearth-proxy in front of the Enedis simulator with the real
 //! 5-second polling: curl-style form posts, `verification_uri?code=`, `expires_at = now +
-//! expires_in - 10 min`, refresh through `/device/proxy`, load curve read in 7-day chunks,
-//! one refresh on `invalid_token`, tokens wiped on `invalid_grant`.
+//! expires_in - 10 min`, refresh through `/device/proxy`, the token's `usage_point_id` kept and
+//! sent back verbatim, load curve read in 7-day chunks, daily consumption, maximum power and
+//! contract, one refresh on `invalid_token`, tokens wiped on `invalid_grant`, `invalid_request`
+//! or `unauthorized`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed step panics the test with its reason.
 
 mod common;
@@ -10,6 +12,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Backing, Browser, CLIENT_ID, Proxy, day, enedis_args, sim_builder};
+use hearth_metering::{ContractsResponse, MeterReadingResponse};
 use serde_json::Value;
 
 struct SeedClient {
@@ -18,7 +21,8 @@ struct SeedClient {
     access_token: Option<String>,
     refresh_token: Option<String>,
     expires_at: Option<Instant>,
-    usage_points: Vec<String>,
+    /// The token's `usage_point_id`, as the plugin stores it: never split, never checked.
+    usage_point_id: Option<String>,
     refreshes: u32,
 }
 
@@ -46,12 +50,7 @@ impl SeedClient {
         let expires_in = tokens["expires_in"].as_u64().unwrap();
         self.expires_at =
             Some(Instant::now() + Duration::from_secs(expires_in.saturating_sub(600)));
-        self.usage_points = tokens["usage_points_id"]
-            .as_str()
-            .unwrap()
-            .split(';')
-            .map(str::to_owned)
-            .collect();
+        self.usage_point_id = tokens["usage_point_id"].as_str().map(str::to_owned);
     }
 
     async fn refresh(&mut self) {
@@ -77,15 +76,15 @@ impl SeedClient {
         self.keep(&tokens);
     }
 
-    async fn load_curve(&mut self, prm: &str, start: &str, end: &str) -> Value {
+    /// A data call as the plugin makes it: its stored `usage_point_id` verbatim, one refresh on
+    /// `invalid_token`, tokens wiped on the errors it takes for a dead link.
+    async fn read(&mut self, path: &str, start: &str, end: &str) -> Value {
+        let prm = self.usage_point_id.clone().unwrap();
         for attempt in 0..2 {
             let response = self
                 .http
-                .get(format!(
-                    "{}/data/proxy/metering_data_clc/v5/consumption_load_curve",
-                    self.server
-                ))
-                .query(&[("start", start), ("end", end), ("usage_point_id", prm)])
+                .get(format!("{}/data/proxy/{path}", self.server))
+                .query(&[("start", start), ("end", end), ("usage_point_id", &prm)])
                 .header("Accept", "application/json")
                 .header("User-Agent", "DomoticzLinky/2.0.4")
                 .bearer_auth(self.access_token.as_deref().unwrap())
@@ -96,6 +95,12 @@ impl SeedClient {
             if body["error"] == "invalid_token" && attempt == 0 {
                 self.refresh().await;
                 continue;
+            }
+            if ["invalid_grant", "invalid_request", "unauthorized"]
+                .contains(&body["error"].as_str().unwrap_or_default())
+            {
+                self.access_token = None;
+                self.refresh_token = None;
             }
             return body;
         }
@@ -119,7 +124,7 @@ async fn the_seeds_client_links_and_reads_through_hearth_proxy() {
         access_token: None,
         refresh_token: None,
         expires_at: None,
-        usage_points: Vec::new(),
+        usage_point_id: None,
         refreshes: 0,
     };
     let (status, code) = client
@@ -167,7 +172,11 @@ async fn the_seeds_client_links_and_reads_through_hearth_proxy() {
     assert_eq!(user.await.unwrap(), 200);
     assert_eq!(polls, 2, "pending at 0 s, tokens at 5 s");
     client.keep(&tokens);
-    assert_eq!(client.usage_points.len(), 3);
+    assert_eq!(
+        client.usage_point_id.as_deref(),
+        Some("22516914714270"),
+        "the one meter consented to"
+    );
     assert!(
         client.expires_at.unwrap() <= Instant::now(),
         "3 s - 10 min: the client thinks it must refresh now"
@@ -175,22 +184,77 @@ async fn the_seeds_client_links_and_reads_through_hearth_proxy() {
 
     // Three weeks of load curve, a week at a time, refreshing on invalid_token once.
     tokio::time::sleep(Duration::from_millis(3_100)).await;
-    let prm = client.usage_points[1].clone();
+    let prm = client.usage_point_id.clone().unwrap();
     let mut points = 0;
     for week in 0..3 {
         let (start, end) = (day(-23 + 7 * week), day(-16 + 7 * week));
-        let body = client.load_curve(&prm, &start, &end).await;
-        assert_eq!(
-            body["meter_reading"]["usage_point_id"],
-            prm.as_str(),
-            "{body}"
-        );
-        points += body["meter_reading"]["interval_reading"]
-            .as_array()
-            .unwrap()
-            .len();
+        let body = client
+            .read("metering_data_clc/v5/consumption_load_curve", &start, &end)
+            .await;
+        let reading: MeterReadingResponse =
+            serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{e}: {body}"));
+        assert_eq!(reading.meter_reading.usage_point_id, prm);
+        // Each point's interval, as the app reads it: contiguous half hours (the test's three
+        // weeks may hold a change of time, whose day has 46 or 50 of them).
+        let intervals = reading.meter_reading.intervals().unwrap();
+        for pair in intervals.windows(2) {
+            assert_eq!(pair[0].end, pair[1].start);
+        }
+        points += intervals.len();
     }
-    assert_eq!(points, 3 * 7 * 48);
+    let expected: usize = (-23..-2)
+        .map(|offset| {
+            let date = hearth_metering::paris::parse_date(&day(offset)).unwrap();
+            hearth_metering::paris::half_hours(date).unwrap().len()
+        })
+        .sum();
+    assert_eq!(points, expected, "every half hour of three weeks");
+
+    // Daily consumption, maximum power and the contract, the same way.
+    let (start, end) = (day(-9), day(-2));
+    let body = client
+        .read("metering_data_dc/v5/daily_consumption", &start, &end)
+        .await;
+    let daily: MeterReadingResponse =
+        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{e}: {body}"));
+    assert_eq!(daily.meter_reading.interval_reading.len(), 7);
+    assert!(
+        daily
+            .meter_reading
+            .interval_reading
+            .iter()
+            .all(|p| p.value().unwrap() > 0)
+    );
+    let body = client
+        .read(
+            "metering_data_dcmp/v5/daily_consumption_max_power",
+            &start,
+            &end,
+        )
+        .await;
+    let max: MeterReadingResponse =
+        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{e}: {body}"));
+    assert_eq!(max.meter_reading.reading_type.unit, "VA");
+    assert_eq!(max.meter_reading.interval_reading.len(), 7);
+    assert!(
+        max.meter_reading
+            .interval_reading
+            .iter()
+            .all(|p| p.date.len() == 19),
+        "each peak with its time: {body}"
+    );
+    let body = client
+        .read("customers_upc/v5/usage_points/contracts", &start, &end)
+        .await;
+    let contract: ContractsResponse =
+        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{e}: {body}"));
+    let contract = &contract.customer.usage_points[0];
+    assert_eq!(contract.usage_point.usage_point_id, prm);
+    assert_eq!(contract.contracts.subscribed_kva(), Some(9));
+    assert_eq!(
+        contract.contracts.offpeak_windows().map(|w| w.len()),
+        Some(1)
+    );
     assert_eq!(
         client.refreshes, 1,
         "the expired token was refreshed once, through /device/proxy"

@@ -46,34 +46,9 @@ async fn app_token(sim: &EnedisSimHandle) -> String {
     body["access_token"].as_str().unwrap().to_owned()
 }
 
-/// Consents through the page (auto-consent off) and returns the `autorisation_id`.
-async fn consent(sim: &EnedisSimHandle, prms: &[&str]) -> String {
-    let page = http()
-        .get(format!(
-            "{}?client_id=app&response_type=code&state=xyz&duration=P1095D",
-            sim.authorize_url()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
-    assert!(
-        html.contains("Accepter") && html.contains("Refuser") && html.contains("22516914714270"),
-        "{html}"
-    );
-    let mut form = vec![
-        ("client_id", "app"),
-        ("state", "xyz"),
-        ("decision", "accept"),
-    ];
-    form.extend(prms.iter().map(|p| ("prm", *p)));
-    let response = http()
-        .post(format!("{}/dataconnect/v2/oauth2/consent", sim.base_url()))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+/// Consents through the page (auto-consent off) to one meter and returns the `autorisation_id`.
+async fn consent(sim: &EnedisSimHandle, prm: &str) -> String {
+    let response = post_consent(sim, &[prm]).await;
     assert_eq!(response.status(), 302);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(
@@ -89,6 +64,40 @@ async fn consent(sim: &EnedisSimHandle, prms: &[&str]) -> String {
         .next()
         .unwrap()
         .to_owned()
+}
+
+/// Opens the consent page and posts it with these meters chosen.
+async fn post_consent(sim: &EnedisSimHandle, prms: &[&str]) -> reqwest::Response {
+    let page = http()
+        .get(format!(
+            "{}?client_id=app&response_type=code&state=xyz&duration=P1095D",
+            sim.authorize_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Accepter") && html.contains("Refuser") && html.contains("22516914714270"),
+        "{html}"
+    );
+    assert!(
+        html.contains("type=\"radio\" name=\"prm\"") && !html.contains("checkbox"),
+        "one meter per consent: {html}"
+    );
+    let mut form = vec![
+        ("client_id", "app"),
+        ("state", "xyz"),
+        ("decision", "accept"),
+    ];
+    form.extend(prms.iter().map(|p| ("prm", *p)));
+    http()
+        .post(format!("{}/dataconnect/v2/oauth2/consent", sim.base_url()))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn subscribed_services(
@@ -121,7 +130,16 @@ async fn get(sim: &EnedisSimHandle, token: &str, path_and_query: &str) -> (u16, 
 #[tokio::test]
 async fn consent_services_and_data() {
     let sim = sim().await;
-    let id = consent(&sim, &["22516914714270", "30001610071843"]).await;
+    // One meter per consent: two at once, or another holder's, are refused.
+    for prms in [
+        &["22516914714270", "24880057139941"][..],
+        &["30001610071843"][..],
+        &[][..],
+    ] {
+        let response = post_consent(&sim, prms).await;
+        assert_eq!(response.status(), 400, "{prms:?}");
+    }
+    let id = consent(&sim, "22516914714270").await;
     let token = app_token(&sim).await;
     let services: Value = subscribed_services(
         &sim,
@@ -138,11 +156,7 @@ async fn consent_services_and_data() {
         .iter()
         .map(|s| s["pointId"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        points,
-        ["22516914714270"],
-        "another holder's meter cannot be consented to"
-    );
+    assert_eq!(points, ["22516914714270"], "the one meter consented to");
 
     let (status, daily) = get(&sim, &token, "/mesure_synchrone_auto/v2/consommation_quotidienne?pointId=22516914714270&dateDebut=2026-11-01&dateFin=2026-11-08").await;
     assert_eq!(status, 200, "{daily}");
@@ -161,18 +175,124 @@ async fn consent_services_and_data() {
     );
     assert_eq!(points[47]["d"], "2026-11-19 00:00:00");
 
+    // The daily maximum power: its two required parameters, the time of each peak, VA.
+    let max = "/mesure_synchrone_auto/v2/puissance_conso_max_quotidienne?pointId=22516914714270&dateDebut=2026-11-01&dateFin=2026-11-08";
+    for missing in [
+        "",
+        "&mesuresPas=P1D",
+        "&grandeurPhysique=PMA",
+        "&mesuresPas=PT30M&grandeurPhysique=PMA",
+    ] {
+        let (status, body) = get(&sim, &token, &format!("{max}{missing}")).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some("ADAM-ERR0123")),
+            "{missing}"
+        );
+    }
+    let (status, peaks) = get(
+        &sim,
+        &token,
+        &format!("{max}&mesuresPas=P1D&grandeurPhysique=PMA"),
+    )
+    .await;
+    assert_eq!(status, 200, "{peaks}");
+    assert_eq!(peaks["grandeur"][0]["grandeurPhysique"], "PMA");
+    assert_eq!(peaks["grandeur"][0]["unite"], "VA");
+    let peaks = peaks["grandeur"][0]["points"].as_array().unwrap();
+    assert_eq!(peaks.len(), 7);
+    let first = peaks[0]["d"].as_str().unwrap();
+    assert!(
+        first.starts_with("2026-11-01 ") && first.len() == 19 && !first.ends_with("00:00:00"),
+        "{first}"
+    );
+
+    // Contracts: an array of snake_case records with the holder's data beside them, and the
+    // off-peak windows of the meter (a day window for some).
     let (status, contract) = get(&sim, &token, "/situation_contrat_auto/v1/22516914714270").await;
     assert_eq!(status, 200);
-    assert_eq!(contract["puissanceSouscrite"]["valeur"], "9");
-    let (status, _) = get(&sim, &token, "/comptage_auto/v1/22516914714270").await;
+    assert_eq!(contract[0]["usage_point_id"], "22516914714270");
+    assert_eq!(
+        contract[0]["subscribed_power"],
+        json!({"unit": "kVA", "value": "9"})
+    );
+    assert_eq!(contract[0]["distribution_tariff"], "BTINFCU4");
+    assert_eq!(
+        contract[0]["contact_data"]["email"],
+        hearth_sim::enedis::HOLDER_EMAIL
+    );
+    let (status, point) = get(&sim, &token, "/comptage_auto/v1/22516914714270").await;
     assert_eq!(status, 200);
+    assert_eq!(point["relais"]["plageHeuresCreuses"], "HC (22H30-6H30)");
+    let flat = consent(&sim, "24880057139941").await;
+    assert!(!flat.is_empty());
+    let (_, point) = get(&sim, &token, "/comptage_auto/v1/24880057139941").await;
+    assert_eq!(
+        point["relais"]["plageHeuresCreuses"],
+        "HC (23H00-5H00;12H30-15H30)"
+    );
     assert!(sim.calls("metering") >= 3);
+}
+
+#[tokio::test]
+async fn change_of_time_days_have_46_and_50_half_hours() {
+    let sim = sim().await;
+    consent(&sim, "22516914714270").await;
+    let token = app_token(&sim).await;
+    let curve = |day: &str, next: &str| {
+        format!(
+            "/mesure_synchrone_auto/v2/courbe_de_charge_consommation?pointId=22516914714270&dateDebut={day}&dateFin={next}"
+        )
+    };
+    let (status, october) = get(&sim, &token, &curve("2026-10-25", "2026-10-26")).await;
+    assert_eq!(status, 200);
+    let dates: Vec<&str> = october["grandeur"][0]["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["d"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates.len(), 50);
+    assert_eq!(
+        dates[2..8],
+        [
+            "2026-10-25 01:30:00",
+            "2026-10-25 02:00:00",
+            "2026-10-25 02:30:00",
+            "2026-10-25 02:00:00",
+            "2026-10-25 02:30:00",
+            "2026-10-25 03:00:00"
+        ],
+        "the repeated hour, end-marked, as a meter writes it"
+    );
+    let (_, march) = get(&sim, &token, &curve("2026-03-29", "2026-03-30")).await;
+    let dates: Vec<&str> = march["grandeur"][0]["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["d"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates.len(), 46);
+    assert_eq!(dates[2..4], ["2026-03-29 01:30:00", "2026-03-29 03:00:00"]);
+    // The day's energy is the sum of its 50 half hours.
+    let (_, daily) = get(&sim, &token, "/mesure_synchrone_auto/v2/consommation_quotidienne?pointId=22516914714270&dateDebut=2026-10-25&dateFin=2026-10-26").await;
+    let sum: u64 = october["grandeur"][0]["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["v"].as_str().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(
+        daily["grandeur"][0]["points"][0]["v"],
+        (sum / 2).to_string()
+    );
 }
 
 #[tokio::test]
 async fn documented_errors() {
     let sim = sim().await;
-    let id = consent(&sim, &["22516914714270", "24880057139941"]).await;
+    let id = consent(&sim, "22516914714270").await;
+    consent(&sim, "24880057139941").await;
     let token = app_token(&sim).await;
     let daily = "/mesure_synchrone_auto/v2/consommation_quotidienne";
     for (query, status, code) in [
@@ -184,8 +304,13 @@ async fn documented_errors() {
         (
             "pointId=22516914714270&dateDebut=2026-11-10&dateFin=2026-11-10",
             400,
-            "ADAM-ERR0123",
-        ), // empty
+            "ADAM-ERR0002",
+        ), // end not after start
+        (
+            "pointId=22516914714270&dateDebut=2026-11-10&dateFin=2026-11-01",
+            400,
+            "ADAM-ERR0002",
+        ),
         (
             "pointId=22516914714270&dateDebut=2022-01-01&dateFin=2022-01-08",
             400,
@@ -287,6 +412,10 @@ async fn documented_errors() {
     }
     let (status, _) = get(&sim, &token, "/comptage_auto/v1/22516914714270").await;
     assert_eq!(status, 200);
+    // An application not subscribed to an API: the gateway's 403 900908.
+    sim.fail_next_with(1, 403, "900908");
+    let (status, body) = get(&sim, &token, "/comptage_auto/v1/22516914714270").await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("900908")));
 
     // The authorize page checks its parameters.
     for query in [
@@ -328,6 +457,47 @@ async fn quota_auto_consent_refusal_and_the_admin_switches() {
         "1 token call + 2 calls = 3 in the second, then 429"
     );
     assert_eq!(sim.throttled(), 2);
+    // Throttled as Enedis's gateway does: 900804 and the instant calls may resume.
+    let response = http()
+        .get(format!(
+            "{}/comptage_auto/v1/22516914714270",
+            sim.base_url()
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "900804");
+    let next = body["nextAccessTime"].as_str().unwrap();
+    assert!(
+        next.ends_with('Z') && next.contains('.'),
+        "UTC with milliseconds: {next}"
+    );
+    let at =
+        time::OffsetDateTime::parse(next, &time::format_description::well_known::Rfc3339).unwrap();
+    let wait = at - time::OffsetDateTime::now_utc();
+    assert!(
+        wait <= time::Duration::seconds(1),
+        "the second's window: {wait}"
+    );
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    // A longer throttle, set by the switch: nextAccessTime says when it ends.
+    sim.throttle_for(Duration::from_secs(30));
+    let (status, body) = get(&sim, &token, "/comptage_auto/v1/22516914714270").await;
+    assert_eq!(status, 429);
+    let at = time::OffsetDateTime::parse(
+        body["nextAccessTime"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let wait = at - time::OffsetDateTime::now_utc();
+    assert!(
+        wait > time::Duration::seconds(28) && wait <= time::Duration::seconds(30),
+        "{wait}"
+    );
+    sim.throttle_for(Duration::ZERO);
 
     // Auto-consent over HTTP: straight back with an autorisation_id.
     let admin = http()
@@ -381,7 +551,7 @@ async fn quota_auto_consent_refusal_and_the_admin_switches() {
         .json()
         .await
         .unwrap();
-    assert_eq!(stats["calls"]["throttled"], 2);
+    assert_eq!(stats["calls"]["throttled"], 4);
     assert!(stats["max_calls_in_a_second"].as_u64().unwrap() <= 3);
 }
 
@@ -393,7 +563,7 @@ async fn subscribed_services_stay_empty_for_a_while_after_consent() {
         .start()
         .await
         .unwrap();
-    let id = consent(&sim, &["24880057139941"]).await;
+    let id = consent(&sim, "24880057139941").await;
     let token = app_token(&sim).await;
     let ask = || async {
         let body: Value = subscribed_services(&sim, &token, &json!({"autorisationId": id}))

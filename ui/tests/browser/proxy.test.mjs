@@ -103,6 +103,8 @@ test('a phone links an Enedis account through the proxy, in French', async () =>
   await page.getByRole('button', { name: 'Continuer vers Enedis' }).click();
   await page.getByRole('button', { name: 'Accepter' }).waitFor();
   assert.ok(page.url().startsWith(`${sim}/dataconnect/v2/oauth2/authorize`));
+  // A consent covers one meter: the person picks the flat rather than the preselected house.
+  await page.getByRole('radio', { name: /24880057139941/ }).check();
   await page.getByRole('button', { name: 'Accepter' }).click();
   await page.getByRole('heading', { name: 'C’est fait' }).waitFor();
   assert.ok(page.url().startsWith(`${proxy}/auth/redirect`));
@@ -115,10 +117,11 @@ test('a phone links an Enedis account through the proxy, in French', async () =>
     tokens = await (await fetch(`${proxy}/device/token`, form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: 'hearth-sim-client', device_code: code.device_code }))).json();
   }
   assert.ok(tokens.access_token, JSON.stringify(tokens));
-  assert.equal(tokens.usage_points_id, '11453290002823;22516914714270;24880057139941');
+  assert.equal(tokens.usage_points_id, '24880057139941');
+  assert.equal(tokens.usage_point_id, '24880057139941');
 
   const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  const data = await fetch(`${proxy}/data/proxy/metering_data_dc/v5/daily_consumption?usage_point_id=22516914714270&start=${day(-8)}&end=${day(-1)}`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+  const data = await fetch(`${proxy}/data/proxy/metering_data_dc/v5/daily_consumption?usage_point_id=${tokens.usage_point_id}&start=${day(-8)}&end=${day(-1)}`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
   assert.equal(data.status, 200);
   const body = await data.json();
   assert.equal(body.meter_reading.interval_reading.length, 7);

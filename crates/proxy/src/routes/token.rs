@@ -56,7 +56,7 @@ pub struct TokenResponse {
     pub refresh_token: Option<String>,
     pub token_type: String,
     pub expires_in: Option<u64>,
-    /// Enedis mode: the PRMs the tokens read, joined by `;`.
+    /// Enedis mode: the PRM the tokens read (a 2026 consent covers one; several would be joined by `,`).
     pub usage_point_id: Option<String>,
     /// The same, in the spelling the Enedis clients read.
     pub usage_points_id: Option<String>,

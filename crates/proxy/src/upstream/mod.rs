@@ -34,6 +34,17 @@ pub enum UpstreamError {
     NotHolder,
     #[error("upstream refused the parameters (ADAM-ERR0123)")]
     BadParameters,
+    #[error("upstream refused the range (ADAM-ERR0002)")]
+    BadRange,
+    #[error("the application is not subscribed to this upstream API (900908)")]
+    NotSubscribed,
+    /// A 5xx from an upstream that says how long to wait, if it does.
+    #[error("upstream answered {status} on {endpoint}")]
+    Outage {
+        endpoint: &'static str,
+        status: u16,
+        retry_after: Option<Duration>,
+    },
     #[error("upstream has no data for this period")]
     NoData,
     #[error("upstream answered in an unknown unit {0:?}")]

@@ -20,17 +20,20 @@ pub struct Args {
     /// Where the consent page sends the browser back (the proxy's /auth/redirect).
     #[arg(long, default_value = "http://127.0.0.1:8080/auth/redirect")]
     pub redirect_uri: String,
-    /// Consent at once, without showing the page.
+    /// Consent at once, without showing the page (to one meter, as every 2026 consent).
     #[arg(long)]
     pub auto_consent: bool,
+    /// The meter auto-consent picks (default: the customer's first).
+    #[arg(long)]
+    pub auto_consent_prm: Option<String>,
     /// How long /subscribed_services stays empty after a consent, in milliseconds.
     #[arg(long, default_value_t = 2_000)]
     pub subscription_delay_ms: u64,
     /// The application's quota per second.
     #[arg(long, default_value_t = 5)]
     pub quota_per_second: u32,
-    /// The application's quota per hour.
-    #[arg(long, default_value_t = 10_000)]
+    /// The application's quota per hour (the 2026 swagger's 1,000).
+    #[arg(long, default_value_t = 1_000)]
     pub quota_per_hour: u32,
     /// Load-curve timestamps mark the start of their interval (default: the end).
     #[arg(long)]
@@ -75,7 +78,12 @@ async fn serve(args: Args) -> std::io::Result<()> {
         println!("    {}  {}{owner}", prm.id, prm.label);
     }
     println!("  faults: POST {base}/__sim/fail?count=3&status=503   stats: GET {base}/__sim/stats");
-    EnedisSim::builder()
+    println!("  throttle (429 900804 with nextAccessTime): POST {base}/__sim/throttle?secs=60");
+    let mut builder = EnedisSim::builder();
+    if let Some(prm) = &args.auto_consent_prm {
+        builder = builder.auto_consent_prm(prm);
+    }
+    builder
         .client(&args.client_id, &args.client_secret, &args.redirect_uri)
         .auto_consent(args.auto_consent)
         .subscription_delay(Duration::from_millis(args.subscription_delay_ms))

@@ -1,8 +1,8 @@
 //! The consent page and the v2 authorize redirect with `autorisation_id`.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, PoisonError};
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -89,12 +89,22 @@ pub(super) async fn authorize(
         );
     }
     if state.auto_consent.load(Ordering::SeqCst) {
-        let prms = SANDBOX
-            .iter()
-            .filter(|p| p.customer)
-            .map(|p| p.id.to_owned())
-            .collect();
-        let id = state.new_autorisation(&client.id, prms);
+        // One meter per consent: the one the switch names, else the customer's first.
+        let named = state
+            .auto_consent_prm
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let Some(prm) =
+            named.or_else(|| SANDBOX.iter().find(|p| p.customer).map(|p| p.id.to_owned()))
+        else {
+            return page(
+                StatusCode::BAD_REQUEST,
+                "Aucun compteur",
+                "<p>Ce client n’a aucun compteur.</p>",
+            );
+        };
+        let id = state.new_autorisation(&client.id, prm);
         return redirect(&callback(
             client,
             &[
@@ -103,17 +113,19 @@ pub(super) async fn authorize(
             ],
         ));
     }
+    // A 2026 consent covers one meter: the person chooses which (the first is preselected).
     let mut meters = String::new();
-    for prm in SANDBOX.iter().filter(|p| p.customer) {
+    for (i, prm) in SANDBOX.iter().filter(|p| p.customer).enumerate() {
         let _ = write!(
             meters,
-            "<label><input type=\"checkbox\" name=\"prm\" value=\"{id}\" checked> {id} — {label}</label>",
+            "<label><input type=\"radio\" name=\"prm\" value=\"{id}\"{checked}> {id} — {label}</label>",
             id = prm.id,
+            checked = if i == 0 { " checked" } else { "" },
             label = escape_html(prm.label)
         );
     }
     let body = format!(
-        "<p>L’application <strong>{client}</strong> demande l’accès aux données de vos compteurs pour une durée de {duration}.</p>\
+        "<p>L’application <strong>{client}</strong> demande l’accès aux données d’un de vos compteurs pour une durée de {duration}.</p>\
          <form method=\"post\" action=\"/dataconnect/v2/oauth2/consent\">{meters}\
          <input type=\"hidden\" name=\"client_id\" value=\"{client}\"><input type=\"hidden\" name=\"state\" value=\"{st}\">\
          <button type=\"submit\" name=\"decision\" value=\"accept\">Accepter</button>\
@@ -129,7 +141,7 @@ pub(super) async fn consent(
     State(state): State<Arc<SimState>>,
     body: axum::body::Bytes,
 ) -> Response {
-    // Repeated `prm` fields: parse by hand (serde's struct form takes one value per name).
+    // Parsed by hand to see repeated `prm` fields (serde's struct form keeps one).
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| {
         pairs
@@ -155,19 +167,26 @@ pub(super) async fn consent(
             ],
         ));
     }
-    let prms: Vec<String> = pairs
+    let chosen: Vec<&String> = pairs
         .iter()
-        .filter(|(k, v)| k == "prm" && data::sandbox(v).is_some_and(|p| p.customer))
-        .map(|(_, v)| v.clone())
+        .filter(|(k, _)| k == "prm")
+        .map(|(_, v)| v)
         .collect();
-    if prms.is_empty() {
+    let [prm] = chosen[..] else {
         return page(
             StatusCode::BAD_REQUEST,
-            "Aucun compteur choisi",
-            "<p>Choisissez au moins un compteur.</p>",
+            "Un compteur par consentement",
+            "<p>Choisissez un compteur, et un seul.</p>",
+        );
+    };
+    if !data::sandbox(prm).is_some_and(|p| p.customer) {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Compteur inconnu",
+            "<p>Ce compteur n’est pas le vôtre.</p>",
         );
     }
-    let id = state.new_autorisation(&client.id, prms);
+    let id = state.new_autorisation(&client.id, prm.clone());
     redirect(&callback(
         &client,
         &[

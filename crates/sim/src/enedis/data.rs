@@ -5,10 +5,15 @@
 //!
 //! Every figure derives from the half-hourly load curve, so the daily energy is exactly the sum of
 //! the curve (in Wh: the average power of each half hour times half an hour), as with a real meter.
+//! A day is a French day: 46 half hours on the last Sunday of March, 50 on the last Sunday of
+//! October (the repeated hour's half hours are measured twice), 48 otherwise.
 
 use std::f64::consts::PI;
 
-use time::{Date, Duration, PrimitiveDateTime, Time};
+use time::{Date, Duration, PrimitiveDateTime};
+
+/// A wall-clock time of day: (hour, minute).
+pub type ClockTime = (u8, u8);
 
 /// A sandbox meter.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +28,11 @@ pub struct SandboxPrm {
     /// Answers in kW / kWh / kVA with decimals instead of W / Wh / VA.
     pub kilo_units: bool,
     pub subscribed_kva: u32,
+    /// Off-peak windows (hour, minute) to (hour, minute), as `comptage_auto` gives them; some
+    /// meters have a day window too, as the 2025–2027 reform allows.
+    pub offpeak: &'static [(ClockTime, ClockTime)],
+    /// The contract's distribution tariff.
+    pub tariff: &'static str,
 }
 
 pub const SANDBOX: &[SandboxPrm] = &[
@@ -34,6 +44,8 @@ pub const SANDBOX: &[SandboxPrm] = &[
         solar_peak_w: 0,
         kilo_units: false,
         subscribed_kva: 9,
+        offpeak: &[((22, 30), (6, 30))],
+        tariff: "BTINFCU4",
     },
     SandboxPrm {
         id: "24880057139941",
@@ -43,6 +55,8 @@ pub const SANDBOX: &[SandboxPrm] = &[
         solar_peak_w: 3_000,
         kilo_units: false,
         subscribed_kva: 6,
+        offpeak: &[((23, 0), (5, 0)), ((12, 30), (15, 30))],
+        tariff: "BTINFMU4",
     },
     SandboxPrm {
         id: "11453290002823",
@@ -52,6 +66,8 @@ pub const SANDBOX: &[SandboxPrm] = &[
         solar_peak_w: 0,
         kilo_units: true,
         subscribed_kva: 12,
+        offpeak: &[],
+        tariff: "BTINFCUST",
     },
     SandboxPrm {
         id: "30001610071843",
@@ -61,6 +77,8 @@ pub const SANDBOX: &[SandboxPrm] = &[
         solar_peak_w: 0,
         kilo_units: false,
         subscribed_kva: 6,
+        offpeak: &[((22, 0), (6, 0))],
+        tariff: "BTINFCU4",
     },
 ];
 
@@ -153,38 +171,119 @@ pub fn production_w(prm: &SandboxPrm, day: Date, slot: u32) -> u32 {
     watts
 }
 
-/// Energy (Wh) of a day: the sum of its half hours.
+/// Energy (Wh) of a day: the sum of its half hours (46, 48 or 50 of them).
 pub fn daily_wh(prm: &SandboxPrm, day: Date, produced: bool) -> u64 {
-    (0..48)
-        .map(|slot| {
+    paris::half_hours(day)
+        .iter()
+        .map(|h| {
             u64::from(if produced {
-                production_w(prm, day, slot)
+                production_w(prm, day, h.slot)
             } else {
-                load_w(prm, day, slot)
+                load_w(prm, day, h.slot)
             })
         })
         .sum::<u64>()
         / 2
 }
 
-/// The day's maximum apparent power (VA) and when it happened (within its half hour).
+/// The day's maximum apparent power (VA) and the wall-clock time it happened (within its half
+/// hour).
 pub fn max_power(prm: &SandboxPrm, day: Date) -> (u32, PrimitiveDateTime) {
-    let (slot, watts) = (0..48)
-        .map(|slot| (slot, load_w(prm, day, slot)))
+    let (start, watts) = paris::half_hours(day)
+        .into_iter()
+        .map(|h| (h.local_start, load_w(prm, day, h.slot)))
         .max_by_key(|(_, w)| *w)
-        .unwrap_or((0, 0));
+        .unwrap_or((day.midnight(), 0));
     // A peak inside a half hour lies above its average; the meter sees VA (power factor ~0.9).
     let va = u64::from(watts) * 135 / 100;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let minute = (noise(prm, day, 4_000) * 29.0) as i64;
-    let at =
-        day.midnight() + Duration::minutes(i64::from(slot) * 30 + minute) + Duration::seconds(17);
+    let at = start + Duration::minutes(minute) + Duration::seconds(17);
     (u32::try_from(va).unwrap_or(u32::MAX), at)
 }
 
-/// The start of half-hour `slot` of `day`.
-pub fn slot_start(day: Date, slot: u32) -> PrimitiveDateTime {
-    PrimitiveDateTime::new(day, Time::MIDNIGHT) + Duration::minutes(i64::from(slot) * 30)
+/// French legal time, as a meter keeps it. The simulator has its own (it knows no Hearth
+/// crate); jiff's bundled database gives the same rules on every machine.
+pub mod paris {
+    use jiff::tz::TimeZone;
+    use jiff::{SignedDuration, Timestamp};
+    use time::{Date, PrimitiveDateTime};
+
+    /// One half hour of a French day.
+    #[derive(Debug, Clone, Copy)]
+    pub struct HalfHour {
+        /// The wall-clock time it starts at (twice the same in the repeated October hour).
+        pub local_start: PrimitiveDateTime,
+        /// The wall-clock time it ends at.
+        pub local_end: PrimitiveDateTime,
+        /// Its place in a 48-slot day by the wall clock (what the household's habits follow).
+        pub slot: u32,
+    }
+
+    fn zone() -> TimeZone {
+        TimeZone::get("Europe/Paris").unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(1)))
+    }
+
+    fn civil(date: Date) -> Option<jiff::civil::Date> {
+        jiff::civil::Date::new(
+            i16::try_from(date.year()).ok()?,
+            i8::try_from(u8::from(date.month())).ok()?,
+            i8::try_from(date.day()).ok()?,
+        )
+        .ok()
+    }
+
+    fn local(zone: &TimeZone, at: Timestamp) -> Option<PrimitiveDateTime> {
+        let dt = zone.to_datetime(at);
+        let date = Date::from_calendar_date(
+            i32::from(dt.year()),
+            time::Month::try_from(u8::try_from(dt.month()).ok()?).ok()?,
+            u8::try_from(dt.day()).ok()?,
+        )
+        .ok()?;
+        let time = time::Time::from_hms(
+            u8::try_from(dt.hour()).ok()?,
+            u8::try_from(dt.minute()).ok()?,
+            u8::try_from(dt.second()).ok()?,
+        )
+        .ok()?;
+        Some(PrimitiveDateTime::new(date, time))
+    }
+
+    /// The half hours of `day` from its local midnight to the next: 46, 48 or 50.
+    pub fn half_hours(day: Date) -> Vec<HalfHour> {
+        let zone = zone();
+        let midnight = |d: jiff::civil::Date| {
+            zone.to_ambiguous_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                .compatible()
+                .ok()
+        };
+        let Some(start_day) = civil(day) else {
+            return Vec::new();
+        };
+        let (Some(mut at), Some(end)) = (
+            midnight(start_day),
+            start_day.tomorrow().ok().and_then(midnight),
+        ) else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(50);
+        while at < end {
+            let Ok(next) = at.checked_add(SignedDuration::from_mins(30)) else {
+                break;
+            };
+            if let (Some(local_start), Some(local_end)) = (local(&zone, at), local(&zone, next)) {
+                let slot = u32::from(local_start.hour()) * 2 + u32::from(local_start.minute() / 30);
+                out.push(HalfHour {
+                    local_start,
+                    local_end,
+                    slot,
+                });
+            }
+            at = next;
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -242,6 +341,33 @@ mod tests {
         assert!(
             summer > 2 * winter,
             "June {summer} Wh vs December {winter} Wh"
+        );
+    }
+
+    #[test]
+    fn change_of_time_days_have_46_and_50_half_hours_and_energy_follows() {
+        let house = sandbox("22516914714270").unwrap();
+        let march = paris::half_hours(date!(2026 - 03 - 29));
+        let october = paris::half_hours(date!(2026 - 10 - 25));
+        assert_eq!(march.len(), 46);
+        assert_eq!(october.len(), 50);
+        assert_eq!(paris::half_hours(date!(2026 - 06 - 01)).len(), 48);
+        assert!(
+            march.iter().all(|h| h.local_start.hour() != 2),
+            "02:xx is skipped"
+        );
+        let repeated = october.iter().filter(|h| h.local_start.hour() == 2).count();
+        assert_eq!(repeated, 4, "02:00 and 02:30 twice");
+        let sum = |day: Date, hours: &[paris::HalfHour]| {
+            hours
+                .iter()
+                .map(|h| u64::from(load_w(house, day, h.slot)))
+                .sum::<u64>()
+                / 2
+        };
+        assert_eq!(
+            daily_wh(house, date!(2026 - 10 - 25), false),
+            sum(date!(2026 - 10 - 25), &october)
         );
     }
 }

@@ -3,8 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::Json;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
 use std::sync::atomic::Ordering;
 
 use super::data::{self, SandboxPrm};
@@ -18,14 +20,27 @@ pub(super) fn gate(state: &SimState, endpoint: &str, client_id: Option<&str>) ->
         inner.fail_next -= 1;
         let status =
             StatusCode::from_u16(inner.fail_status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-        return Some(error(
-            status,
-            "service_unavailable",
-            "Le service est momentanément indisponible",
-        ));
+        return Some(match inner.fail_code.as_deref() {
+            // The gateway's own codes (900908: not subscribed) come in its own shape.
+            Some(code) if code.starts_with('9') => (
+                status,
+                Json(json!({"code": code, "message": "Resource forbidden", "description": "User is NOT authorized to access the Resource. API Subscription validation failed."})),
+            )
+                .into_response(),
+            Some(code) => error(status, code, "Erreur simulée"),
+            None => error(
+                status,
+                "service_unavailable",
+                "Le service est momentanément indisponible",
+            ),
+        });
+    }
+    let now = Instant::now();
+    if let Some(until) = inner.throttled_until.filter(|u| *u > now) {
+        *inner.calls.entry("throttled".to_owned()).or_default() += 1;
+        return Some(throttled(until - now));
     }
     let client_id = client_id?;
-    let now = Instant::now();
     let per_second = state.quota_per_second.load(Ordering::SeqCst) as usize;
     let per_hour = state.quota_per_hour.load(Ordering::SeqCst) as usize;
     let recent = inner.recent.entry(client_id.to_owned()).or_default();
@@ -41,21 +56,47 @@ pub(super) fn gate(state: &SimState, endpoint: &str, client_id: Option<&str>) ->
         .take_while(|t| now.duration_since(**t) < Duration::from_secs(1))
         .count();
     if last_second >= per_second || recent.len() >= per_hour {
+        // When the window lets one more call in: the oldest call of the second or the hour
+        // leaves it.
+        let second = Duration::from_secs(1);
+        let hour = Duration::from_secs(3_600);
+        let frees = if recent.len() >= per_hour {
+            recent
+                .front()
+                .map(|t| (*t + hour).saturating_duration_since(now))
+        } else {
+            recent
+                .iter()
+                .rev()
+                .nth(per_second.saturating_sub(1))
+                .map(|t| (*t + second).saturating_duration_since(now))
+        };
         *inner.calls.entry("throttled".to_owned()).or_default() += 1;
-        let mut response = error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_requests",
-            "Quota d’appels dépassé",
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        return Some(response);
+        return Some(throttled(frees.unwrap_or(second)));
     }
     recent.push_back(now);
     let seen = last_second + 1;
     inner.max_per_second = inner.max_per_second.max(seen);
     None
+}
+
+/// Enedis's gateway throttling: 429, code `900804`, and the instant calls may resume as
+/// `nextAccessTime` (ISO 8601, UTC, milliseconds). No `Retry-After`: the body says it.
+fn throttled(wait: Duration) -> Response {
+    let at = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::try_from(wait).unwrap_or_default())
+        .unwrap_or_else(|_| jiff::Timestamp::now());
+    let at = at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        Json(json!({
+            "code": "900804",
+            "message": "Message throttled out",
+            "description": format!("You have exceeded your quota .You can access API after {at}"),
+            "nextAccessTime": at,
+        })),
+    )
+        .into_response()
 }
 
 /// The client an application token belongs to.
@@ -113,7 +154,7 @@ pub(super) fn data_access(
         .lock()
         .autorisations
         .values()
-        .any(|a| a.client_id == client && a.prms.iter().any(|p| p == prm));
+        .any(|a| a.client_id == client && a.prm == prm);
     if !consented {
         return Err(error(
             StatusCode::FORBIDDEN,

@@ -30,6 +30,10 @@ pub(super) struct MeteringQuery {
     date_debut: Option<String>,
     #[serde(rename = "dateFin")]
     date_fin: Option<String>,
+    #[serde(rename = "mesuresPas")]
+    mesures_pas: Option<String>,
+    #[serde(rename = "grandeurPhysique")]
+    grandeur_physique: Option<String>,
 }
 
 pub(super) async fn metering(
@@ -42,7 +46,7 @@ pub(super) async fn metering(
     let (metier, physique, curve, max_days, history) = match name.as_str() {
         "consommation_quotidienne" => ("CONS", "EA", false, 365, 3 * 365 + 1),
         "courbe_de_charge_consommation" => ("CONS", "PA", true, 7, 2 * 365 + 1),
-        "puissance_maximum_quotidienne" => ("CONS", "PMA", false, 365, 3 * 365 + 1),
+        "puissance_conso_max_quotidienne" => ("CONS", "PMA", false, 365, 3 * 365 + 1),
         "production_quotidienne" => ("PROD", "EA", false, 365, 3 * 365 + 1),
         "courbe_de_charge_production" => ("PROD", "PA", true, 7, 2 * 365 + 1),
         _ => return error(StatusCode::NOT_FOUND, "not_found", "Ressource inconnue"),
@@ -62,6 +66,24 @@ pub(super) async fn metering(
             "dateDebut et dateFin (AAAA-MM-JJ) sont requis",
         );
     };
+    // The daily maximum power requires its step and quantity, as Enedis does.
+    if physique == "PMA"
+        && (query.mesures_pas.as_deref() != Some("P1D")
+            || query.grandeur_physique.as_deref() != Some("PMA"))
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "ADAM-ERR0123",
+            "mesuresPas=P1D et grandeurPhysique=PMA sont requis",
+        );
+    }
+    if start >= end {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "ADAM-ERR0002",
+            "La date de fin doit être postérieure à la date de début",
+        );
+    }
     let today = state.today();
     if start >= end
         || (end - start).whole_days() > max_days
@@ -94,18 +116,19 @@ pub(super) async fn metering(
     let mut day = start;
     while day < end {
         if curve {
-            for slot in 0..48 {
+            // A French day: 46, 48 or 50 half hours, dated by the wall clock (the repeated
+            // October hour twice), as a meter writes them.
+            for half_hour in data::paris::half_hours(day) {
                 let watts = if produced {
-                    data::production_w(meter, day, slot)
+                    data::production_w(meter, day, half_hour.slot)
                 } else {
-                    data::load_w(meter, day, slot)
+                    data::load_w(meter, day, half_hour.slot)
                 };
-                let at = data::slot_start(day, slot)
-                    + if state.curve_marks_start {
-                        time::Duration::ZERO
-                    } else {
-                        time::Duration::minutes(30)
-                    };
+                let at = if state.curve_marks_start {
+                    half_hour.local_start
+                } else {
+                    half_hour.local_end
+                };
                 points.push(json!({"v": value(u64::from(watts)), "d": fmt_timestamp(at), "p": "PT30M", "n": "B"}));
             }
         } else if physique == "PMA" {

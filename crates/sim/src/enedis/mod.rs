@@ -1,12 +1,13 @@
-//! The Enedis Data Connect simulator (the 2026 API): the consent page (with an auto-consent
-//! switch for scripted runs), the v2 authorize redirect with `autorisation_id`, the
-//! client-credentials token, `/subscribed_services/v1`, the metering and contract endpoints with
-//! deterministic synthetic data (the `data` module), the documented errors (ADAM codes, 429 above the
-//! quota, 5xx on demand) and a few sandbox PRMs.
+//! The Enedis Data Connect simulator (the 2026 API): the consent page (one meter per consent,
+//! with an auto-consent switch for scripted runs), the v2 authorize redirect with
+//! `autorisation_id`, the client-credentials token, `/subscribed_services/v1`, the metering and
+//! contract endpoints with deterministic synthetic data (the `data` module: French days of 46, 48
+//! or 50 half hours), the documented errors (ADAM codes, the gateway's 429 `900804` with a
+//! `nextAccessTime` above the quota, 403 `900908` and 5xx on demand) and a few sandbox PRMs.
 //!
 //! Start it in-process with [`EnedisSim::builder`] (tests, demo mode) or as
 //! `hearth-sim enedis --listen 127.0.0.1:PORT`. Faults and switches are also reachable over HTTP
-//! under `/__sim/` (see [`admin_router`]).
+//! under `/__sim/` (see [`admin::admin_router`]).
 //!
 //! Split by job: [`consent`] (the consent page and the authorize redirect), [`token`] (the
 //! application tokens), [`gate`] (quota, faults, bearer and consent checks every API call
@@ -40,6 +41,8 @@ use tokio::net::TcpListener;
 
 use crate::background::Background;
 
+pub use contract::{HOLDER_EMAIL, HOLDER_NAME, HOLDER_PHONE, HOLDER_STREET};
+
 /// An application registered at the simulated Enedis.
 #[derive(Debug, Clone)]
 struct SimClient {
@@ -63,6 +66,7 @@ impl EnedisSim {
 pub struct EnedisSimBuilder {
     clients: Vec<SimClient>,
     auto_consent: bool,
+    auto_consent_prm: Option<String>,
     subscription_delay: Duration,
     quota_per_second: u32,
     quota_per_hour: u32,
@@ -76,9 +80,10 @@ impl Default for EnedisSimBuilder {
         Self {
             clients: Vec::new(),
             auto_consent: false,
+            auto_consent_prm: None,
             subscription_delay: Duration::ZERO,
             quota_per_second: 5,
-            quota_per_hour: 10_000,
+            quota_per_hour: 1_000,
             curve_marks_start: false,
             today: None,
             token_lifetime: Duration::from_secs(12_600),
@@ -98,10 +103,18 @@ impl EnedisSimBuilder {
         self
     }
 
-    /// Consent given at once, for all the customer's PRMs, without showing the page.
+    /// Consent given at once, without showing the page, for one PRM (a 2026 consent covers
+    /// one): the customer's first, or the one named by [`Self::auto_consent_prm`].
     #[must_use]
     pub fn auto_consent(mut self, on: bool) -> Self {
         self.auto_consent = on;
+        self
+    }
+
+    /// The PRM auto-consent picks (default: the customer's first).
+    #[must_use]
+    pub fn auto_consent_prm(mut self, prm: &str) -> Self {
+        self.auto_consent_prm = Some(prm.to_owned());
         self
     }
 
@@ -112,7 +125,7 @@ impl EnedisSimBuilder {
         self
     }
 
-    /// The application's quota (default: Enedis's 5 per second, 10,000 per hour).
+    /// The application's quota (default: the 2026 swagger's 5 per second, 1,000 per hour).
     #[must_use]
     pub fn quota(mut self, per_second: u32, per_hour: u32) -> Self {
         self.quota_per_second = per_second;
@@ -154,6 +167,7 @@ impl EnedisSimBuilder {
         Arc::new(SimState {
             clients,
             auto_consent: AtomicBool::new(self.auto_consent),
+            auto_consent_prm: Mutex::new(self.auto_consent_prm),
             subscription_delay: self.subscription_delay,
             quota_per_second: AtomicU32::new(self.quota_per_second),
             quota_per_hour: AtomicU32::new(self.quota_per_hour),
@@ -210,6 +224,30 @@ impl EnedisSimHandle {
         self.state.auto_consent.store(on, Ordering::SeqCst);
     }
 
+    /// The PRM the next auto-consents pick (`None`: the customer's first).
+    pub fn set_auto_consent_prm(&self, prm: Option<&str>) {
+        *self
+            .state
+            .auto_consent_prm
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = prm.map(str::to_owned);
+    }
+
+    /// The next `count` data calls answer `status` with this error `code` (e.g. 403 `900908`,
+    /// 400 `ADAM-ERR0002`), as Enedis words them.
+    pub fn fail_next_with(&self, count: u32, status: u16, code: &str) {
+        let mut inner = self.state.lock();
+        inner.fail_next = count;
+        inner.fail_status = status;
+        inner.fail_code = Some(code.to_owned());
+    }
+
+    /// Every call answers 429 `900804` until `for_` has passed, with that instant as
+    /// `nextAccessTime`, as Enedis's gateway throttles.
+    pub fn throttle_for(&self, for_: Duration) {
+        self.state.lock().throttled_until = Some(Instant::now() + for_);
+    }
+
     /// The next `count` API calls answer `status` (e.g. 503).
     pub fn fail_next(&self, count: u32, status: u16) {
         self.state.fail_next(count, status);
@@ -249,6 +287,7 @@ impl EnedisSimHandle {
 struct SimState {
     clients: Vec<SimClient>,
     auto_consent: AtomicBool,
+    auto_consent_prm: Mutex<Option<String>>,
     subscription_delay: Duration,
     quota_per_second: AtomicU32,
     quota_per_hour: AtomicU32,
@@ -269,12 +308,17 @@ struct Inner {
     max_per_second: usize,
     fail_next: u32,
     fail_status: u16,
+    /// With `fail_next`: the error code to answer (else a generic outage body).
+    fail_code: Option<String>,
+    /// A throttle set by `throttle_for`.
+    throttled_until: Option<Instant>,
     calls: HashMap<String, u64>,
 }
 
+/// A consent: one PRM, as in the 2026 API.
 struct Autorisation {
     client_id: String,
-    prms: Vec<String>,
+    prm: String,
     given: Instant,
 }
 
@@ -296,6 +340,7 @@ impl SimState {
         let mut inner = self.lock();
         inner.fail_next = count;
         inner.fail_status = status;
+        inner.fail_code = None;
     }
 
     fn set_quota(&self, per_second: u32, per_hour: u32) {
@@ -303,13 +348,13 @@ impl SimState {
         self.quota_per_hour.store(per_hour, Ordering::SeqCst);
     }
 
-    fn new_autorisation(&self, client_id: &str, prms: Vec<String>) -> u64 {
+    fn new_autorisation(&self, client_id: &str, prm: String) -> u64 {
         let id = self.next_autorisation.fetch_add(1, Ordering::SeqCst);
         self.lock().autorisations.insert(
             id,
             Autorisation {
                 client_id: client_id.to_owned(),
-                prms,
+                prm,
                 given: Instant::now(),
             },
         );

@@ -61,21 +61,14 @@ pub(super) async fn subscribed_services(
         return Json(json!({"services": []})).into_response();
     }
     let today = state.today();
-    let services: Vec<Value> = autorisation
-        .prms
-        .iter()
-        .enumerate()
-        .map(|(i, prm)| {
-            json!({
-                "serviceSouscritId": format!("{id}-{i}"),
-                "pointId": prm,
-                "serviceType": "ACCES",
-                "etatCode": "ACTIF",
-                "autorisationId": id,
-                "dateDebut": fmt_date(today),
-                "dateFin": fmt_date(today + time::Duration::days(1_095)),
-            })
-        })
-        .collect();
+    let services = vec![json!({
+        "serviceSouscritId": format!("{id}-0"),
+        "pointId": autorisation.prm,
+        "serviceType": "ACCES",
+        "etatCode": "ACTIF",
+        "autorisationId": id,
+        "dateDebut": fmt_date(today),
+        "dateFin": fmt_date(today + time::Duration::days(1_095)),
+    })];
     Json(json!({"services": services})).into_response()
 }

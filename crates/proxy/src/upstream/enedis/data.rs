@@ -1,8 +1,13 @@
-//! Metering answers: the 2026 shape translated into the v5 `meter_reading` clients read.
+//! Metering answers: the 2026 shape translated into the v5 `meter_reading` clients read, built
+//! from hearth-metering's typed model (the one the app deserializes with).
 
-use serde_json::{Value, json};
+use hearth_metering::paris::{self, Resolver};
+use hearth_metering::{
+    IntervalReading, MeterReading, MeterReadingResponse, MeteringError, ReadingType, parse_length,
+};
+use serde_json::Value;
+use time::Date;
 use time::macros::format_description;
-use time::{Date, PrimitiveDateTime};
 
 use super::resources::{Measure, Shape};
 use super::{Enedis, IntervalMark, UpstreamError, api};
@@ -16,36 +21,60 @@ impl Enedis {
         prm: &str,
         start: Date,
         end: Date,
-    ) -> Result<Value, UpstreamError> {
+    ) -> Result<MeterReadingResponse, UpstreamError> {
         let (status, body) = self
             .call("metering", user, |token| {
                 let mut url = self.url(measure.path)?;
                 url.query_pairs_mut()
                     .append_pair(api::QUERY_POINT, prm)
                     .append_pair(api::QUERY_START, &fmt_date(start))
-                    .append_pair(api::QUERY_END, &fmt_date(end));
+                    .append_pair(api::QUERY_END, &fmt_date(end))
+                    .extend_pairs(measure.extra_query);
                 Ok(self.http.get(url).bearer_auth(token.expose()))
             })
             .await?;
-        check_data_status(status, &body)?;
+        check_data_status("metering", status, &body)?;
         to_v5(measure, prm, start, end, &body, self.curve_timestamps)
     }
 }
 
-pub(super) fn check_data_status(status: u16, body: &Value) -> Result<(), UpstreamError> {
-    let code = body
-        .get("error")
-        .or_else(|| body.get("code"))
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+/// The error code of an Enedis error body: `error` or `code`, a string or a number.
+fn error_code(body: &Value) -> String {
+    match body.get("error").or_else(|| body.get("code")) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Object(inner)) => inner
+            .get("code")
+            .map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_owned))
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// What a data endpoint's status and error code mean (429 and 5xx are handled before, for every
+/// endpoint, by `check_status`).
+pub(super) fn check_data_status(
+    endpoint: &'static str,
+    status: u16,
+    body: &Value,
+) -> Result<(), UpstreamError> {
+    let code = error_code(body);
     match status {
         200 => Ok(()),
+        400 if code == api::BAD_RANGE => Err(UpstreamError::BadRange),
         400 => Err(UpstreamError::BadParameters),
+        403 if code == api::NOT_SUBSCRIBED => Err(UpstreamError::NotSubscribed),
         403 if code == api::NOT_HOLDER => Err(UpstreamError::NotHolder),
-        401 | 403 => Err(UpstreamError::NoConsent),
+        403 => Err(UpstreamError::NoConsent),
+        // Still 401 with a renewed application token: the proxy's own credentials are refused,
+        // which no user can fix by linking again.
+        401 => Err(UpstreamError::BadResponse {
+            endpoint,
+            reason: "the application token is refused".into(),
+        }),
         404 => Err(UpstreamError::NoData),
         other => Err(UpstreamError::BadResponse {
-            endpoint: "metering",
+            endpoint,
             reason: format!("status {other}"),
         }),
     }
@@ -58,40 +87,6 @@ pub fn fmt_date(date: Date) -> String {
 
 pub fn parse_date(value: &str) -> Option<Date> {
     Date::parse(value, format_description!("[year]-[month]-[day]")).ok()
-}
-
-fn parse_timestamp(value: &str) -> Option<PrimitiveDateTime> {
-    let value = value.trim().replacen('T', " ", 1);
-    let value = value.get(..19).unwrap_or(&value);
-    PrimitiveDateTime::parse(
-        value,
-        format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
-    )
-    .ok()
-}
-
-fn fmt_timestamp(at: PrimitiveDateTime) -> String {
-    at.format(format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second]"
-    ))
-    .unwrap_or_default()
-}
-
-/// `PT30M`, `PT1H`, `PT10M`…: the interval lengths load curves use.
-fn parse_period(value: &str) -> Option<time::Duration> {
-    let rest = value.strip_prefix("PT")?;
-    if let Some(minutes) = rest.strip_suffix('M') {
-        return minutes
-            .parse::<i64>()
-            .ok()
-            .filter(|m| *m > 0)
-            .map(time::Duration::minutes);
-    }
-    rest.strip_suffix('H')?
-        .parse::<i64>()
-        .ok()
-        .filter(|h| *h > 0)
-        .map(time::Duration::hours)
 }
 
 /// The power of ten that turns a value in `unit` into the v5 base unit of `shape`.
@@ -133,24 +128,35 @@ pub fn scale_decimal(value: &str, exp: u32) -> Option<i64> {
     Some(if negative { -n } else { n })
 }
 
-fn reading_type(shape: Shape) -> Value {
+/// A `time` date as jiff's civil date (the model's).
+fn civil(date: Date) -> Result<jiff::civil::Date, UpstreamError> {
+    let bad = || UpstreamError::BadResponse {
+        endpoint: "metering",
+        reason: "a date out of range".into(),
+    };
+    jiff::civil::Date::new(
+        i16::try_from(date.year()).map_err(|_| bad())?,
+        i8::try_from(u8::from(date.month())).map_err(|_| bad())?,
+        i8::try_from(date.day()).map_err(|_| bad())?,
+    )
+    .map_err(|_| bad())
+}
+
+fn reading_type(shape: Shape) -> ReadingType {
     match shape {
-        Shape::DailyEnergy => {
-            json!({"measurement_kind": "energy", "measuring_period": "P1D", "unit": "Wh", "aggregate": "sum"})
-        }
-        Shape::LoadCurve => {
-            json!({"measurement_kind": "power", "unit": "W", "aggregate": "average"})
-        }
-        Shape::MaxPower => {
-            json!({"measurement_kind": "power", "measuring_period": "P1D", "unit": "VA", "aggregate": "maximum"})
-        }
+        Shape::DailyEnergy => ReadingType::daily_energy(),
+        Shape::LoadCurve => ReadingType::load_curve(),
+        Shape::MaxPower => ReadingType::max_power(),
     }
 }
 
 /// Translates a 2026 metering answer into the v5 `meter_reading` existing clients read: values
-/// as integer strings in the base unit (W, Wh, VA), daily dates `YYYY-MM-DD`, load-curve dates
-/// `YYYY-MM-DD HH:MM:SS` marking the *end* of their interval (the v5 convention), whatever
-/// convention `upstream_mark` says the 2026 answer uses. Points outside the asked period are
+/// as integer strings in the base unit (W, Wh, VA), daily dates `YYYY-MM-DD`, the maximum power
+/// at the wall-clock time of its peak, load-curve dates `YYYY-MM-DD HH:MM:SS` marking the *end*
+/// of their interval (the v5 convention), whatever convention `upstream_mark` says the 2026
+/// answer uses. Load-curve dates are French wall-clock times: they are resolved to instants in
+/// order (the repeated October hour is written twice), moved to the end of their interval and
+/// written back, so a 46- or 50-half-hour day stays right. Points outside the asked period are
 /// dropped.
 pub fn to_v5(
     measure: &Measure,
@@ -159,11 +165,15 @@ pub fn to_v5(
     end: Date,
     body: &Value,
     upstream_mark: IntervalMark,
-) -> Result<Value, UpstreamError> {
+) -> Result<MeterReadingResponse, UpstreamError> {
     const ENDPOINT: &str = "metering";
     let bad = |reason: &str| UpstreamError::BadResponse {
         endpoint: ENDPOINT,
         reason: reason.to_owned(),
+    };
+    let model = |e: MeteringError| UpstreamError::BadResponse {
+        endpoint: ENDPOINT,
+        reason: e.to_string(),
     };
     let grandeurs = body
         .get("grandeur")
@@ -191,7 +201,10 @@ pub fn to_v5(
         .get("points")
         .and_then(Value::as_array)
         .ok_or_else(|| bad("no points"))?;
-    let (from, to) = (start.midnight(), end.midnight());
+    let (first_day, end_day) = (civil(start)?, civil(end)?);
+    let (from, _) = paris::day_span(first_day).map_err(model)?;
+    let (to, _) = paris::day_span(end_day).map_err(model)?;
+    let mut resolver = Resolver::new();
     let mut readings = Vec::with_capacity(points.len());
     for point in points {
         let raw = match point.get("v") {
@@ -206,38 +219,36 @@ pub fn to_v5(
             .ok_or_else(|| bad("a point without a date"))?;
         let reading = match measure.shape {
             Shape::DailyEnergy => {
-                let day =
-                    parse_date(date.get(..10).unwrap_or(date)).ok_or_else(|| bad("a bad date"))?;
-                if day < start || day >= end {
+                let day = paris::parse_date(date.get(..10).unwrap_or(date)).map_err(model)?;
+                if day < first_day || day >= end_day {
                     continue;
                 }
-                json!({"value": value.to_string(), "date": fmt_date(day)})
+                IntervalReading::daily(value, day)
             }
             Shape::MaxPower => {
-                let at = parse_timestamp(date).ok_or_else(|| bad("a bad timestamp"))?;
-                if at.date() < start || at.date() >= end {
+                let at = paris::parse_datetime(date).map_err(model)?;
+                if at.date() < first_day || at.date() >= end_day {
                     continue;
                 }
-                json!({"value": value.to_string(), "date": fmt_timestamp(at)})
+                IntervalReading::max_power(value, at)
             }
             Shape::LoadCurve => {
-                let at = parse_timestamp(date).ok_or_else(|| bad("a bad timestamp"))?;
+                let at = resolver
+                    .resolve(paris::parse_datetime(date).map_err(model)?)
+                    .map_err(model)?;
                 let length = point.get("p").and_then(Value::as_str).unwrap_or("PT30M");
-                let period = parse_period(length).ok_or_else(|| bad("a bad interval length"))?;
+                let period = parse_length(length).map_err(model)?;
                 let end_of_interval = match upstream_mark {
                     IntervalMark::End => at,
-                    IntervalMark::Start => at + period,
+                    IntervalMark::Start => at
+                        .checked_add(period)
+                        .map_err(|_| bad("a date out of range"))?,
                 };
                 if end_of_interval <= from || end_of_interval > to {
                     continue;
                 }
                 let measure_type = point.get("n").and_then(Value::as_str).unwrap_or("B");
-                json!({
-                    "value": value.to_string(),
-                    "date": fmt_timestamp(end_of_interval),
-                    "interval_length": length,
-                    "measure_type": measure_type,
-                })
+                IntervalReading::load_curve(value, end_of_interval, length, measure_type)
             }
         };
         readings.push(reading);
@@ -246,21 +257,23 @@ pub fn to_v5(
         .get("etapeMetier")
         .and_then(Value::as_str)
         .unwrap_or("BRUT");
-    Ok(json!({
-        "meter_reading": {
-            "usage_point_id": prm,
-            "start": fmt_date(start),
-            "end": fmt_date(end),
-            "quality": quality,
-            "reading_type": reading_type(measure.shape),
-            "interval_reading": readings,
-        }
-    }))
+    Ok(MeterReadingResponse {
+        meter_reading: MeterReading {
+            usage_point_id: prm.to_owned(),
+            start: fmt_date(start),
+            end: fmt_date(end),
+            quality: quality.to_owned(),
+            reading_type: reading_type(measure.shape),
+            interval_reading: readings,
+        },
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use time::macros::date;
+
+    use serde_json::json;
 
     use super::super::resources::Resource;
     use super::*;
@@ -297,13 +310,16 @@ mod tests {
                 {"v": "0.5004", "d": "2026-09-29 23:30:00", "p": "PT30M", "n": "B"},
             ]}]
         });
-        let v5 = to_v5(
-            measure("metering_data_clc/v5/consumption_load_curve"),
-            "22516914714270",
-            date!(2026 - 09 - 29),
-            date!(2026 - 09 - 30),
-            &body,
-            IntervalMark::Start,
+        let v5 = serde_json::to_value(
+            to_v5(
+                measure("metering_data_clc/v5/consumption_load_curve"),
+                "22516914714270",
+                date!(2026 - 09 - 29),
+                date!(2026 - 09 - 30),
+                &body,
+                IntervalMark::Start,
+            )
+            .unwrap(),
         )
         .unwrap();
         assert_eq!(
@@ -326,13 +342,16 @@ mod tests {
             {"v": "350", "d": "2026-09-29 00:30:00", "p": "PT30M"},
             {"v": "500", "d": "2026-09-30 00:00:00", "p": "PT30M"},
         ]}]});
-        let v5 = to_v5(
-            measure("metering_data_clc/v5/consumption_load_curve"),
-            "22516914714270",
-            date!(2026 - 09 - 29),
-            date!(2026 - 09 - 30),
-            &body,
-            IntervalMark::End,
+        let v5 = serde_json::to_value(
+            to_v5(
+                measure("metering_data_clc/v5/consumption_load_curve"),
+                "22516914714270",
+                date!(2026 - 09 - 29),
+                date!(2026 - 09 - 30),
+                &body,
+                IntervalMark::End,
+            )
+            .unwrap(),
         )
         .unwrap();
         let dates: Vec<_> = v5["meter_reading"]["interval_reading"]
@@ -355,13 +374,16 @@ mod tests {
             {"v": "12.345", "d": "2026-09-29"}, {"v": "9.9", "d": "2026-09-30T00:00:00"}]}]})
         };
         let dc = measure("metering_data_dc/v5/daily_consumption");
-        let v5 = to_v5(
-            dc,
-            "22516914714270",
-            date!(2026 - 09 - 29),
-            date!(2026 - 10 - 01),
-            &body("kWh"),
-            IntervalMark::End,
+        let v5 = serde_json::to_value(
+            to_v5(
+                dc,
+                "22516914714270",
+                date!(2026 - 09 - 29),
+                date!(2026 - 10 - 01),
+                &body("kWh"),
+                IntervalMark::End,
+            )
+            .unwrap(),
         )
         .unwrap();
         assert_eq!(
@@ -400,5 +422,44 @@ mod tests {
             ),
             Err(UpstreamError::NoData)
         ));
+    }
+
+    /// What a meter writes on a change-of-time day (start marks): French wall-clock starts of
+    /// 46 or 50 half hours, the repeated October hour twice.
+    fn change_day(day: jiff::civil::Date) -> Value {
+        let points: Vec<Value> = paris::half_hours(day)
+            .unwrap()
+            .iter()
+            .map(|s| json!({"v": "100", "d": paris::local_string(*s), "p": "PT30M", "n": "B"}))
+            .collect();
+        json!({"grandeur": [{"grandeurMetier": "CONS", "grandeurPhysique": "PA", "unite": "W", "points": points}]})
+    }
+
+    #[test]
+    fn change_of_time_days_keep_46_and_50_contiguous_half_hours() {
+        let curve = measure("metering_data_clc/v5/consumption_load_curve");
+        for (day, civil_day, count) in [
+            (date!(2026 - 10 - 25), jiff::civil::date(2026, 10, 25), 50),
+            (date!(2026 - 03 - 29), jiff::civil::date(2026, 3, 29), 46),
+        ] {
+            let v5 = to_v5(
+                curve,
+                "22516914714270",
+                day,
+                day.next_day().unwrap(),
+                &change_day(civil_day),
+                IntervalMark::Start,
+            )
+            .unwrap();
+            let reading = &v5.meter_reading;
+            assert_eq!(reading.interval_reading.len(), count, "{day}");
+            let intervals = reading.intervals().unwrap();
+            let (start, end) = paris::day_span(civil_day).unwrap();
+            assert_eq!(intervals[0].start, start);
+            assert_eq!(intervals[count - 1].end, end);
+            for pair in intervals.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start, "{day}: contiguous");
+            }
+        }
     }
 }

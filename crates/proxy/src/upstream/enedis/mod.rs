@@ -53,6 +53,13 @@ pub mod api {
     /// The ADAM error code (in the `error` or `code` field of an error body) that tells one 403
     /// apart: the customer is not the holder. The statuses say the rest.
     pub const NOT_HOLDER: &str = "ADAM-DC-0007";
+    /// The 400 of a range Enedis refuses as such (end before start); other 400s
+    /// (`ADAM-ERR0123`) are a range before the meter's activation or bad parameters.
+    pub const BAD_RANGE: &str = "ADAM-ERR0002";
+    /// The 403 of an application not subscribed to the API it calls.
+    pub const NOT_SUBSCRIBED: &str = "900908";
+    /// Where the gateway's 429 (code `900804`) says when calls may resume.
+    pub const NEXT_ACCESS_TIME: &str = "nextAccessTime";
 }
 
 /// A PRM: 14 digits.

@@ -19,6 +19,8 @@ pub struct Measure {
     pub max_days: i64,
     /// How far back the data goes, in days.
     pub history_days: i64,
+    /// Query parameters the 2026 endpoint requires besides the PRM and the dates.
+    pub extra_query: &'static [(&'static str, &'static str)],
 }
 
 pub const MEASURES: &[Measure] = &[
@@ -30,6 +32,7 @@ pub const MEASURES: &[Measure] = &[
         shape: Shape::DailyEnergy,
         max_days: 365,
         history_days: 3 * 365 + 1,
+        extra_query: &[],
     },
     Measure {
         v5_path: "metering_data_clc/v5/consumption_load_curve",
@@ -39,17 +42,19 @@ pub const MEASURES: &[Measure] = &[
         shape: Shape::LoadCurve,
         max_days: 7,
         history_days: 2 * 365 + 1,
+        extra_query: &[],
     },
-    // The 2026 path of the daily maximum power is not among those clients have published: this
-    // one follows the others' naming and is the line to correct.
+    // Four independent public clients agree on this path and on its two required parameters
+    // (Enedis answers 400 without them).
     Measure {
         v5_path: "metering_data_dcmp/v5/daily_consumption_max_power",
-        path: "mesure_synchrone_auto/v2/puissance_maximum_quotidienne",
+        path: "mesure_synchrone_auto/v2/puissance_conso_max_quotidienne",
         grandeur_metier: "CONS",
         grandeur_physique: "PMA",
         shape: Shape::MaxPower,
         max_days: 365,
         history_days: 3 * 365 + 1,
+        extra_query: &[("mesuresPas", "P1D"), ("grandeurPhysique", "PMA")],
     },
     Measure {
         v5_path: "metering_data_dp/v5/daily_production",
@@ -59,6 +64,7 @@ pub const MEASURES: &[Measure] = &[
         shape: Shape::DailyEnergy,
         max_days: 365,
         history_days: 3 * 365 + 1,
+        extra_query: &[],
     },
     Measure {
         v5_path: "metering_data_plc/v5/production_load_curve",
@@ -68,6 +74,7 @@ pub const MEASURES: &[Measure] = &[
         shape: Shape::LoadCurve,
         max_days: 7,
         history_days: 2 * 365 + 1,
+        extra_query: &[],
     },
 ];
 

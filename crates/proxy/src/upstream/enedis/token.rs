@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::{Enedis, UpstreamError, api};
 use crate::seal;
 use crate::store::{Store, StoreError};
+use crate::upstream::retry_after;
 
 /// Where instances sharing a Redis keep the application token, sealed with a key derived from
 /// the client secret (which never enters the store).
@@ -90,17 +91,19 @@ impl Enedis {
             .map_err(UpstreamError::Unreachable)?;
         let status = response.status().as_u16();
         self.metrics.upstream(ENDPOINT, status);
-        self.check_status(ENDPOINT, &response).await?;
+        let retry = retry_after(&response);
+        let bytes = response.bytes().await.map_err(UpstreamError::Unreachable)?;
         if status != 200 {
+            // Only an error body is read as JSON (for its quota fields): a token stays in bytes.
+            let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            self.check_status(ENDPOINT, status, retry, &body).await?;
             return Err(UpstreamError::BadResponse {
                 endpoint: ENDPOINT,
                 reason: format!("status {status}"),
             });
         }
-        let token: AppToken = response
-            .json()
-            .await
-            .map_err(|_| UpstreamError::BadResponse {
+        let token: AppToken =
+            serde_json::from_slice(&bytes).map_err(|_| UpstreamError::BadResponse {
                 endpoint: ENDPOINT,
                 reason: "not a token response".into(),
             })?;
@@ -143,13 +146,14 @@ impl Enedis {
                 .map_err(UpstreamError::Unreachable)?;
             let status = response.status().as_u16();
             self.metrics.upstream(endpoint, status);
-            self.check_status(endpoint, &response).await?;
+            let retry = retry_after(&response);
+            // Error bodies are read only for their code; an unparsable one is just empty.
+            let body = response.json::<Value>().await.unwrap_or(Value::Null);
+            self.check_status(endpoint, status, retry, &body).await?;
             if status == 401 && !renew {
                 renew = true;
                 continue;
             }
-            // Error bodies are read only for their code; an unparsable one is just empty.
-            let body = response.json::<Value>().await.unwrap_or(Value::Null);
             return Ok((status, body));
         }
     }
