@@ -8,12 +8,15 @@ say() { printf 'deps: %s\n' "$*"; }
 die() { printf 'deps: %s\n' "$*" >&2; exit 1; }
 
 # Debian/Ubuntu packages: the WebKitGTK/GTK stack Tauri builds on, the tray (Ayatana), the test
-# tools (Xvfb, a session bus, WebKitWebDriver, Chromium) and the servers the tests start (Redis).
+# tools (Xvfb, a session bus, WebKitWebDriver, Chromium), the servers the tests start (Redis) and
+# the load generator of hearth-proxy's benchmark against oidc-provider (wrk), and Python's venv
+# (scripts/test.sh installs schemathesis from PyPI in one).
 packages=(
   build-essential pkg-config
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth dbus-x11 xdg-utils desktop-file-utils webkit2gtk-driver chromium redis-server
   gnome-keyring libglib2.0-bin libarchive-tools
+  wrk python3-venv
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

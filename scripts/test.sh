@@ -58,6 +58,23 @@ step "UI type check" check npm --prefix ui run --silent check
 step "UI lint" check npm --prefix ui run --silent lint
 step "UI unit tests" vitest npm --prefix ui run --silent test
 # The browser tests drive hearth-proxy and hearth-sim too; the end-to-end tests drive the app.
+# hearth-proxy's API against its OpenAPI document: schemathesis from PyPI, in a venv under the
+# target directory (Debian's pip refuses system installs), installed where missing.
+schemathesis_venv() {
+  local want=4.32.5
+  if [ "$("$schemathesis_dir/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $want" ]; then
+    rm -rf "$schemathesis_dir" &&
+      python3 -m venv "$schemathesis_dir" &&
+      "$schemathesis_dir/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$want"
+  fi
+}
+target_dir=${CARGO_TARGET_DIR:-target}
+[ "${target_dir#/}" = "$target_dir" ] && target_dir=$PWD/$target_dir
+schemathesis_dir=$target_dir/schemathesis-venv
+step "install schemathesis" build schemathesis_venv
+step "hearth-proxy against its OpenAPI document (schemathesis)" cargo_tests \
+  env HEARTH_SCHEMATHESIS="$schemathesis_dir/bin/schemathesis" \
+  cargo test --locked -p hearth-proxy --test schemathesis -- --ignored
 step "build the binaries" build cargo build --locked -p hearth-app -p hearth-proxy -p hearth-sim --bins
 step "browser tests" node_tap npm --prefix ui run --silent test:browser
 step "end-to-end tests of the app" cargo_tests \

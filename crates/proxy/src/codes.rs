@@ -14,6 +14,41 @@ use sha2::{Digest, Sha256};
 pub const USER_CODE_ALPHABET: &[u8; 20] = b"BCDFGHJKLMNPQRSTVWXZ";
 pub const USER_CODE_LEN: usize = 8;
 
+/// The highest chance allowed for one code to be guessed over its whole life.
+pub const GUESS_TARGET: f64 = 1e-6;
+
+/// The number of user codes: 20^8.
+#[allow(clippy::cast_precision_loss)] // 2.56e10 is exact in an f64.
+pub fn code_space() -> f64 {
+    (USER_CODE_ALPHABET.len() as f64).powi(8)
+}
+
+/// How many windows of `window_secs` a code living `lifetime_secs` overlaps, at most.
+pub fn windows_per_life(lifetime_secs: u64, window_secs: u64) -> u64 {
+    lifetime_secs.div_ceil(window_secs.max(1)) + 1
+}
+
+/// The global budget of code checks per window.
+///
+/// Every check counts before its lookup, and a lookup finds one given code with chance 1/20^8,
+/// so with `G` checks per window a code is found over its life with chance at most
+/// `G × windows_per_life / 20^8`. The largest `G` keeping that below [`GUESS_TARGET`] is the
+/// ceiling (12,799 per window with the default 10-minute codes and windows). With `pending`
+/// codes alive, a check finds *some* code with chance `pending / 20^8`: the budget is divided by
+/// that number, so that the chance that any code is guessed stays below the target too, but it
+/// never goes below `floor` (a flood of new flows must not make a lockout cheaper than that),
+/// nor above the ceiling (the bound for each code always holds).
+pub fn global_budget(lifetime_secs: u64, window_secs: u64, pending: u64, floor: u64) -> u64 {
+    let windows = windows_per_life(lifetime_secs, window_secs);
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )] // A positive count far below 2^52.
+    let ceiling = ((GUESS_TARGET * code_space() / windows as f64).ceil() as u64).saturating_sub(1);
+    (ceiling / pending.max(1)).max(floor).min(ceiling)
+}
+
 /// A fresh user code, normalised (8 letters, no dash).
 pub fn new_user_code() -> String {
     let mut rng = rand::rng();
@@ -106,6 +141,20 @@ mod tests {
         assert_ne!(a, new_device_code());
         assert_eq!(URL_SAFE_NO_PAD.decode(new_token()).unwrap().len(), 32);
         assert_eq!(hash("x").len(), 64);
+    }
+
+    #[test]
+    fn the_global_budget_follows_the_pending_codes_between_its_floor_and_its_ceiling() {
+        assert_eq!(windows_per_life(600, 600), 2);
+        assert_eq!(global_budget(600, 600, 0, 1_000), 12_799);
+        assert_eq!(global_budget(600, 600, 1, 1_000), 12_799);
+        assert_eq!(global_budget(600, 600, 4, 1_000), 3_199);
+        assert_eq!(global_budget(600, 600, 100_000, 1_000), 1_000);
+        assert_eq!(
+            global_budget(600, 600, 1, 1_000_000),
+            12_799,
+            "a floor above the ceiling does not break the bound"
+        );
     }
 
     #[test]

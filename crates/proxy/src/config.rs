@@ -161,16 +161,22 @@ pub struct Config {
     #[arg(long, env = "HEARTH_PROXY_SLOW_DOWN_STEP_MS", default_value_t = 5_000)]
     pub slow_down_step_ms: u64,
 
-    /// Wrong user codes allowed per client address and window.
+    /// User-code checks allowed per client address (IPv6: per /64) and window.
     #[arg(long, env = "HEARTH_PROXY_GUESSES_PER_ADDRESS", default_value_t = 20)]
     pub guesses_per_address: u64,
 
-    /// Wrong user codes allowed for everyone together per window.
-    #[arg(long, env = "HEARTH_PROXY_GUESSES_GLOBAL", default_value_t = 1_000)]
-    pub guesses_global: u64,
+    /// A fixed budget of user-code checks for everyone together per window, instead of the one
+    /// computed from the code space and the number of pending codes (see `codes::global_budget`).
+    #[arg(long, env = "HEARTH_PROXY_GUESSES_GLOBAL")]
+    pub guesses_global: Option<u64>,
 
-    /// The window of those two limits, in seconds.
-    #[arg(long, env = "HEARTH_PROXY_GUESS_WINDOW_SECS", default_value_t = 3_600)]
+    /// The least the computed global budget goes down to when many codes are pending, so that
+    /// starting flows cannot make a lockout cheap.
+    #[arg(long, env = "HEARTH_PROXY_GUESSES_GLOBAL_MIN", default_value_t = 1_000)]
+    pub guesses_global_min: u64,
+
+    /// The window of those limits, in seconds.
+    #[arg(long, env = "HEARTH_PROXY_GUESS_WINDOW_SECS", default_value_t = 600)]
     pub guess_window_secs: u64,
 
     /// Device-code requests and refreshes allowed per client address and minute.

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::AppState;
 use crate::codes;
+use crate::seal;
 use crate::store::{StoreError, now_ms};
 
 /// How long a flow is kept after it expired, to answer `expired_token`.
@@ -26,7 +27,14 @@ pub struct Flow {
     pub client_id: String,
     pub scope: Option<String>,
     pub user_code: String,
+    /// When the device asked for the code (0 in flows stored before this field existed).
+    #[serde(default)]
+    pub started_ms: u64,
     pub expires_ms: u64,
+    /// The public key the token response is sealed to (see [`crate::seal`]); `None` in flows
+    /// stored before sealing existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
     pub status: Status,
 }
 
@@ -35,7 +43,12 @@ pub struct Flow {
 pub enum Status {
     Pending,
     Denied,
-    /// The token response for the device, kept until it polls once.
+    /// The token response for the device, sealed to its device code, kept until it polls once.
+    Sealed {
+        sealed: String,
+    },
+    /// The token response in clear: only in flows stored before sealing existed (read, never
+    /// written, so that a store upgraded mid-flow still delivers).
     Approved {
         response: Map<String, Value>,
     },
@@ -50,12 +63,27 @@ impl Flow {
         Duration::from_millis(self.expires_ms.saturating_sub(now_ms()))
     }
 
+    /// When the flow started; for a flow stored before `started_ms` existed, its expiry less the
+    /// configured lifetime.
+    pub fn started(&self, lifetime: Duration) -> u64 {
+        if self.started_ms == 0 {
+            self.expires_ms
+                .saturating_sub(u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX))
+        } else {
+            self.started_ms
+        }
+    }
+
     /// How long what belongs to this flow is kept from now: its life, then the grace in which a
     /// late poll hears `expired_token`.
     pub fn kept_for(&self) -> Duration {
         self.remaining() + EXPIRED_GRACE
     }
 }
+
+/// How long a redeemed consent id stays bound to its flow: longer than any Enedis consent lasts
+/// (at most three years), so that an id can never be presented by a second flow.
+const CONSENT_KEPT: Duration = Duration::from_secs(4 * 366 * 86_400);
 
 pub fn flow_key(device_hash: &str) -> String {
     format!("flow:{device_hash}")
@@ -69,15 +97,36 @@ pub fn poll_key(device_hash: &str) -> String {
     format!("poll:{device_hash}")
 }
 
-/// A new flow: returns (device code, normalised user code).
+/// What a new flow hands the device.
+pub struct Started {
+    pub device_code: String,
+    /// Normalised (8 letters, no dash).
+    pub user_code: String,
+    /// The secret of `verification_uri_complete`: 256 random bits that open the flow's
+    /// confirmation without a code check (nobody guesses them), so the link and QR path never
+    /// spends the guessing budget.
+    pub link: String,
+}
+
+fn link_key(link: &str) -> String {
+    format!("link:{}", codes::hash(link))
+}
+
+/// The counter of flows started in the window of one code lifetime numbered `index`.
+fn started_key(index: u64) -> String {
+    format!("started:{index}")
+}
+
+/// A new flow.
 pub async fn start(
     state: &AppState,
     client_id: &str,
     scope: Option<String>,
-) -> Result<(String, String), StoreError> {
+) -> Result<Started, StoreError> {
     let lifetime = state.config.code_lifetime();
     let device_code = codes::new_device_code();
     let device_hash = codes::hash(&device_code);
+    let link = codes::new_token();
     // A collision among live user codes is rare (20^8 codes) but must not link two devices.
     let mut user_code = codes::new_user_code();
     while !state
@@ -87,11 +136,14 @@ pub async fn start(
     {
         user_code = codes::new_user_code();
     }
+    let started_ms = now_ms();
     let flow = Flow {
         client_id: client_id.to_owned(),
         scope,
         user_code: user_code.clone(),
-        expires_ms: now_ms() + u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX),
+        started_ms,
+        expires_ms: started_ms + u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX),
+        device_key: Some(seal::device_public_key(&device_code)),
         status: Status::Pending,
     };
     state
@@ -102,7 +154,45 @@ pub async fn start(
             Some(lifetime + EXPIRED_GRACE),
         )
         .await?;
-    Ok((device_code, user_code))
+    state
+        .store
+        .put(&link_key(&link), &device_hash, Some(lifetime))
+        .await?;
+    let window = lifetime.as_millis().max(1);
+    let index = u64::try_from(u128::from(started_ms) / window).unwrap_or(u64::MAX);
+    state.store.incr(&started_key(index), lifetime * 2).await?;
+    Ok(Started {
+        device_code,
+        user_code,
+        link,
+    })
+}
+
+/// An upper bound of the codes alive now: every one was started within the last code lifetime,
+/// so in the current window of that length or the one before.
+pub async fn pending_codes(state: &AppState) -> Result<u64, StoreError> {
+    let window = state.config.code_lifetime().as_millis().max(1);
+    let index = u64::try_from(u128::from(now_ms()) / window).unwrap_or(u64::MAX);
+    let mut count = 0;
+    for key in [started_key(index), started_key(index.saturating_sub(1))] {
+        count += state
+            .store
+            .get(&key)
+            .await?
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    Ok(count)
+}
+
+/// The flow behind the secret of a `verification_uri_complete`, with its device-code hash.
+pub async fn by_link(state: &AppState, link: &str) -> Result<Option<(String, Flow)>, StoreError> {
+    let Some(device_hash) = state.store.get(&link_key(link)).await? else {
+        return Ok(None);
+    };
+    Ok(get(state, &device_hash)
+        .await?
+        .map(|(_, flow)| (device_hash, flow)))
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<String, StoreError> {
@@ -152,7 +242,7 @@ pub async fn take(state: &AppState, device_hash: &str) -> Result<Option<Flow>, S
 pub async fn transition(
     state: &AppState,
     device_hash: &str,
-    status: Status,
+    status: impl FnOnce(&Flow) -> Result<Status, StoreError>,
 ) -> Result<bool, StoreError> {
     let Some((raw, flow)) = get(state, device_hash).await? else {
         return Ok(false);
@@ -160,6 +250,7 @@ pub async fn transition(
     if flow.status != Status::Pending || flow.is_expired() {
         return Ok(false);
     }
+    let status = status(&flow)?;
     let ttl = flow.kept_for();
     let user_code = flow.user_code.clone();
     let next = Flow { status, ..flow };
@@ -172,6 +263,63 @@ pub async fn transition(
         state.store.delete(&user_key(&user_code)).await?;
     }
     Ok(replaced)
+}
+
+/// Binds an upstream consent id (Enedis's `autorisation_id`) to the first flow that presents
+/// it, atomically in the store (so across instances too). `true` when the id is this flow's:
+/// newly bound, or bound to it by an earlier try of the same callback (a reload after a crash).
+/// Any other flow presenting it gets `false`: the id is query input, and a leaked one must not
+/// link someone else's meter to another device.
+pub async fn bind_consent(
+    state: &AppState,
+    consent_id: &str,
+    device_hash: &str,
+) -> Result<bool, StoreError> {
+    let key = format!("consent:{}", codes::hash(consent_id));
+    if state
+        .store
+        .put_new(&key, device_hash, Some(CONSENT_KEPT))
+        .await?
+    {
+        return Ok(true);
+    }
+    Ok(state.store.get(&key).await?.as_deref() == Some(device_hash))
+}
+
+/// Approves a pending flow with the token response the device will get.
+pub async fn approve(
+    state: &AppState,
+    device_hash: &str,
+    response: Map<String, Value>,
+) -> Result<bool, StoreError> {
+    transition(state, device_hash, |flow| {
+        let Some(key) = flow.device_key.as_deref() else {
+            // A flow started before the upgrade has no key: it is delivered as it was stored.
+            return Ok(Status::Approved { response });
+        };
+        let plaintext =
+            serde_json::to_vec(&response).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let sealed = seal::seal_for_device(key, &plaintext)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Status::Sealed { sealed })
+    })
+    .await
+}
+
+/// Opens the token response of a flow taken from the store, with the device code that polled.
+pub fn open_response(
+    device_code: &str,
+    status: Status,
+) -> Result<Option<Map<String, Value>>, StoreError> {
+    match status {
+        Status::Sealed { sealed } => {
+            let plaintext = seal::open_for_device(device_code, &sealed)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            decode(&String::from_utf8_lossy(&plaintext)).map(Some)
+        }
+        Status::Approved { response } => Ok(Some(response)),
+        Status::Pending | Status::Denied => Ok(None),
+    }
 }
 
 /// The browser side of a flow between the confirmation and the provider's redirect.

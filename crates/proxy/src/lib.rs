@@ -14,17 +14,18 @@ pub mod codes;
 pub mod config;
 mod error;
 pub mod flow;
+mod json_errors;
 mod metrics;
 mod net;
 mod openapi;
 mod pacer;
 mod pages;
 mod routes;
+pub mod seal;
 pub mod store;
 mod upstream;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -127,6 +128,8 @@ pub async fn build_state_with_store(
         store.put_new("meta:form-key", &candidate, None).await?;
         Secret::new(store.get("meta:form-key").await?.unwrap_or(candidate))
     };
+    // Upgrade in place: an earlier version kept the Enedis application token in clear.
+    upstream::enedis::forget_clear_app_token(store.as_ref()).await?;
     let missing = config.missing();
     for item in &missing {
         tracing::warn!("hearth-proxy still needs {item}");
@@ -184,6 +187,7 @@ fn build_upstream(
                 store: Arc::clone(store),
                 pacer,
                 metrics: metrics.clone(),
+                app_token: upstream::enedis::AppTokenCache::default(),
             })
         }
     })
@@ -204,6 +208,7 @@ pub fn app(state: AppState) -> Router {
             http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(60),
         ))
+        .layer(middleware::from_fn(json_errors::layer))
         .with_state(state)
 }
 
@@ -252,8 +257,8 @@ pub async fn serve(
     });
     tracing::info!(address = %listener.local_addr()?, public_url = %state.public_url, mode = ?state.config.mode, "hearth-proxy listening");
     let result = axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        json_errors::JsonListener(listener),
+        app(state).into_make_service_with_connect_info::<json_errors::Peer>(),
     )
     .with_graceful_shutdown(shutdown)
     .await;

@@ -12,9 +12,23 @@ use crate::error::ApiError;
 
 /// The client's address, for rate limits: the socket peer, or the last `X-Forwarded-For` hop
 /// when `--trust-forwarded-for` says a reverse proxy in front sets it (earlier hops are whatever
-/// the client wrote).
+/// the client wrote). An IPv6 client counts per /64: one subscriber is usually given a whole
+/// /64, and would otherwise have 2^64 addresses to spread its guesses over.
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub String);
+
+fn rate_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return v4.to_string();
+            }
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
 
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
@@ -33,15 +47,19 @@ impl FromRequestParts<AppState> for ClientAddr {
                 .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
                 .next_back()
         {
-            return Ok(Self(hop.to_string()));
+            return Ok(Self(rate_key(hop)));
         }
         let peer = parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        Ok(Self(
-            peer.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
-        ))
+            .get::<ConnectInfo<crate::json_errors::Peer>>()
+            .map(|c| c.0.0.ip())
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|c| c.0.ip())
+            });
+        Ok(Self(peer.map_or_else(|| "unknown".to_owned(), rate_key)))
     }
 }
 
@@ -86,4 +104,19 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim().to_owned())
         .filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_count_per_64_and_ipv4_per_address() {
+        let key = |s: &str| rate_key(s.parse().unwrap());
+        assert_eq!(key("192.0.2.7"), "192.0.2.7");
+        assert_eq!(key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
+    }
 }

@@ -19,6 +19,7 @@ use utoipa::{Modify, OpenApi};
         crate::routes::token::TokenForm,
         crate::routes::token::TokenResponse,
         crate::error::ErrorBody,
+        crate::routes::data::DataPath,
     )),
     modifiers(&Bearer)
 )]

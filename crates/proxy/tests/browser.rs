@@ -280,7 +280,7 @@ async fn wrong_codes_are_limited_per_address_and_globally() {
         "--guesses-per-address",
         "3",
         "--guesses-global",
-        "7",
+        "5",
         "--trust-forwarded-for",
     ])
     .await;
@@ -316,8 +316,193 @@ async fn wrong_codes_are_limited_per_address_and_globally() {
     assert_eq!(
         check("192.0.2.3", right.into()).await,
         429,
-        "the global budget (7 checks) is spent: no address can go on guessing"
+        "the global budget (5 checks: an address over its own limit spends none of it) is spent: no address can go on guessing"
     );
     let (_, pending) = device.poll(code["device_code"].as_str().unwrap()).await;
     assert_eq!(pending["error"], "authorization_pending");
+}
+
+/// The security review's attack: a victim links (consent id N); an attacker starts its own flow,
+/// confirms it in its own browser, never goes to Enedis, and presents the victim's N with its
+/// own state and cookie. The attacker's device must get no token, and the victim's link stands.
+#[tokio::test]
+async fn a_leaked_autorisation_id_opens_no_one_elses_meter() {
+    let s = setup(&[]).await;
+    // The victim links, and its callback URL (with N) leaks.
+    let victim_device = Device::new(&s.proxy.url);
+    let code = victim_device.code().await;
+    let mut victim = Browser::new();
+    let to_enedis = victim
+        .confirm(code["verification_uri_complete"].as_str().unwrap())
+        .await;
+    let callback = victim.get(&to_enedis).await.location.unwrap();
+    let leaked = query_param(&callback, "autorisation_id");
+    assert_eq!(victim.get(&callback).await.status, 200);
+    let (status, victim_tokens) = victim_device
+        .poll_until_done(
+            code["device_code"].as_str().unwrap(),
+            std::time::Duration::from_millis(250),
+        )
+        .await;
+    assert_eq!(status, 200, "{victim_tokens}");
+
+    // The attacker's own flow, confirmed in its own browser, then the victim's id.
+    let attacker_device = Device::new(&s.proxy.url);
+    let code = attacker_device.code().await;
+    let mut attacker = Browser::new();
+    let to_enedis = attacker
+        .confirm(code["verification_uri_complete"].as_str().unwrap())
+        .await;
+    let own_state = query_param(&to_enedis, "state");
+    let forged = format!(
+        "{}/auth/redirect?state={own_state}&autorisation_id={leaked}",
+        s.proxy.url
+    );
+    let page = attacker.get(&forged).await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    assert!(!page.body.contains("Done"), "{}", page.body);
+    let replay = attacker.get(&forged).await;
+    assert_ne!(replay.status, 200, "{}", replay.body);
+    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    let (status, answer) = attacker_device
+        .poll(code["device_code"].as_str().unwrap())
+        .await;
+    assert_ne!(status, 200, "{answer}");
+    assert!(answer.get("access_token").is_none(), "{answer}");
+
+    // The victim's tokens still read the victim's meter.
+    let prm = victim_tokens["usage_point_id"]
+        .as_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, _) = victim_device
+        .data(
+            victim_tokens["access_token"].as_str().unwrap(),
+            "customers_upc/v5/usage_points/contracts",
+            &format!("usage_point_id={prm}"),
+        )
+        .await;
+    assert_eq!(status, 200);
+}
+
+/// Where Enedis says when a consent began, a consent older than the flow is refused: it is an
+/// earlier link's, not this user's answer to this flow.
+#[tokio::test]
+async fn a_consent_older_than_the_flow_links_nothing() {
+    let yesterday = time::OffsetDateTime::now_utc().date() - time::Duration::days(2);
+    let s = enedis_setup(Backing::sqlite(), |sim| sim.today(yesterday), &[]).await;
+    let device = Device::new(&s.proxy.url);
+    let code = device.code().await;
+    let mut browser = Browser::new();
+    let to_enedis = browser
+        .confirm(code["verification_uri_complete"].as_str().unwrap())
+        .await;
+    let page = browser.consent_and_return(&to_enedis).await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    let (status, answer) = device.poll(code["device_code"].as_str().unwrap()).await;
+    assert_ne!(status, 200, "{answer}");
+    assert!(answer.get("access_token").is_none(), "{answer}");
+}
+
+/// The review's lockout: wrong codes from many addresses spend the global budget. The link and
+/// QR path (`verification_uri_complete`, what Hearth's app opens) carries its own secret and
+/// never spends it, so the user still links; a link with a wrong secret is an ordinary check.
+#[tokio::test]
+async fn a_spent_global_budget_does_not_lock_out_the_link() {
+    let s = setup(&[
+        "--guesses-per-address",
+        "3",
+        "--guesses-global",
+        "6",
+        "--trust-forwarded-for",
+    ])
+    .await;
+    let device = Device::new(&s.proxy.url);
+    let code = device.code().await;
+    let complete = code["verification_uri_complete"].as_str().unwrap();
+    assert!(complete.contains("link="), "{complete}");
+    let http = common::http();
+    let check = |from: String, url: String| {
+        let http = http.clone();
+        async move {
+            http.get(url)
+                .header("X-Forwarded-For", from)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for attacker in 1..=3 {
+        for _ in 0..3 {
+            check(
+                format!("198.51.100.{attacker}"),
+                format!("{}/auth/verify_code?code=BBBB-BBBB", s.proxy.url),
+            )
+            .await;
+        }
+    }
+    let typed = format!(
+        "{}/auth/verify_code?code={}",
+        s.proxy.url,
+        code["user_code"].as_str().unwrap()
+    );
+    assert_eq!(
+        check("203.0.113.9".into(), typed).await,
+        429,
+        "typing the code is locked out"
+    );
+    let (base, _) = complete.split_once("link=").unwrap();
+    assert_eq!(
+        check("203.0.113.9".into(), format!("{base}link=wrong-secret")).await,
+        429,
+        "a wrong link secret is an ordinary, counted check"
+    );
+    // The real link, from a fresh address: the confirmation, and the whole link goes through.
+    let mut browser = Browser::new();
+    let to_enedis = browser.confirm(complete).await;
+    let done = browser.consent_and_return(&to_enedis).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let (status, tokens) = device
+        .poll_until_done(
+            code["device_code"].as_str().unwrap(),
+            std::time::Duration::from_millis(250),
+        )
+        .await;
+    assert_eq!(status, 200, "{tokens}");
+}
+
+/// An IPv6 client cannot multiply its guesses by changing addresses within its /64.
+#[tokio::test]
+async fn ipv6_clients_are_limited_per_64() {
+    let s = setup(&["--guesses-per-address", "3", "--trust-forwarded-for"]).await;
+    let http = common::http();
+    let check = |from: &'static str| {
+        let http = http.clone();
+        let url = format!("{}/auth/verify_code?code=BBBB-BBBB", s.proxy.url);
+        async move {
+            http.get(url)
+                .header("X-Forwarded-For", from)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let mut statuses = Vec::new();
+    for from in [
+        "2001:db8:5:6::1",
+        "2001:db8:5:6::2",
+        "2001:db8:5:6:ffff::3",
+        "2001:db8:5:6:1234::4",
+    ] {
+        statuses.push(check(from).await);
+    }
+    assert_eq!(statuses, [400, 400, 400, 429]);
+    assert_eq!(check("2001:db8:5:7::1").await, 400, "another /64");
 }

@@ -35,10 +35,12 @@ async fn journey(backing: Backing) {
     let code = device.code().await;
     let user_code = code["user_code"].as_str().unwrap();
     assert_eq!(code["verification_uri"], format!("{}/device", s.proxy.url));
-    assert_eq!(
-        code["verification_uri_complete"],
-        format!("{}/device?code={user_code}", s.proxy.url)
-    );
+    // The code, then the link's own secret (256 bits, URL-safe base64).
+    let complete = code["verification_uri_complete"].as_str().unwrap();
+    let link = complete
+        .strip_prefix(&format!("{}/device?code={user_code}&link=", s.proxy.url))
+        .unwrap_or_else(|| panic!("{complete}"));
+    assert_eq!(link.len(), 43, "{complete}");
     assert_eq!(code["expires_in"], 600);
     assert_eq!(code["interval"], 1);
     let device_code = code["device_code"].as_str().unwrap();

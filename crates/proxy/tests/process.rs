@@ -188,6 +188,74 @@ async fn kill_9_and_restart_mid_flow_loses_nothing() {
     );
 }
 
+/// A crash while the callback waits on Enedis does not strand the browser: reloading the same
+/// callback page on the restarted proxy finishes the link (the `state` was not spent).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_during_the_callback_leaves_the_link_to_a_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir
+        .path()
+        .join("proxy.sqlite3")
+        .to_string_lossy()
+        .into_owned();
+    let log = dir.path().join("log");
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    // Enedis lists the consent only 2 s after it was given: the callback waits on it.
+    let sim = sim_builder(&url)
+        .auto_consent(true)
+        .subscription_delay(Duration::from_secs(2))
+        .start()
+        .await
+        .unwrap();
+    let argv = args(port, &store, &sim, &["--enedis-subscription-tries", "40"]);
+    let proxy = Binary::start(&argv, &log);
+    let device = Device::new(&proxy.url);
+    let code = device.code().await;
+    let mut browser = Browser::new();
+    let to_enedis = browser
+        .confirm(code["verification_uri_complete"].as_str().unwrap())
+        .await;
+    let callback = browser.get(&to_enedis).await.location.unwrap();
+    let cookies = browser
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let waiting = tokio::spawn({
+        let (http, callback) = (common::http(), callback.clone());
+        async move { http.get(callback).header("Cookie", cookies).send().await }
+    });
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(
+        sim.calls("subscribed_services") >= 1,
+        "the callback is waiting on Enedis"
+    );
+    proxy.kill_9();
+    assert!(
+        waiting.await.unwrap().is_err(),
+        "the first try died with the process"
+    );
+
+    let proxy = Binary::start(&argv, &log);
+    let page = browser.get(&callback).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let (status, tokens) = device
+        .poll_until_done(
+            code["device_code"].as_str().unwrap(),
+            Duration::from_millis(250),
+        )
+        .await;
+    assert_eq!(status, 200, "{tokens}");
+    assert_eq!(
+        browser.get(&callback).await.status,
+        400,
+        "once the link is made, the state is spent"
+    );
+    drop(proxy);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_secret_is_ever_logged() {
     let dir = tempfile::tempdir().unwrap();

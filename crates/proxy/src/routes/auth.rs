@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize, Default)]
 struct CodeQuery {
     code: Option<String>,
+    /// The secret of `verification_uri_complete` (see [`flow::Started::link`]).
+    link: Option<String>,
 }
 
 fn query<T: for<'de> Deserialize<'de> + Default>(raw: Option<&str>) -> T {
@@ -138,9 +140,13 @@ async fn code_page(
 ) -> Response {
     let t = pages::texts(headers);
     let (browser, set_cookie) = browser(state, headers);
-    let CodeQuery { code } = query(raw_query);
+    let CodeQuery { code, link } = query(raw_query);
     let response = match code.filter(|c| !c.trim().is_empty()) {
-        Some(code) => check_code(state, t, &addr.0, &code, &browser).await,
+        Some(code) => match linked(state, link.as_deref(), &code).await {
+            Ok(Some(flow)) => confirmation(state, t, &browser, &flow),
+            Ok(None) => check_code(state, t, &addr.0, &code, &browser).await,
+            Err(e) => internal(state, t, &e),
+        },
         None if required => entry(state, t, StatusCode::BAD_REQUEST, "", Some(t.wrong_code)),
         None => entry(state, t, StatusCode::OK, "", None),
     };
@@ -166,16 +172,29 @@ async fn check_code(
             .store
             .incr(&format!("guess:addr:{addr}"), window)
             .await?;
+        // An address over its own limit spends nothing of everyone's budget.
+        if per_addr > state.config.guesses_per_address {
+            return Ok::<_, crate::store::StoreError>((per_addr, 0, 0));
+        }
+        let budget = match state.config.guesses_global {
+            Some(fixed) => fixed,
+            None => codes::global_budget(
+                state.config.code_lifetime_secs,
+                state.config.guess_window_secs,
+                flow::pending_codes(state).await?,
+                state.config.guesses_global_min,
+            ),
+        };
         let global = state.store.incr("guess:all", window).await?;
-        Ok::<_, crate::store::StoreError>((per_addr, global))
+        Ok((per_addr, global, budget))
     };
-    let (per_addr, global) = match counts.await {
+    let (per_addr, global, budget) = match counts.await {
         Ok(counts) => counts,
         Err(e) => return internal(state, t, &e),
     };
-    if per_addr > state.config.guesses_per_address || global > state.config.guesses_global {
+    if per_addr > state.config.guesses_per_address || global > budget {
         state.metrics.guess("limited");
-        tracing::warn!(per_addr, global, "user code checks over the limit");
+        tracing::warn!(per_addr, global, budget, "user code checks over the limit");
         let mut response = entry(
             state,
             t,
@@ -207,14 +226,43 @@ async fn check_code(
         );
     };
     state.metrics.guess("right");
+    confirmation(state, t, browser, &(code, flow))
+}
+
+/// The flow opened by the secret of a `verification_uri_complete`, when it is the flow of the
+/// code shown beside it and still alive: no code check, so nothing of the guessing budget.
+async fn linked(
+    state: &AppState,
+    link: Option<&str>,
+    typed: &str,
+) -> Result<Option<(String, flow::Flow)>, crate::store::StoreError> {
+    let (Some(link), Some(code)) = (
+        link.filter(|l| !l.is_empty() && l.len() <= 128),
+        codes::normalise_user_code(typed),
+    ) else {
+        return Ok(None);
+    };
+    Ok(flow::by_link(state, link)
+        .await?
+        .filter(|(_, flow)| flow.user_code == code && !flow.is_expired())
+        .map(|(_, flow)| (code, flow)))
+}
+
+/// The confirmation page of a (normalised) code and its flow.
+fn confirmation(
+    state: &AppState,
+    t: &Texts,
+    browser: &str,
+    (code, flow): &(String, flow::Flow),
+) -> Response {
     if flow.status != Status::Pending {
         return pages::error(state, t, StatusCode::CONFLICT, t.used_code);
     }
     let client = state
         .client(&flow.client_id)
         .map_or(flow.client_id.as_str(), |c| c.name.as_str());
-    let csrf = csrf(state, browser, &code);
-    let shown = codes::display_user_code(&code);
+    let csrf = csrf(state, browser, code);
+    let shown = codes::display_user_code(code);
     pages::html(
         state,
         StatusCode::OK,
@@ -319,6 +367,11 @@ struct Callback {
 }
 
 /// `GET /auth/redirect`: the provider sends the browser back.
+///
+/// `state` stays in the store until the flow is approved or refused: a crash (or an upstream
+/// outage) between the callback and the approval leaves it there, so reloading the page finishes
+/// the link. What must happen once is made once by the store itself: the consent id is bound to
+/// one flow ([`flow::bind_consent`]), and the flow moves from pending once ([`flow::transition`]).
 async fn redirect(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -347,19 +400,24 @@ async fn redirect(
         );
         return pages::error(&state, t, StatusCode::FORBIDDEN, t.other_browser);
     }
-    // Single use: of two callbacks racing with the same state, one goes on.
-    match state.store.take(&flow::state_key(&state_param)).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return pages::error(&state, t, StatusCode::BAD_REQUEST, t.bad_link),
-        Err(e) => return internal(&state, t, &e),
-    }
     let flow = match flow::get(&state, &pending.device_hash).await {
         Ok(Some((_, flow))) if !flow.is_expired() && flow.status == Status::Pending => flow,
-        Ok(_) => return pages::error(&state, t, StatusCode::BAD_REQUEST, t.expired_flow),
+        Ok(Some((_, flow)))
+            if matches!(flow.status, Status::Sealed { .. } | Status::Approved { .. }) =>
+        {
+            // Approved by an earlier try whose answer never reached the browser.
+            forget_state(&state, &state_param).await;
+            return pages::message(&state, t, StatusCode::OK, t.done_title, t.done, false);
+        }
+        Ok(_) => {
+            forget_state(&state, &state_param).await;
+            return pages::error(&state, t, StatusCode::BAD_REQUEST, t.expired_flow);
+        }
         Err(e) => return internal(&state, t, &e),
     };
     if let Some(error) = callback.error {
         if error == "access_denied" {
+            forget_state(&state, &state_param).await;
             return deny(
                 &state,
                 t,
@@ -374,6 +432,7 @@ async fn redirect(
             error = error.chars().take(64).collect::<String>(),
             "the provider reported an error"
         );
+        forget_state(&state, &state_param).await;
         return pages::error(&state, t, StatusCode::BAD_GATEWAY, t.provider_error);
     }
     let Some(upstream) = state.upstream.as_ref() else {
@@ -396,10 +455,12 @@ async fn redirect(
             }) else {
                 return pages::error(&state, t, StatusCode::BAD_REQUEST, t.provider_error);
             };
-            match enedis.confirmed_prms(&id).await {
-                Ok(prms) if prms.is_empty() => {
-                    // Not confirmed yet: keep the flow's browser binding so a reload retries.
-                    let _ = flow::put_pending(&state, &state_param, &pending, &flow).await;
+            match enedis_grant(&state, enedis, &id, &pending.device_hash, &flow).await {
+                Ok(Some(grant)) => flow::issue(&state, &grant)
+                    .await
+                    .map_err(UpstreamError::from),
+                // Not confirmed yet: the state is kept, so a reload retries.
+                Ok(None) => {
                     return pages::error(
                         &state,
                         t,
@@ -407,34 +468,26 @@ async fn redirect(
                         t.not_confirmed,
                     );
                 }
-                Ok(prms) => {
-                    let grant = Grant {
-                        grant_id: codes::new_token(),
-                        client_id: flow.client_id.clone(),
-                        prms,
-                    };
-                    flow::issue(&state, &grant)
-                        .await
-                        .map_err(UpstreamError::from)
+                Err(Refusal::Upstream(e)) => Err(e),
+                Err(Refusal::ConsentUsed) => {
+                    forget_state(&state, &state_param).await;
+                    return pages::error(&state, t, StatusCode::FORBIDDEN, t.consent_used);
                 }
-                Err(e) => Err(e),
             }
         }
     };
     match outcome {
-        Ok(response) => {
-            match flow::transition(&state, &pending.device_hash, Status::Approved { response })
-                .await
-            {
-                Ok(true) => {
-                    state.metrics.flow("approved");
-                    pages::message(&state, t, StatusCode::OK, t.done_title, t.done, false)
-                }
-                Ok(false) => pages::error(&state, t, StatusCode::BAD_REQUEST, t.expired_flow),
-                Err(e) => internal(&state, t, &e),
+        Ok(response) => match flow::approve(&state, &pending.device_hash, response).await {
+            Ok(true) => {
+                forget_state(&state, &state_param).await;
+                state.metrics.flow("approved");
+                pages::message(&state, t, StatusCode::OK, t.done_title, t.done, false)
             }
-        }
+            Ok(false) => pages::error(&state, t, StatusCode::BAD_REQUEST, t.expired_flow),
+            Err(e) => internal(&state, t, &e),
+        },
         Err(UpstreamError::NoConsent) => {
+            forget_state(&state, &state_param).await;
             deny(
                 &state,
                 t,
@@ -447,13 +500,74 @@ async fn redirect(
         }
         Err(UpstreamError::OAuth(code)) => {
             tracing::warn!(code, "the provider refused the code exchange");
+            forget_state(&state, &state_param).await;
             pages::error(&state, t, StatusCode::BAD_GATEWAY, t.provider_error)
         }
         Err(e) => {
+            // The state is kept: a reload once the provider is back finishes the link.
             tracing::error!(error = %e, "the provider failed during the callback");
-            let _ = flow::put_pending(&state, &state_param, &pending, &flow).await;
             pages::error(&state, t, StatusCode::BAD_GATEWAY, t.provider_unavailable)
         }
+    }
+}
+
+/// Why an Enedis callback issues nothing.
+enum Refusal {
+    /// The consent id is bound to another flow, or the consent began before this flow did.
+    ConsentUsed,
+    Upstream(UpstreamError),
+}
+
+impl From<crate::store::StoreError> for Refusal {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Upstream(e.into())
+    }
+}
+
+/// What an Enedis consent id grants this flow: the PRMs Enedis confirms for it, once the id is
+/// bound to this flow and the consent is seen to be no older than the flow. `None` while
+/// Enedis has not confirmed it yet.
+async fn enedis_grant(
+    state: &AppState,
+    enedis: &crate::upstream::enedis::Enedis,
+    id: &str,
+    device_hash: &str,
+    flow: &flow::Flow,
+) -> Result<Option<Grant>, Refusal> {
+    let consent = enedis.confirmed_prms(id).await.map_err(Refusal::Upstream)?;
+    if consent.prms.is_empty() {
+        return Ok(None);
+    }
+    // A consent given before this flow began is someone's earlier link, not this user's answer.
+    // Enedis gives a day: the flow's day is taken at UTC+1, never later than the day in Paris,
+    // so a consent given on the flow's own day is never refused.
+    let flow_day = time::OffsetDateTime::from_unix_timestamp(
+        i64::try_from(flow.started(state.config.code_lifetime()) / 1000).unwrap_or(i64::MAX),
+    )
+    .map(|t| (t + time::Duration::hours(1)).date());
+    if let (Some(started), Ok(flow_day)) = (consent.started, flow_day)
+        && started < flow_day
+    {
+        tracing::warn!("a consent given before the flow began was presented");
+        return Err(Refusal::ConsentUsed);
+    }
+    // Bound only once Enedis confirmed the id, so nobody can claim the ids of consents not
+    // given yet; of two flows racing with a confirmed id, the store lets one through.
+    if !flow::bind_consent(state, id, device_hash).await? {
+        tracing::warn!("a consent id already redeemed by another flow was presented again");
+        return Err(Refusal::ConsentUsed);
+    }
+    Ok(Some(Grant {
+        grant_id: codes::new_token(),
+        client_id: flow.client_id.clone(),
+        prms: consent.prms,
+    }))
+}
+
+/// Drops a `state` that has served: a later callback with it is refused.
+async fn forget_state(state: &AppState, state_param: &str) {
+    if let Err(e) = state.store.delete(&flow::state_key(state_param)).await {
+        tracing::warn!(error = %e, "could not drop a used state");
     }
 }
 
@@ -466,7 +580,7 @@ async fn deny(
     title: &str,
     message: &str,
 ) -> Response {
-    match flow::transition(state, device_hash, Status::Denied).await {
+    match flow::transition(state, device_hash, |_| Ok(Status::Denied)).await {
         Ok(_) => {
             state.metrics.flow("denied");
             pages::message(state, t, status, title, message, false)

@@ -25,13 +25,36 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/data/proxy/{*path}", get(data))
 }
 
+/// The v5 paths served, for the API document (the route itself reads them with
+/// `Resource::from_v5_path`).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code, reason = "named in the API document only")]
+pub enum DataPath {
+    #[serde(rename = "metering_data_dc/v5/daily_consumption")]
+    DailyConsumption,
+    #[serde(rename = "metering_data_clc/v5/consumption_load_curve")]
+    ConsumptionLoadCurve,
+    #[serde(rename = "metering_data_dcmp/v5/daily_consumption_max_power")]
+    DailyConsumptionMaxPower,
+    #[serde(rename = "metering_data_dp/v5/daily_production")]
+    DailyProduction,
+    #[serde(rename = "metering_data_plc/v5/production_load_curve")]
+    ProductionLoadCurve,
+    #[serde(rename = "customers_upc/v5/usage_points/contracts")]
+    Contracts,
+}
+
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DataQuery {
     /// The PRM (14 digits); one of those the token is bound to.
+    #[param(required = true, value_type = String, pattern = "^[0-9]{14}$")]
     pub usage_point_id: Option<String>,
-    /// First day, `YYYY-MM-DD`.
+    /// First day, `YYYY-MM-DD` (metering paths; not for contracts).
+    #[param(value_type = String, format = Date)]
     pub start: Option<String>,
-    /// Day after the last, `YYYY-MM-DD` (excluded).
+    /// Day after the last, `YYYY-MM-DD`, excluded (metering paths; not for contracts).
+    #[param(value_type = String, format = Date)]
     pub end: Option<String>,
 }
 
@@ -40,7 +63,7 @@ pub struct DataQuery {
     get,
     path = "/data/proxy/{path}",
     params(
-        ("path" = String, Path, description = "A v5 path: metering_data_dc/v5/daily_consumption, metering_data_clc/v5/consumption_load_curve, metering_data_dcmp/v5/daily_consumption_max_power, metering_data_dp/v5/daily_production, metering_data_plc/v5/production_load_curve, customers_upc/v5/usage_points/contracts"),
+        ("path" = DataPath, Path, description = "A v5 path (any other answers 404)."),
         DataQuery,
     ),
     security(("bearer" = [])),

@@ -19,6 +19,8 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct DeviceCodeForm {
+    /// A client configured on this proxy.
+    #[schema(required = true, value_type = String, min_length = 1)]
     pub client_id: Option<String>,
     /// Accepted for the seed's clients and ignored: the proxy's secret is its own configuration.
     #[allow(dead_code, reason = "documented in the API, never read")]
@@ -33,7 +35,8 @@ pub struct DeviceCodeResponse {
     /// `XXXX-XXXX`, 8 characters from `BCDFGHJKLMNPQRSTVWXZ`.
     pub user_code: String,
     pub verification_uri: String,
-    /// `verification_uri` with the code filled in (for a QR code or a link).
+    /// `verification_uri` with the code filled in and a secret of its own (for a QR code or a
+    /// link): opening it spends none of the code-guessing budget.
     pub verification_uri_complete: String,
     pub expires_in: u64,
     /// Seconds between polls of `/device/token`.
@@ -70,7 +73,11 @@ pub async fn device_code(
     }
     per_minute_limit(&state, "code", &addr).await?;
     let scope = request.scope.filter(|s| !s.is_empty() && s.len() <= 512);
-    let (device_code, user_code) = flow::start(&state, &client_id, scope).await?;
+    let flow::Started {
+        device_code,
+        user_code,
+        link,
+    } = flow::start(&state, &client_id, scope).await?;
     state.metrics.flow("started");
     let shown = codes::display_user_code(&user_code);
     let verification_uri = state
@@ -79,7 +86,10 @@ pub async fn device_code(
         .map(String::from)
         .unwrap_or_default();
     let mut complete = url::Url::parse(&verification_uri).map_err(|_| ApiError::NotConfigured)?;
-    complete.query_pairs_mut().append_pair("code", &shown);
+    complete
+        .query_pairs_mut()
+        .append_pair("code", &shown)
+        .append_pair("link", &link);
     let interval = state.config.interval();
     let mut response = Json(DeviceCodeResponse {
         device_code,

@@ -28,7 +28,12 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct TokenForm {
+    /// `urn:ietf:params:oauth:grant-type:device_code` or `refresh_token` (`/device/proxy`: only
+    /// `refresh_token`).
+    #[schema(required = true, value_type = String, min_length = 1)]
     pub grant_type: Option<String>,
+    /// A client configured on this proxy.
+    #[schema(required = true, value_type = String, min_length = 1)]
     pub client_id: Option<String>,
     pub device_code: Option<String>,
     #[schema(value_type = Option<String>)]
@@ -158,18 +163,18 @@ async fn poll(
             state.store.delete(&flow::flow_key(&device_hash)).await?;
             Err(ApiError::AccessDenied)
         }
-        Status::Approved { .. } => {
+        Status::Sealed { .. } | Status::Approved { .. } => {
             // Single use: of two polls racing, one takes the tokens, the other gets invalid_grant.
             let Some(taken) = flow::take(state, &device_hash).await? else {
                 return Err(ApiError::InvalidGrant);
             };
             state.store.delete(&flow::poll_key(&device_hash)).await?;
-            match taken.status {
-                Status::Approved { response } => {
+            match flow::open_response(device_code, taken.status)? {
+                Some(response) => {
                     state.metrics.flow("delivered");
                     Ok(tokens(response))
                 }
-                _ => Err(ApiError::InvalidGrant),
+                None => Err(ApiError::InvalidGrant),
             }
         }
     }

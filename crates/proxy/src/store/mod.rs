@@ -25,6 +25,8 @@ pub enum StoreError {
     Redis(#[from] ::redis::RedisError),
     #[error("the storage task stopped: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error("cannot prepare the database file: {0}")]
+    Io(String),
     #[error("corrupt value under a store key: {0}")]
     Corrupt(String),
     #[error("unsupported store address {0:?}: use a file path, sqlite://PATH or redis://HOST:PORT")]
@@ -53,6 +55,10 @@ pub enum PollGate {
 }
 
 pub trait Store: Send + Sync + 'static {
+    /// Whether other instances share this store (Redis), or this process alone uses it (the
+    /// embedded store): what only this process needs may then stay in its memory.
+    fn shared(&self) -> bool;
+
     /// Sets `key` (overwriting), expiring after `ttl` when given.
     fn put<'a>(
         &'a self,
@@ -190,18 +196,6 @@ pub(crate) fn pace(
     } else {
         (0, next)
     }
-}
-
-pub(crate) fn parse_pair(value: &str) -> Result<(u64, u64), StoreError> {
-    let (a, b) = value
-        .split_once(' ')
-        .ok_or_else(|| StoreError::Corrupt(value.to_owned()))?;
-    Ok((
-        a.parse()
-            .map_err(|_| StoreError::Corrupt(value.to_owned()))?,
-        b.parse()
-            .map_err(|_| StoreError::Corrupt(value.to_owned()))?,
-    ))
 }
 
 #[cfg(test)]

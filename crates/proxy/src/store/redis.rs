@@ -104,6 +104,10 @@ fn k(key: &str) -> String {
 }
 
 impl Store for RedisStore {
+    fn shared(&self) -> bool {
+        true
+    }
+
     fn put<'a>(
         &'a self,
         key: &'a str,

@@ -1,17 +1,24 @@
 //! Which PRMs a consent covers, asked server-side with the application token.
 
 use serde_json::{Value, json};
+use time::Date;
 
 use super::token::APP_USER;
-use super::{Enedis, UpstreamError, api, is_prm};
+use super::{Enedis, UpstreamError, api, is_prm, parse_date};
+
+/// What Enedis confirms of a consent.
+#[derive(Debug, Default)]
+pub struct Consent {
+    /// The PRMs it covers; empty while Enedis has not confirmed it (yet).
+    pub prms: Vec<String>,
+    /// The day it began, when the services listed carry their start (`dateDebut`): the earliest.
+    pub started: Option<Date>,
+}
 
 impl Enedis {
     /// The PRMs Enedis confirms for a consent, retried while the list is still empty (it is for
     /// a few seconds after consent). Empty after all tries: not confirmed (yet).
-    pub async fn confirmed_prms(
-        &self,
-        autorisation_id: &str,
-    ) -> Result<Vec<String>, UpstreamError> {
+    pub async fn confirmed_prms(&self, autorisation_id: &str) -> Result<Consent, UpstreamError> {
         const ENDPOINT: &str = "subscribed_services/v1";
         // The 2026 API takes the id as a number; keep it a string only if it is not one.
         let id = autorisation_id
@@ -35,7 +42,10 @@ impl Enedis {
                     prms.sort();
                     prms.dedup();
                     if !prms.is_empty() {
-                        return Ok(prms);
+                        return Ok(Consent {
+                            prms,
+                            started: earliest_start(&answer),
+                        });
                     }
                 }
                 403 => return Err(UpstreamError::NoConsent),
@@ -51,7 +61,25 @@ impl Enedis {
                 tokio::time::sleep(self.subscription_delay).await;
             }
         }
-        Ok(Vec::new())
+        Ok(Consent::default())
+    }
+}
+
+/// The earliest `dateDebut` among the listed services (a date, or a timestamp whose day counts).
+fn earliest_start(value: &Value) -> Option<Date> {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .filter_map(|(key, value)| match value {
+                Value::String(s) if key == api::SERVICE_START_FIELD => {
+                    parse_date(s.get(..10).unwrap_or(s))
+                }
+                Value::String(_) => None,
+                other => earliest_start(other),
+            })
+            .min(),
+        Value::Array(items) => items.iter().filter_map(earliest_start).min(),
+        _ => None,
     }
 }
 
@@ -84,5 +112,19 @@ mod tests {
         let mut prms = Vec::new();
         collect_point_ids(&answer, &mut prms);
         assert_eq!(prms, ["22516914714270", "24880057139941"]);
+    }
+
+    #[test]
+    fn the_consent_start_is_the_earliest_service_start_when_given() {
+        let answer = json!({"services": [{"pointId": "22516914714270", "dateDebut": "2026-11-30", "dateFin": "2029-11-29"}, {"pointId": "24880057139941", "dateDebut": "2026-11-29T10:00:00"}]});
+        assert_eq!(
+            earliest_start(&answer),
+            Some(time::macros::date!(2026 - 11 - 29))
+        );
+        assert_eq!(
+            earliest_start(&json!({"services": [{"pointId": "22516914714270"}]})),
+            None,
+            "no start given: nothing is invented"
+        );
     }
 }

@@ -34,6 +34,7 @@ use crate::store::Store;
 
 pub use data::{fmt_date, parse_date};
 pub use resources::{Measure, Resource};
+pub use token::{AppTokenCache, forget_clear_app_token};
 
 /// The names of the 2026 API.
 pub mod api {
@@ -41,6 +42,9 @@ pub mod api {
     pub const TOKEN_PATH: &str = "oauth2/v3/token";
     pub const SUBSCRIBED_SERVICES_PATH: &str = "subscribed_services/v1";
     pub const POINT_ID_FIELD: &str = "pointId";
+    /// The start of a service listed by `/subscribed_services` (the simulator sends it; no public
+    /// client was seen reading it: when absent, the consent's age is not checked).
+    pub const SERVICE_START_FIELD: &str = "dateDebut";
     pub const QUERY_POINT: &str = "pointId";
     pub const QUERY_START: &str = "dateDebut";
     pub const QUERY_END: &str = "dateFin";
@@ -76,6 +80,7 @@ pub struct Enedis {
     pub store: std::sync::Arc<dyn Store>,
     pub pacer: Pacer,
     pub metrics: Metrics,
+    pub app_token: AppTokenCache,
 }
 
 impl Enedis {
