@@ -72,9 +72,10 @@ target_dir=${CARGO_TARGET_DIR:-target}
 [ "${target_dir#/}" = "$target_dir" ] && target_dir=$PWD/$target_dir
 schemathesis_dir=$target_dir/schemathesis-venv
 step "install schemathesis" build schemathesis_venv
+# --workspace, as in "Rust tests": the same features, so nothing is compiled again.
 step "hearth-proxy against its OpenAPI document (schemathesis)" cargo_tests \
   env HEARTH_SCHEMATHESIS="$schemathesis_dir/bin/schemathesis" \
-  cargo test --locked -p hearth-proxy --test schemathesis -- --ignored
+  cargo test --workspace --locked --test schemathesis -- --ignored
 step "build the binaries" build cargo build --locked -p hearth-app -p hearth-proxy -p hearth-sim --bins
 step "browser tests" node_tap npm --prefix ui run --silent test:browser
 step "end-to-end tests of the app" cargo_tests \
