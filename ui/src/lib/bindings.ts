@@ -49,6 +49,8 @@ export const commands = {
 	remoteUnlink: () => __TAURI_INVOKE<RemoteView>("remote_unlink"),
 	/**  Demo only: takes the simulated bridge off the local network, or puts it back. */
 	setDemoAway: (away: boolean) => __TAURI_INVOKE<null>("set_demo_away", { away }),
+	/**  Speaks `choice` from now on (the tray follows at once) and keeps it for the next run. */
+	setLanguage: (choice: LanguageChoice) => __TAURI_INVOKE<void>("set_language", { choice }),
 };
 
 /** Events */
@@ -83,6 +85,8 @@ export type AccountState = { state: "not_linked" } |
 export type AppInfo = {
 	name: string,
 	version: string,
+	/**  The language the user chose (the system's unless they chose one). */
+	language: LanguageChoice,
 };
 
 /**  Serialized as the text users type (`host` or `host:port`). */
@@ -214,6 +218,9 @@ export type HomeStatus = {
 	 */
 	problem: Problem | null,
 };
+
+/**  What the user chose in the window: a language, or the system's. */
+export type LanguageChoice = "system" | "en" | "fr";
 
 export type LightView = {
 	id: string,
