@@ -12,7 +12,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use crate::CommandError;
 use crate::language::Languages;
 use crate::links::{Inbox, ReceivedLink};
-use crate::texts::LanguageChoice;
+use crate::texts::{Language, LanguageChoice};
 
 #[derive(Debug, Serialize, specta::Type)]
 pub struct AppInfo {
@@ -20,6 +20,9 @@ pub struct AppInfo {
     pub version: String,
     /// The language the user chose (the system's unless they chose one).
     pub language: LanguageChoice,
+    /// The system's language as Rust reads it (`LC_ALL`, `LC_MESSAGES`, `LANG`), so that the
+    /// window and the tray agree even where the webview knows no such locale.
+    pub system_language: Language,
 }
 
 #[tauri::command]
@@ -30,6 +33,7 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
         name: package.name.clone(),
         version: package.version.to_string(),
         language: app.state::<Languages>().choice(),
+        system_language: app.state::<Languages>().system(),
     }
 }
 

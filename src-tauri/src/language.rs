@@ -36,6 +36,11 @@ impl Languages {
         self.current.subscribe()
     }
 
+    /// The system's language (what [`LanguageChoice::System`] means here).
+    pub fn system(&self) -> Language {
+        self.system
+    }
+
     pub fn choice(&self) -> LanguageChoice {
         *self
             .choice

@@ -257,7 +257,7 @@ mod tests {
     use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
     use tokio::sync::mpsc;
 
-    use super::{MAIN_WINDOW, Startup, app_builder, ipc, language, links, tray};
+    use super::{MAIN_WINDOW, Startup, app_builder, ipc, language, links, texts, tray};
 
     fn app(startup: Startup) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
         let mut app = app_builder(mock_builder(), startup)
@@ -297,6 +297,12 @@ mod tests {
         let info = invoke(&window, "app_info", json!({})).unwrap();
         assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
         assert!(info["name"].is_string());
+        assert_eq!(info["language"], "system");
+        let system = match texts::Language::system() {
+            texts::Language::English => "en",
+            texts::Language::French => "fr",
+        };
+        assert_eq!(info["system_language"], system);
     }
 
     #[test]

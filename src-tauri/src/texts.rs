@@ -4,10 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A language Hearth speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A language Hearth speaks (its ISO 639-1 code on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 pub enum Language {
+    #[serde(rename = "en")]
     English,
+    #[serde(rename = "fr")]
     French,
 }
 

@@ -87,6 +87,11 @@ export type AppInfo = {
 	version: string,
 	/**  The language the user chose (the system's unless they chose one). */
 	language: LanguageChoice,
+	/**
+	 *  The system's language as Rust reads it (`LC_ALL`, `LC_MESSAGES`, `LANG`), so that the
+	 *  window and the tray agree even where the webview knows no such locale.
+	 */
+	system_language: Language,
 };
 
 /**  Serialized as the text users type (`host` or `host:port`). */
@@ -218,6 +223,9 @@ export type HomeStatus = {
 	 */
 	problem: Problem | null,
 };
+
+/**  A language Hearth speaks (its ISO 639-1 code on the wire). */
+export type Language = "en" | "fr";
 
 /**  What the user chose in the window: a language, or the system's. */
 export type LanguageChoice = "system" | "en" | "fr";

@@ -40,6 +40,15 @@ test("a French system gets a French window, with French numbers", async () => {
   await page.close();
 });
 
+test("the system's language Rust read wins over the webview's, so window and tray agree", async () => {
+  const { page } = await open(
+    { ...ready, app_info: { ...ready.app_info, system_language: "fr" } },
+    { locale: "en-US" },
+  );
+  await page.getByRole("button", { name: "Éteindre tout" }).waitFor();
+  await page.close();
+});
+
 test("the choice Rust kept wins over the system, and a date is written the French way", async () => {
   const linked = fixture("remote-linked");
   // A week from now, at a fixed time of day.

@@ -23,7 +23,12 @@ const systemTags = (): readonly string[] =>
 
 class Language {
   choice = $state<LanguageChoice>("system");
-  readonly code: Code = $derived(this.choice === "system" ? systemLanguage(systemTags()) : this.choice);
+  /** The system's language as Rust reads it from the environment, once known: the tray speaks
+   * it, and the webview may not know the locale (one that is not installed). */
+  system = $state<Code | null>(null);
+  readonly code: Code = $derived(
+    this.choice !== "system" ? this.choice : (this.system ?? systemLanguage(systemTags())),
+  );
   /** The catalogue of the language in use: components read their words from `i18n.t`. */
   readonly t: Catalogue = $derived(catalogues[this.code]);
 }
