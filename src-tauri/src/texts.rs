@@ -114,31 +114,32 @@ pub const ENGLISH: TrayTexts = TrayTexts {
     lights_on: lights_on_en,
 };
 
-// French typography: a narrow no-break space (U+202F) before `:` `;` `?` `!`.
+// French typography, as in the window: a no-break space (U+00A0) before `:` (and a narrow one,
+// U+202F, before `;` `?` `!`, which the tray does not use).
 fn away_fr(bridge: &str) -> String {
-    format!("{bridge}\u{202f}: à distance, par le cloud Hue")
+    format!("{bridge}\u{a0}: à distance, par le cloud Hue")
 }
 
 fn lights_on_fr(count: usize) -> String {
     // French puts 0 and 1 in the singular; the tooltip is only asked for one or more.
     if count <= 1 {
-        format!("Hearth\u{202f}: {count} lumière allumée")
+        format!("Hearth\u{a0}: {count} lumière allumée")
     } else {
-        format!("Hearth\u{202f}: {count} lumières allumées")
+        format!("Hearth\u{a0}: {count} lumières allumées")
     }
 }
 
 pub const FRENCH: TrayTexts = TrayTexts {
     open: "Ouvrir Hearth",
-    demo: "Démo\u{202f}: un pont simulé",
+    demo: "Démo\u{a0}: un pont simulé",
     away: away_fr,
     rooms: "Pièces",
     zones: "Zones",
     all_off: "Éteindre tout",
     quit: "Quitter",
     starting: "Hearth",
-    no_bridge: "Hearth\u{202f}: aucun pont pour l’instant",
-    every_light_off: "Hearth\u{202f}: toutes les lumières sont éteintes",
+    no_bridge: "Hearth\u{a0}: aucun pont pour l’instant",
+    every_light_off: "Hearth\u{a0}: toutes les lumières sont éteintes",
     lights_on: lights_on_fr,
 };
 
@@ -206,12 +207,12 @@ mod tests {
             assert!(!french.is_empty());
             assert_ne!(english, french);
         }
-        assert_eq!((fr.lights_on)(1), "Hearth\u{202f}: 1 lumière allumée");
-        assert_eq!((fr.lights_on)(3), "Hearth\u{202f}: 3 lumières allumées");
+        assert_eq!((fr.lights_on)(1), "Hearth\u{a0}: 1 lumière allumée");
+        assert_eq!((fr.lights_on)(3), "Hearth\u{a0}: 3 lumières allumées");
         assert_eq!((en.lights_on)(3), "Hearth: 3 lights on");
         assert_eq!(
             (fr.away)("Salon"),
-            "Salon\u{202f}: à distance, par le cloud Hue"
+            "Salon\u{a0}: à distance, par le cloud Hue"
         );
     }
 }
