@@ -18,5 +18,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
     environment: "node",
+    // Dates are shown in local time: the tests' expectations are UTC's.
+    env: { TZ: "UTC" },
   },
 });

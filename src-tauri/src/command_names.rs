@@ -28,4 +28,5 @@ pub const COMMANDS: &[&str] = &[
     "remote_cancel_link",
     "remote_unlink",
     "set_demo_away",
+    "set_language",
 ];

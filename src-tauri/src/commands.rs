@@ -7,15 +7,22 @@ use hearth_core::remote::{LinkStarted, ReceiverChoice, Registration, RemoteView}
 use hearth_hue::discovery::DiscoveryReport;
 use hearth_secret::Secret;
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::CommandError;
+use crate::language::Languages;
 use crate::links::{Inbox, ReceivedLink};
+use crate::texts::{Language, LanguageChoice};
 
 #[derive(Debug, Serialize, specta::Type)]
 pub struct AppInfo {
     pub name: String,
     pub version: String,
+    /// The language the user chose (the system's unless they chose one).
+    pub language: LanguageChoice,
+    /// The system's language as Rust reads it (`LC_ALL`, `LC_MESSAGES`, `LANG`), so that the
+    /// window and the tray agree even where the webview knows no such locale.
+    pub system_language: Language,
 }
 
 #[tauri::command]
@@ -25,7 +32,17 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
     AppInfo {
         name: package.name.clone(),
         version: package.version.to_string(),
+        language: app.state::<Languages>().choice(),
+        system_language: app.state::<Languages>().system(),
     }
+}
+
+/// Speaks `choice` from now on (the tray follows at once) and keeps it for the next run.
+#[tauri::command]
+#[specta::specta]
+pub fn set_language<R: Runtime>(app: AppHandle<R>, choice: LanguageChoice) {
+    app.state::<Languages>().choose(choice);
+    crate::language::save(&app, choice);
 }
 
 #[tauri::command]

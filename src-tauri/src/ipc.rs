@@ -49,6 +49,7 @@ pub fn commands<R: Runtime>() -> Commands<R> {
         commands::remote_cancel_link,
         commands::remote_unlink,
         commands::set_demo_away,
+        commands::set_language::<tauri::Wry>,
     ]
 }
 

@@ -4,6 +4,7 @@
 mod commands;
 mod error;
 mod ipc;
+mod language;
 mod links;
 mod texts;
 mod tray;
@@ -62,6 +63,7 @@ pub fn run() -> ExitCode {
                 .build(),
         )
         .plugin(tauri_plugin_store::Builder::new().build())
+        .manage(language::Stored)
         .plugin(tauri_plugin_opener::init())
         // Menus need GTK, which the mock runtime of the tests does not start.
         .plugin(tray::plugin());
@@ -94,10 +96,16 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
         .manage(links::Inbox::default())
         .manage(home)
         .manage(tray::Resync::default())
+        .manage(language::Languages::new(
+            texts::Language::system(),
+            texts::LanguageChoice::System,
+        ))
         .invoke_handler(ipc::builder::<R>().invoke_handler())
         .on_window_event(on_window_event)
         .setup(move |app| {
             tauri::async_runtime::spawn(relay);
+            app.state::<language::Languages>()
+                .choose(language::saved(app.handle()));
             forward_to_ui(app.handle());
             links::listen(app.handle());
             let app = app.handle().clone();
@@ -249,7 +257,7 @@ mod tests {
     use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
     use tokio::sync::mpsc;
 
-    use super::{MAIN_WINDOW, Startup, app_builder, ipc, links, tray};
+    use super::{MAIN_WINDOW, Startup, app_builder, ipc, language, links, texts, tray};
 
     fn app(startup: Startup) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
         let mut app = app_builder(mock_builder(), startup)
@@ -289,6 +297,12 @@ mod tests {
         let info = invoke(&window, "app_info", json!({})).unwrap();
         assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
         assert!(info["name"].is_string());
+        assert_eq!(info["language"], "system");
+        let system = match texts::Language::system() {
+            texts::Language::English => "en",
+            texts::Language::French => "fr",
+        };
+        assert_eq!(info["system_language"], system);
     }
 
     #[test]
@@ -389,8 +403,10 @@ mod tests {
                 .expect("the demo's rooms");
             let (sender, mut models) = mpsc::unbounded_channel();
             let resync = Arc::new(tokio::sync::Notify::new());
+            let language = app.state::<language::Languages>().subscribe();
             tokio::spawn(tray::follow(
                 home.clone(),
+                language,
                 Arc::clone(&resync),
                 Recorder(sender),
             ));
@@ -446,6 +462,32 @@ mod tests {
             resync.notify_one();
             let again = next_where(&mut models, "a resync", |_| true).await;
             assert_eq!(checked(&again, &room.name), Some(room.on));
+
+            // The language chosen in the window: the tray speaks it at once, and the window
+            // reads the choice back.
+            let all_off = |m: &tray::TrayModel, label: &str| {
+                m.entries.iter().any(|entry| {
+                    matches!(entry, tray::Entry::Item { item: tray::TrayItem::AllOff, label: l, .. } if l == label)
+                })
+            };
+            invoke(&window, "set_language", json!({"choice": "fr"})).unwrap();
+            let french = next_where(&mut models, "the French tray", |m| {
+                all_off(m, "Éteindre tout")
+            })
+            .await;
+            assert_eq!(checked(&french, &room.name), Some(room.on));
+            assert!(
+                french
+                    .entries
+                    .contains(&tray::Entry::Note("Pièces".to_owned()))
+            );
+            assert_eq!(
+                invoke(&window, "app_info", json!({})).unwrap()["language"],
+                "fr"
+            );
+            invoke(&window, "set_language", json!({"choice": "en"})).unwrap();
+            next_where(&mut models, "the English tray", |m| all_off(m, "All off")).await;
+            assert!(invoke(&window, "set_language", json!({"choice": "de"})).is_err());
         });
     }
 

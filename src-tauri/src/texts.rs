@@ -1,6 +1,74 @@
 //! The words Rust shows itself: the tray's menu and tooltip. One table per language, each a
 //! [`TrayTexts`] with every line filled in (the compiler checks none is missing); the window's
-//! words are the UI's catalogues, in `ui/src/lib/`.
+//! words are the UI's catalogues, in `ui/src/lib/i18n/`. The command line stays English.
+
+use serde::{Deserialize, Serialize};
+
+/// A language Hearth speaks (its ISO 639-1 code on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+pub enum Language {
+    #[serde(rename = "en")]
+    English,
+    #[serde(rename = "fr")]
+    French,
+}
+
+/// What the user chose in the window: a language, or the system's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum LanguageChoice {
+    #[default]
+    System,
+    En,
+    Fr,
+}
+
+impl Language {
+    /// The language of a POSIX locale (`fr_FR.UTF-8`, `fr`, `en_GB`) or a BCP 47 tag (`fr-CA`):
+    /// French for any French locale, English for everything else.
+    pub fn of_locale(locale: &str) -> Self {
+        let language = locale
+            .split(['_', '-', '.', '@'])
+            .next()
+            .unwrap_or_default();
+        if language.eq_ignore_ascii_case("fr") {
+            Self::French
+        } else {
+            Self::English
+        }
+    }
+
+    /// The system's language for messages, from the environment as POSIX orders it: `LC_ALL`,
+    /// then `LC_MESSAGES`, then `LANG` (an empty variable counts as unset).
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Self {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .filter_map(var)
+            .find(|value| !value.is_empty())
+            .map_or(Self::English, |locale| Self::of_locale(&locale))
+    }
+
+    /// The system's language, from this process's environment.
+    pub fn system() -> Self {
+        Self::from_env(|name| std::env::var(name).ok())
+    }
+
+    /// The language `choice` means on a system that speaks `system`.
+    pub fn chosen(choice: LanguageChoice, system: Self) -> Self {
+        match choice {
+            LanguageChoice::System => system,
+            LanguageChoice::En => Self::English,
+            LanguageChoice::Fr => Self::French,
+        }
+    }
+
+    pub fn tray(self) -> &'static TrayTexts {
+        match self {
+            Self::English => &ENGLISH,
+            Self::French => &FRENCH,
+        }
+    }
+}
 
 /// Every line the tray can show.
 pub struct TrayTexts {
@@ -45,3 +113,106 @@ pub const ENGLISH: TrayTexts = TrayTexts {
     every_light_off: "Hearth: every light is off",
     lights_on: lights_on_en,
 };
+
+// French typography, as in the window: a no-break space (U+00A0) before `:` (and a narrow one,
+// U+202F, before `;` `?` `!`, which the tray does not use).
+fn away_fr(bridge: &str) -> String {
+    format!("{bridge}\u{a0}: à distance, par le cloud Hue")
+}
+
+fn lights_on_fr(count: usize) -> String {
+    // French puts 0 and 1 in the singular; the tooltip is only asked for one or more.
+    if count <= 1 {
+        format!("Hearth\u{a0}: {count} lumière allumée")
+    } else {
+        format!("Hearth\u{a0}: {count} lumières allumées")
+    }
+}
+
+pub const FRENCH: TrayTexts = TrayTexts {
+    open: "Ouvrir Hearth",
+    demo: "Démo\u{a0}: un pont simulé",
+    away: away_fr,
+    rooms: "Pièces",
+    zones: "Zones",
+    all_off: "Éteindre tout",
+    quit: "Quitter",
+    starting: "Hearth",
+    no_bridge: "Hearth\u{a0}: aucun pont pour l’instant",
+    every_light_off: "Hearth\u{a0}: toutes les lumières sont éteintes",
+    lights_on: lights_on_fr,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::{Language, LanguageChoice};
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        }
+    }
+
+    #[test]
+    fn the_system_language_follows_posix_precedence() {
+        use Language::{English, French};
+        assert_eq!(Language::from_env(env(&[("LANG", "fr_FR.UTF-8")])), French);
+        assert_eq!(Language::from_env(env(&[("LANG", "en_US.UTF-8")])), English);
+        assert_eq!(Language::from_env(env(&[])), English);
+        assert_eq!(Language::from_env(env(&[("LANG", "C")])), English);
+        assert_eq!(
+            Language::from_env(env(&[("LANG", "en_GB.UTF-8"), ("LC_MESSAGES", "fr_CA")])),
+            French
+        );
+        assert_eq!(
+            Language::from_env(env(&[("LC_MESSAGES", "fr_FR"), ("LC_ALL", "en_US")])),
+            English
+        );
+        // An empty variable is no choice: the next one decides.
+        assert_eq!(
+            Language::from_env(env(&[("LC_ALL", ""), ("LANG", "fr_BE.UTF-8")])),
+            French
+        );
+        assert_eq!(Language::of_locale("fr-CA"), French);
+        assert_eq!(Language::of_locale("FR"), French);
+        assert_eq!(Language::of_locale("fy_NL"), English);
+    }
+
+    #[test]
+    fn a_choice_overrides_the_system() {
+        use Language::{English, French};
+        assert_eq!(Language::chosen(LanguageChoice::System, French), French);
+        assert_eq!(Language::chosen(LanguageChoice::System, English), English);
+        assert_eq!(Language::chosen(LanguageChoice::En, French), English);
+        assert_eq!(Language::chosen(LanguageChoice::Fr, English), French);
+    }
+
+    /// Every table fills every line (the struct makes that a compile error), and no line was
+    /// left in another language by copy and paste.
+    #[test]
+    fn each_language_has_its_own_words() {
+        let (en, fr) = (Language::English.tray(), Language::French.tray());
+        for (english, french) in [
+            (en.open, fr.open),
+            (en.demo, fr.demo),
+            (en.rooms, fr.rooms),
+            (en.all_off, fr.all_off),
+            (en.quit, fr.quit),
+            (en.no_bridge, fr.no_bridge),
+            (en.every_light_off, fr.every_light_off),
+        ] {
+            assert!(!french.is_empty());
+            assert_ne!(english, french);
+        }
+        assert_eq!((fr.lights_on)(1), "Hearth\u{a0}: 1 lumière allumée");
+        assert_eq!((fr.lights_on)(3), "Hearth\u{a0}: 3 lumières allumées");
+        assert_eq!((en.lights_on)(3), "Hearth: 3 lights on");
+        assert_eq!(
+            (fr.away)("Salon"),
+            "Salon\u{a0}: à distance, par le cloud Hue"
+        );
+    }
+}

@@ -17,9 +17,10 @@ use tauri::menu::{
 };
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Runtime};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
-use crate::texts::{self, TrayTexts};
+use crate::language::Languages;
+use crate::texts::{Language, TrayTexts};
 
 const TRAY_ID: &str = "hearth";
 
@@ -206,9 +207,14 @@ pub trait TraySink: Send + 'static {
     fn show(&mut self, model: &TrayModel, previous: Option<&TrayModel>);
 }
 
-/// Keeps `sink` showing the home: at once, after every change of its state, and whenever `resync`
-/// is notified. Runs until the home is gone.
-pub async fn follow(home: Home, resync: Arc<Notify>, mut sink: impl TraySink) {
+/// Keeps `sink` showing the home in the language of `language`: at once, after every change of
+/// either, and whenever `resync` is notified. Runs until the home is gone.
+pub async fn follow(
+    home: Home,
+    mut language: watch::Receiver<Language>,
+    resync: Arc<Notify>,
+    mut sink: impl TraySink,
+) {
     let mut snapshots = home.subscribe();
     let mut status = home.subscribe_status();
     drop(home);
@@ -218,7 +224,7 @@ pub async fn follow(home: Home, resync: Arc<Notify>, mut sink: impl TraySink) {
         let current = model(
             &snapshots.borrow_and_update(),
             &status.borrow_and_update(),
-            &texts::ENGLISH,
+            language.borrow_and_update().tray(),
         );
         if redo || shown.as_ref() != Some(&current) {
             sink.show(&current, if redo { None } else { shown.as_ref() });
@@ -227,6 +233,7 @@ pub async fn follow(home: Home, resync: Arc<Notify>, mut sink: impl TraySink) {
         redo = tokio::select! {
             changed = snapshots.changed() => if changed.is_err() { return } else { false },
             changed = status.changed() => if changed.is_err() { return } else { false },
+            changed = language.changed() => if changed.is_err() { return } else { false },
             () = resync.notified() => true,
         };
     }
@@ -243,18 +250,25 @@ pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
         .setup(|app, _api| {
             let tray = TrayIconBuilder::with_id(TRAY_ID)
                 .icon(icon(false)?)
-                .tooltip(texts::ENGLISH.starting)
+                .tooltip(
+                    app.state::<Languages>()
+                        .subscribe()
+                        .borrow()
+                        .tray()
+                        .starting,
+                )
                 .show_menu_on_left_click(true)
                 .on_menu_event(on_menu_event)
                 .build(app)?;
             let home = app.state::<Home>().inner().clone();
             let resync = Arc::clone(&app.state::<Resync>().0);
+            let language = app.state::<Languages>().subscribe();
             let sink = MenuSink {
                 app: app.clone(),
                 tray,
                 checks: HashMap::new(),
             };
-            tauri::async_runtime::spawn(follow(home, resync, sink));
+            tauri::async_runtime::spawn(follow(home, language, resync, sink));
             Ok(())
         })
         .build()

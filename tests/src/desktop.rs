@@ -93,6 +93,8 @@ impl Desktop {
             ("HEARTH_SECRET_STORE", "file".to_owned()),
             // Never look for bridges on a network from a test.
             ("HEARTH_DISCOVERY", "off".to_owned()),
+            // The tests read the English words, whatever the machine's language.
+            ("LC_ALL", "C.UTF-8".to_owned()),
         ]
     }
 

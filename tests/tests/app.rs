@@ -113,7 +113,7 @@ async fn shows_its_version_and_takes_deep_links_from_a_second_instance() {
     running.hand_over("hearth://open/remote");
     running
         .text("[data-testid=last-link]", |text| {
-            text == "Opened the remote screen"
+            text == "Opened “Remote access”"
         })
         .await;
 
@@ -125,7 +125,7 @@ async fn shows_its_version_and_takes_deep_links_from_a_second_instance() {
     assert!(!log.contains("FORGEDSECRET"), "the log shows a code: {log}");
     assert_eq!(
         running.text("[data-testid=last-link]", |_| true).await,
-        "Opened the remote screen"
+        "Opened “Remote access”"
     );
 
     // With no bridge known, the first screen offers the demo, which starts in the app.

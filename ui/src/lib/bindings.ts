@@ -49,6 +49,8 @@ export const commands = {
 	remoteUnlink: () => __TAURI_INVOKE<RemoteView>("remote_unlink"),
 	/**  Demo only: takes the simulated bridge off the local network, or puts it back. */
 	setDemoAway: (away: boolean) => __TAURI_INVOKE<null>("set_demo_away", { away }),
+	/**  Speaks `choice` from now on (the tray follows at once) and keeps it for the next run. */
+	setLanguage: (choice: LanguageChoice) => __TAURI_INVOKE<void>("set_language", { choice }),
 };
 
 /** Events */
@@ -83,6 +85,13 @@ export type AccountState = { state: "not_linked" } |
 export type AppInfo = {
 	name: string,
 	version: string,
+	/**  The language the user chose (the system's unless they chose one). */
+	language: LanguageChoice,
+	/**
+	 *  The system's language as Rust reads it (`LC_ALL`, `LC_MESSAGES`, `LANG`), so that the
+	 *  window and the tray agree even where the webview knows no such locale.
+	 */
+	system_language: Language,
 };
 
 /**  Serialized as the text users type (`host` or `host:port`). */
@@ -223,6 +232,12 @@ export type HomeStatus = {
 	 */
 	problem: Problem | null,
 };
+
+/**  A language Hearth speaks (its ISO 639-1 code on the wire). */
+export type Language = "en" | "fr";
+
+/**  What the user chose in the window: a language, or the system's. */
+export type LanguageChoice = "system" | "en" | "fr";
 
 export type LightView = {
 	id: string,

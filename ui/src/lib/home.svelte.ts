@@ -3,11 +3,11 @@
 
 import { commands, events, type HomeStatus, type RemoteView, type Snapshot } from "./bindings";
 import { emptySnapshot } from "./ipc";
-import { errorMessage } from "./problems";
 
 export interface Notice {
   id: number;
-  message: string;
+  /** What went wrong; put into words when shown, in the language of the moment. */
+  error: unknown;
 }
 
 export const home = $state({
@@ -26,11 +26,30 @@ export const home = $state({
 
 let nextNotice = 1;
 
-/** Shows `error` to the user for a while. */
+/** How long a notice stays, at least: long enough to be read, slowly, twice. */
+export const NOTICE_MS = 15_000;
+/** What holds the notices (the pointer over them, the focus in them): none expires meanwhile. */
+let holding: string[] = [];
+
+/** Shows `error` to the user until dismissed, or for `NOTICE_MS` while nothing holds it. */
 export function notify(error: unknown): void {
-  const notice = { id: nextNotice++, message: errorMessage(error) };
+  const notice = { id: nextNotice++, error };
   home.notices.push(notice);
-  setTimeout(() => dismiss(notice.id), 8000);
+  expire(notice.id, NOTICE_MS);
+}
+
+function expire(id: number, after: number): void {
+  setTimeout(() => {
+    // Held: it stays, and goes a while after it is let go.
+    if (holding.length > 0) expire(id, NOTICE_MS / 3);
+    else dismiss(id);
+  }, after);
+}
+
+/** Whether `by` (the pointer, the focus) holds the notices. */
+export function holdNotices(by: string, held: boolean): void {
+  holding = holding.filter((holder) => holder !== by);
+  if (held) holding.push(by);
 }
 
 export function dismiss(id: number): void {

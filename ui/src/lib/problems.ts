@@ -6,23 +6,23 @@ import type { Catalogue } from "./i18n/catalogue";
 import { en } from "./i18n/en";
 
 /** Whether `value` is a problem Rust reported (what a failed command throws). */
-export function isProblem(value: unknown, catalogue: Catalogue = en): value is Problem {
+export function isProblem(value: unknown, t: Catalogue = en): value is Problem {
   if (typeof value !== "object" || value === null) return false;
   const kind = (value as { kind?: unknown }).kind;
-  return typeof kind === "string" && Object.hasOwn(catalogue.problems, kind);
+  return typeof kind === "string" && Object.hasOwn(t.problems, kind);
 }
 
-export function describeProblem(problem: Problem, catalogue: Catalogue = en): string {
+export function describeProblem(problem: Problem, t: Catalogue = en): string {
   // Each text takes its own kind's parameters; `problem.kind` picked the matching one.
-  const text = catalogue.problems[problem.kind] as (problem: Problem) => string;
+  const text = t.problems[problem.kind] as (problem: Problem) => string;
   return text(problem);
 }
 
 /** A sentence for the user, whatever was thrown. */
-export function errorMessage(error: unknown, catalogue: Catalogue = en): string {
-  if (isProblem(error, catalogue)) return describeProblem(error, catalogue);
+export function errorMessage(error: unknown, t: Catalogue = en): string {
+  if (isProblem(error, t)) return describeProblem(error, t);
   if (error instanceof Error) return error.message;
   // Tauri's own failures (a command it does not know, a denied permission) are strings.
   if (typeof error === "string") return error;
-  return catalogue.somethingWentWrong;
+  return t.somethingWentWrong;
 }

@@ -30,7 +30,7 @@ test("shows a deep link that arrives while it runs", async () => {
   const { page } = await open(base);
   await page.getByTestId("app-version").waitFor();
   await page.evaluate((link) => window.__ipc.emit("deep-link", link), openRemote);
-  await page.getByText("Opened the remote screen").waitFor();
+  await page.getByText("Opened “Remote access”").waitFor();
   await page.evaluate((link) => window.__ipc.emit("deep-link", link), deniedCallback);
   await page.getByText("Sign-in was not completed (access_denied)").waitFor();
   await page.close();

@@ -130,8 +130,9 @@ function installTauriMock(responses) {
  * Opens the app in a new page with the given command responses. Returns { page, problems }:
  * `problems` collects page errors and console errors (CSP violations among them).
  */
-export async function openApp(browser, url, responses) {
-  const page = await browser.newPage({ viewport: { width: 960, height: 680 } });
+export async function openApp(browser, url, responses, options = {}) {
+  // `options` are the page's (e.g. `locale`, which sets `navigator.languages`).
+  const page = await browser.newPage({ viewport: { width: 960, height: 680 }, ...options });
   const problems = [];
   page.on("pageerror", (error) => problems.push(error.message));
   page.on("console", (message) => {
@@ -154,7 +155,7 @@ export const snapshot = fixture("snapshot");
 
 /**
  * For a test file: serves ui/dist and starts Chromium before its tests, stops both after.
- * Returns `open(responses)`, which opens the app in a new page (see `openApp`).
+ * Returns `open(responses, options)`, which opens the app in a new page (see `openApp`).
  */
 export function appInBrowser() {
   let server;
@@ -167,7 +168,7 @@ export function appInBrowser() {
     await browser?.close();
     server?.close();
   });
-  return (responses) => openApp(browser, server.url, responses);
+  return (responses, options) => openApp(browser, server.url, responses, options);
 }
 
 /** The calls the page made to `cmd`, in order. */

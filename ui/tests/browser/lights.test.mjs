@@ -117,7 +117,7 @@ test("pairing shows the certificate and counts down while it waits for the butto
     press,
   ]);
   await page.getByText("Press the round link button").waitFor();
-  assert.equal(await page.getByTestId("countdown").textContent(), `${press.remaining_secs} s left`);
+  assert.equal(await page.getByTestId("countdown").textContent(), `${press.remaining_secs}\u00a0s left`);
   assert.match(await page.getByTestId("certificate").textContent(), /not signed by Signify/);
   assert.ok((await page.getByTestId("certificate").textContent()).includes(found.certificate.fingerprint));
   await page.getByRole("button", { name: "Cancel" }).click();

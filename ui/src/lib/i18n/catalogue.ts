@@ -1,7 +1,9 @@
-// What a language's catalogue holds. A second language is one more file that fills in this type:
-// the type checker refuses it while a kind of problem has no text.
+// What a language's catalogue holds: the shape of the English one (en.ts). Another language is
+// one more file typed `Catalogue`, so the type checker refuses it while a key is missing, has
+// another shape, or is not English's; a kind of problem without a text is refused the same way.
 
-import type { CallbackProblem, Problem } from "../bindings";
+import type { Problem } from "../bindings";
+import type { en } from "./en";
 
 /** The kinds of problem Rust reports (the generated union's tags). */
 export type ProblemKind = Problem["kind"];
@@ -11,10 +13,4 @@ export type ProblemTexts = {
   [K in ProblemKind]: (problem: Extract<Problem, { kind: K }>) => string;
 };
 
-export interface Catalogue {
-  problems: ProblemTexts;
-  /** Why a pasted address or a link was not the sign-in's answer; `parameter` names the culprit. */
-  callbackProblems: Record<CallbackProblem, (parameter: string | null) => string>;
-  /** For a failure that is not one of Rust's problems (a Tauri failure, a bug). */
-  somethingWentWrong: string;
-}
+export type Catalogue = typeof en;

@@ -1,8 +1,12 @@
-// English. The window's words for what Rust reports as a kind and its parameters.
+// English: every word of the window. Its shape is the `Catalogue` type (catalogue.ts), which
+// every other language fills in; a Vitest test fails on a key missing in one language or used
+// nowhere.
 
-import type { Catalogue } from "./catalogue";
+import type { CallbackProblem } from "../bindings";
+import type { ProblemTexts } from "./catalogue";
+import { formats } from "./format";
 
-const callbackProblems: Catalogue["callbackProblems"] = {
+const callbackProblems: Record<CallbackProblem, (parameter: string | null) => string> = {
   too_long: () => "The address is too long.",
   malformed: () => "This is not a whole web address: paste everything from the address bar.",
   wrong_redirect: () => "This address is not the sign-in redirect Hearth is waiting for.",
@@ -14,73 +18,223 @@ const callbackProblems: Catalogue["callbackProblems"] = {
   no_flow_waiting: () => "No sign-in is waiting for an answer.",
 };
 
-const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+const f = formats("en");
+const seconds = f.seconds;
 /** Technical details (an operating system's or a server's own words) are shown as they are. */
 const because = (detail: string) => (detail === "" ? "" : ` (${detail})`);
 
-export const en: Catalogue = {
+const problems: ProblemTexts = {
+  unreachable: (p) => `Cannot reach the bridge at ${p.address}${because(p.detail)}.`,
+  timeout: (p) => `The bridge at ${p.address} did not answer within ${seconds(p.after_ms)}.`,
+  certificate_changed: (p) =>
+    `The certificate of bridge ${p.bridge_id} has changed: Hearth trusted ${p.pinned} when ` +
+    `pairing and now sees ${p.found}. If the bridge was reset or replaced, forget it and pair ` +
+    `again; otherwise another device is answering in its place.`,
+  wrong_bridge: (p) =>
+    `The bridge answering is ${p.found}, not ${p.expected}: another device is answering in its place.`,
+  certificate_untrusted: (p) =>
+    `The bridge's certificate (${p.found}) is not signed by Signify and was never trusted: pair with the bridge to trust it.`,
+  certificate_unreadable: (p) => `The bridge's certificate cannot be read${because(p.detail)}.`,
+  unauthorized: () => "The bridge does not accept Hearth's app key: pair with it again.",
+  resource_gone: (p) => `The bridge has no ${p.resource} with id ${p.id}.`,
+  busy: (p) => `The bridge is busy (HTTP ${p.status}) and still refused after ${p.attempts} attempts.`,
+  rejected: (p) => `The bridge refused the request${because(p.detail)}.`,
+  http: (p) => `The bridge answered HTTP ${p.status}${because(p.detail)}.`,
+  malformed: (p) => `The bridge sent something Hearth cannot read (${p.context})${because(p.detail)}.`,
+  bridge_error: (p) => `The bridge reported an error${because(p.detail)}.`,
+  link_button: () => "The link button on the bridge has not been pressed.",
+  not_available: (p) => `${p.what} is not available over this connection.`,
+  bad_address: (p) =>
+    `“${p.address}” is not a bridge address (a host name or IP, with an optional :port).`,
+  stream_silent: (p) => `The bridge's event stream was silent for ${seconds(p.after_ms)}.`,
+  closed: () => "The connection to the bridge was closed.",
+  remote_not_linked: () => "Remote access is not linked: link it first.",
+  remote_relink: () => "Remote access has expired or was revoked: link it again.",
+  remote_token: (p) => `No remote access token could be had${because(p.detail)}.`,
+  button_not_pressed: (p) =>
+    `The link button was not pressed within ${p.seconds} s: press the round button on top of the bridge, then pair again.`,
+  cancelled: () => "Cancelled.",
+  no_bridge: () => "No bridge is paired yet: pair one first.",
+  unknown_bridge: (p) => `No paired bridge matches “${p.bridge}”.`,
+  not_connected: (p) => `Bridge ${p.bridge} is not connected yet.`,
+  not_found: (p) => `Nothing is called “${p.name}”.`,
+  ambiguous: (p) => `“${p.query}” could be any of: ${p.candidates.join(", ")}.`,
+  secret_store: (p) => `The system keychain failed${because(p.detail)}.`,
+  config: (p) => `Cannot use ${p.path}${because(p.detail)}.`,
+  starting: () => "Hearth is still starting.",
+  no_home_folder: () =>
+    "This system has no home folder to keep Hearth's settings in: set HEARTH_CONFIG_DIR.",
+  demo_not_running: () => "The demo is not running.",
+  demo_failed: (p) => `The demo's simulator failed${because(p.detail)}.`,
+  firmware_too_old: (p) =>
+    `Bridge ${p.bridge_id} runs API ${p.api_version}, older than CLIP v2 (API 1.46): update its firmware in the Hue app, then pair again.`,
+  no_certificate: () => "The bridge presented no certificate.",
+  remote_not_registered: () =>
+    "Remote access needs the client ID and secret of an app registered on the Hue developer portal: enter them first.",
+  invalid_input: (p) => `That is not valid${because(p.detail)}.`,
+  denied: (p) => `The sign-in was refused${because(p.detail ?? "")}.`,
+  link_timeout: (p) => `No answer came from the browser within ${p.seconds} s: link again.`,
+  port_busy: (p) => `Port ${p.port} on this computer is taken: close what uses it, or choose another way.`,
+  invalid_client: () =>
+    "The Hue cloud does not know this client ID and secret: check them on the developer portal.",
+  cloud_unreachable: (p) => `Cannot reach the Hue cloud${because(p.detail)}.`,
+  oauth: (p) => `The sign-in failed${because(p.detail)}.`,
+  bad_callback: (p) => callbackProblems[p.reason](p.parameter),
+  no_link_in_progress: () => "No link is waiting for an answer: start one first.",
+  remote_username: (p) => `The bridge did not grant access through the Hue cloud${because(p.detail)}.`,
+  browser: (p) => `Could not open the browser${because(p.detail)}.`,
+  internal: (p) => `Something went wrong inside Hearth${because(p.detail)}.`,};
+
+export const en = {
+  /** The BCP 47 tag of the language, for Intl and `<html lang>`. */
+  locale: "en",
   somethingWentWrong: "Something went wrong.",
   callbackProblems,
-  problems: {
-    unreachable: (p) => `Cannot reach the bridge at ${p.address}${because(p.detail)}.`,
-    timeout: (p) => `The bridge at ${p.address} did not answer within ${seconds(p.after_ms)}.`,
-    certificate_changed: (p) =>
-      `The certificate of bridge ${p.bridge_id} has changed: Hearth trusted ${p.pinned} when ` +
-      `pairing and now sees ${p.found}. If the bridge was reset or replaced, forget it and pair ` +
-      `again; otherwise another device is answering in its place.`,
-    wrong_bridge: (p) =>
-      `The bridge answering is ${p.found}, not ${p.expected}: another device is answering in its place.`,
-    certificate_untrusted: (p) =>
-      `The bridge's certificate (${p.found}) is not signed by Signify and was never trusted: pair with the bridge to trust it.`,
-    certificate_unreadable: (p) => `The bridge's certificate cannot be read${because(p.detail)}.`,
-    unauthorized: () => "The bridge does not accept Hearth's app key: pair with it again.",
-    resource_gone: (p) => `The bridge has no ${p.resource} with id ${p.id}.`,
-    busy: (p) => `The bridge is busy (HTTP ${p.status}) and still refused after ${p.attempts} attempts.`,
-    rejected: (p) => `The bridge refused the request${because(p.detail)}.`,
-    http: (p) => `The bridge answered HTTP ${p.status}${because(p.detail)}.`,
-    malformed: (p) => `The bridge sent something Hearth cannot read (${p.context})${because(p.detail)}.`,
-    bridge_error: (p) => `The bridge reported an error${because(p.detail)}.`,
-    link_button: () => "The link button on the bridge has not been pressed.",
-    not_available: (p) => `${p.what} is not available over this connection.`,
-    bad_address: (p) =>
-      `“${p.address}” is not a bridge address (a host name or IP, with an optional :port).`,
-    stream_silent: (p) => `The bridge's event stream was silent for ${seconds(p.after_ms)}.`,
-    closed: () => "The connection to the bridge was closed.",
-    remote_not_linked: () => "Remote access is not linked: link it first.",
-    remote_relink: () => "Remote access has expired or was revoked: link it again.",
-    remote_token: (p) => `No remote access token could be had${because(p.detail)}.`,
-    button_not_pressed: (p) =>
-      `The link button was not pressed within ${p.seconds} s: press the round button on top of the bridge, then pair again.`,
-    cancelled: () => "Cancelled.",
-    no_bridge: () => "No bridge is paired yet: pair one first.",
-    unknown_bridge: (p) => `No paired bridge matches “${p.bridge}”.`,
-    not_connected: (p) => `Bridge ${p.bridge} is not connected yet.`,
-    not_found: (p) => `Nothing is called “${p.name}”.`,
-    ambiguous: (p) => `“${p.query}” could be any of: ${p.candidates.join(", ")}.`,
-    secret_store: (p) => `The system keychain failed${because(p.detail)}.`,
-    config: (p) => `Cannot use ${p.path}${because(p.detail)}.`,
-    starting: () => "Hearth is still starting.",
-    no_home_folder: () =>
-      "This system has no home folder to keep Hearth's settings in: set HEARTH_CONFIG_DIR.",
-    demo_not_running: () => "The demo is not running.",
-    demo_failed: (p) => `The demo's simulator failed${because(p.detail)}.`,
-    firmware_too_old: (p) =>
-      `Bridge ${p.bridge_id} runs API ${p.api_version}, older than CLIP v2 (API 1.46): update its firmware in the Hue app, then pair again.`,
-    no_certificate: () => "The bridge presented no certificate.",
-    remote_not_registered: () =>
-      "Remote access needs the client ID and secret of an app registered on the Hue developer portal: enter them first.",
-    invalid_input: (p) => `That is not valid${because(p.detail)}.`,
-    denied: (p) => `The sign-in was refused${because(p.detail ?? "")}.`,
-    link_timeout: (p) => `No answer came from the browser within ${p.seconds} s: link again.`,
-    port_busy: (p) => `Port ${p.port} on this computer is taken: close what uses it, or choose another way.`,
-    invalid_client: () =>
-      "The Hue cloud does not know this client ID and secret: check them on the developer portal.",
-    cloud_unreachable: (p) => `Cannot reach the Hue cloud${because(p.detail)}.`,
-    oauth: (p) => `The sign-in failed${because(p.detail)}.`,
-    bad_callback: (p) => callbackProblems[p.reason](p.parameter),
-    no_link_in_progress: () => "No link is waiting for an answer: start one first.",
-    remote_username: (p) => `The bridge did not grant access through the Hue cloud${because(p.detail)}.`,
-    browser: (p) => `Could not open the browser${because(p.detail)}.`,
-    internal: (p) => `Something went wrong inside Hearth${because(p.detail)}.`,
+  problems,
+  app: {
+    demo: "Demo",
+    simulatedBridge: (address: string) => `Simulated bridge at ${address}`,
+    // Named by the links that open them (`hearth://open/<screen>`), those to come included.
+    screens: { lights: "Lights", remote: "Remote access", energy: "Energy", settings: "Settings" },
+    screensLabel: "Screens",
+    dismiss: "Dismiss",
+    notices: "Notices",
+    noLinkYet: "No link received yet.",
+    language: "Language",
+    languages: { system: "System", en: "English", fr: "Français" },
+  },
+  links: {
+    opened: "Opened Hearth",
+    openedScreen: (screen: string) => `Opened “${screen}”`,
+    callback: "Received a sign-in callback",
+    notCompleted: (error: string) => `Sign-in was not completed (${error})`,
+  },
+  connection: {
+    connecting: "Connecting…",
+    live: "Connected",
+    reconnecting: (attempt: number, problem: string) =>
+      `Reconnecting (attempt ${f.number(attempt)}): ${problem}`,
+    offline: (problem: string) => `Offline: ${problem}`,
+  },
+  receivers: {
+    "deep-link": "a hearth:// link",
+    "loopback-http": "a local page (http://localhost)",
+    "loopback-https": "a local page (https://localhost)",
+    paste: "pasting the address",
+  },
+  account: {
+    notLinked: "Not linked",
+    renewing: "Linked; the access is being renewed",
+    linked: "Linked",
+    validFor: (days: number, until: Date) =>
+      `Linked (current access valid ${f.number(days)} more ${f.plural(days) === "one" ? "day" : "days"}, ` +
+      `until ${f.dateTime(until)}, renewed by itself)`,
+    renewedByItself: "Linked (renewed by itself)",
+    needsRelink: "The link expired or was revoked: link again",
+    saveFailed: "Linked, but the renewed access could not be saved yet (the previous one still works)",
+  },
+  confirm: {
+    cancel: "Cancel",
+  },
+  lights: {
+    title: "Lights",
+    cannotOpen: (problem: string) => `Hearth could not open your lights: ${problem}`,
+    starting: "Starting…",
+    viaRemote: "through the Hue cloud",
+    viaLocal: "on this network",
+    forget: "Forget",
+    forgetQuestion: (bridge: string) => `Forget ${bridge}? You will have to pair it again.`,
+    allOff: "All off",
+    addBridge: "Add a bridge",
+    rooms: "Rooms",
+    zones: "Zones",
+    scenes: "Scenes",
+  },
+  group: {
+    noLights: "No lights",
+    lightsOn: (lit: number, total: number) => `${f.number(lit)} of ${f.number(total)} on`,
+    turnOn: (name: string) => `${name}: turn on`,
+    turnOff: (name: string) => `${name}: turn off`,
+    brightnessOf: (name: string) => `Brightness of ${name}`,
+    brightness: (percent: number) => f.percent(percent),
+    lights: "Lights",
+    unreachable: "unreachable",
+  },
+  setup: {
+    title: "Connect a Hue bridge",
+    sources: {
+      mdns: "the local network (mDNS)",
+      cloud: "the Hue discovery service",
+      manual: "its address",
+    },
+    noAnswerAt: (addresses: string) => `No Hue bridge answered at ${addresses}.`,
+    noneFound: "No bridge found. Type its address (the Hue app shows it under Settings → Bridges).",
+    pressButton: "Press the round link button on top of your bridge.",
+    timeLeft: "Time left to press the button",
+    secondsLeft: (secs: number) => `${f.number(secs)}\u00a0s left`,
+    contacting: (address: string) => `Contacting ${address}…`,
+    signedBySignify: "its certificate is signed by Signify, the maker of Hue bridges.",
+    notSignedBySignify:
+      "its certificate is not signed by Signify; Hearth will trust this one and refuse any other:",
+    cancel: "Cancel",
+    search: "Search the network",
+    searching: "Searching…",
+    addressPlaceholder: "Bridge address, e.g. 192.168.1.20",
+    addressLabel: "Bridge address",
+    lookThere: "Look there",
+    foundBy: (sources: string) => `found by ${sources}`,
+    pair: "Pair",
+    searchProblems: "What went wrong while searching",
+    noBridgeAtHand: "No bridge at hand? The demo simulates one, on this computer only.",
+    startingDemo: "Starting the demo…",
+    tryDemo: "Try the demo",
+    close: "Close",
+  },
+  remote: {
+    title: "Remote access",
+    intro:
+      "Control your lights when you are away from home, through the Hue cloud. You sign in to your " +
+      "Hue account in your browser: Hearth never sees your password, and keeps its access in the " +
+      "system keychain.",
+    starting: "Starting…",
+    registerFirst:
+      "First, register an app on the Hue developer portal (My Apps) and enter what it gives you. " +
+      "Its callback URL decides how your browser hands the answer back:",
+    deepLinkCallback: "a link to Hearth",
+    loopbackCallback: "a page Hearth serves on this computer only",
+    otherCallback: "any other page, whose address you paste",
+    or: "or",
+    clientId: "Client ID",
+    clientSecret: "Client secret",
+    callbackOptional: "Callback URL you registered (optional)",
+    save: "Save",
+    app: "App",
+    callback: "Callback",
+    notGiven: (receiver: string) => `not given: Hearth uses ${receiver}`,
+    cloud: "Cloud",
+    account: "Account",
+    bridge: "Bridge",
+    finishInBrowser: "Finish in your browser: sign in to Hue and allow Hearth.",
+    answerComesBack: (receiver: string) => `The answer comes back by ${receiver}.`,
+    openAgain: "Open the page again",
+    cancel: "Cancel",
+    pastedLabel: "The address your browser ended on",
+    pastePlaceholder: (redirect: string) => `Paste the address your browser ended on (${redirect}…)`,
+    pasteFallback: "If nothing happened, paste the address your browser ended on",
+    useAddress: "Use this address",
+    finishing: "Finishing the link…",
+    linkedTo: (bridge: string) => `Linked to bridge ${bridge}.`,
+    unlink: "Unlink",
+    link: "Link my Hue account",
+    answerBy: "Answer by",
+    answerHow: "How the answer comes back",
+    automatic: (receiver: string) => `${receiver} (automatic)`,
+    forgetRegistration: "Forget the app registration",
+    forgetRegistrationQuestion: "Forget this app registration and any link made with it?",
+    forget: "Forget",
+    away: "Away from home",
+    awayHelp:
+      "Takes the simulated bridge off the local network: once linked, Hearth goes through the " +
+      "(simulated) Hue cloud, and back when the bridge returns.",
   },
 };

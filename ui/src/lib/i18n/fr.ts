@@ -1,0 +1,248 @@
+// French: every word of the window, as a French user expects it. Typography: a no-break space
+// (U+00A0) before « : », a narrow one (U+202F) before « ; », « ? » and « ! », no-break spaces
+// inside guillemets; written as escapes so that they show in review.
+
+import type { Catalogue, ProblemTexts } from "./catalogue";
+import { formats } from "./format";
+
+const f = formats("fr");
+const seconds = f.seconds;
+const secs = (n: number) => `${f.number(n)}\u00a0s`;
+/** Technical details (an operating system's or a server's own words) are shown as they are. */
+const because = (detail: string) => (detail === "" ? "" : ` (${detail})`);
+
+const callbackProblems: Catalogue["callbackProblems"] = {
+  too_long: () => "L’adresse est trop longue.",
+  malformed: () =>
+    "Ce n’est pas une adresse web complète\u00a0: collez tout le contenu de la barre d’adresse.",
+  wrong_redirect: () => "Cette adresse n’est pas la redirection de connexion qu’attend Hearth.",
+  missing_parameter: (parameter) => `Le paramètre «\u00a0${parameter}\u00a0» manque.`,
+  duplicate_parameter: (parameter) =>
+    `Le paramètre «\u00a0${parameter}\u00a0» apparaît plus d’une fois.`,
+  invalid_parameter: (parameter) => `Le paramètre «\u00a0${parameter}\u00a0» n’est pas valide.`,
+  code_and_error: () => "La réponse contient à la fois un code et une erreur.",
+  wrong_state: () =>
+    "Cette réponse appartient à une autre connexion (ancienne ou falsifiée)\u00a0: Hearth l’a ignorée.",
+  no_flow_waiting: () => "Aucune connexion n’attend de réponse.",
+};
+
+const problems: ProblemTexts = {
+  unreachable: (p) => `Impossible de joindre le pont à l’adresse ${p.address}${because(p.detail)}.`,
+  timeout: (p) => `Le pont à l’adresse ${p.address} n’a pas répondu en ${seconds(p.after_ms)}.`,
+  certificate_changed: (p) =>
+    `Le certificat du pont ${p.bridge_id} a changé\u00a0: Hearth faisait confiance à ${p.pinned} lors de ` +
+    `l’appairage et voit maintenant ${p.found}. Si le pont a été réinitialisé ou remplacé, oubliez-le ` +
+    `et appairez-le de nouveau\u202f; sinon, un autre appareil répond à sa place.`,
+  wrong_bridge: (p) =>
+    `Le pont qui répond est ${p.found}, et non ${p.expected}\u00a0: un autre appareil répond à sa place.`,
+  certificate_untrusted: (p) =>
+    `Le certificat du pont (${p.found}) n’est pas signé par Signify et n’a jamais été approuvé\u00a0: appairez le pont pour l’approuver.`,
+  certificate_unreadable: (p) => `Le certificat du pont est illisible${because(p.detail)}.`,
+  unauthorized: () => "Le pont n’accepte plus la clé d’application de Hearth\u00a0: appairez-le de nouveau.",
+  resource_gone: (p) => `Le pont n’a pas de ressource ${p.resource} d’identifiant ${p.id}.`,
+  busy: (p) =>
+    `Le pont est occupé (HTTP ${p.status}) et refuse toujours après ${f.number(p.attempts)} tentatives.`,
+  rejected: (p) => `Le pont a refusé la demande${because(p.detail)}.`,
+  http: (p) => `Le pont a répondu HTTP ${p.status}${because(p.detail)}.`,
+  malformed: (p) => `Le pont a envoyé une réponse que Hearth ne sait pas lire (${p.context})${because(p.detail)}.`,
+  bridge_error: (p) => `Le pont a signalé une erreur${because(p.detail)}.`,
+  link_button: () => "Le bouton de liaison du pont n’a pas été pressé.",
+  not_available: (p) => `${p.what}\u00a0: indisponible par cette connexion.`,
+  bad_address: (p) =>
+    `«\u00a0${p.address}\u00a0» n’est pas une adresse de pont (un nom d’hôte ou une adresse IP, avec un :port facultatif).`,
+  stream_silent: (p) => `Le flux d’événements du pont est resté muet pendant ${seconds(p.after_ms)}.`,
+  closed: () => "La connexion au pont a été fermée.",
+  remote_not_linked: () => "L’accès à distance n’est pas lié\u00a0: liez-le d’abord.",
+  remote_relink: () => "L’accès à distance a expiré ou a été révoqué\u00a0: liez-le de nouveau.",
+  remote_token: (p) => `Impossible d’obtenir un jeton d’accès à distance${because(p.detail)}.`,
+  button_not_pressed: (p) =>
+    `Le bouton de liaison n’a pas été pressé dans les ${secs(p.seconds)}\u00a0: appuyez sur le bouton rond sur le dessus du pont, puis appairez de nouveau.`,
+  cancelled: () => "Annulé.",
+  no_bridge: () => "Aucun pont n’est encore appairé\u00a0: appairez-en un d’abord.",
+  unknown_bridge: (p) => `Aucun pont appairé ne correspond à «\u00a0${p.bridge}\u00a0».`,
+  not_connected: (p) => `Le pont ${p.bridge} n’est pas encore connecté.`,
+  not_found: (p) => `Rien ne s’appelle «\u00a0${p.name}\u00a0».`,
+  ambiguous: (p) => `«\u00a0${p.query}\u00a0» peut désigner\u00a0: ${p.candidates.join(", ")}.`,
+  secret_store: (p) => `Le trousseau du système a échoué${because(p.detail)}.`,
+  config: (p) => `Impossible d’utiliser ${p.path}${because(p.detail)}.`,
+  starting: () => "Hearth est encore en train de démarrer.",
+  no_home_folder: () =>
+    "Ce système n’a pas de dossier personnel où garder les réglages de Hearth\u00a0: définissez HEARTH_CONFIG_DIR.",
+  demo_not_running: () => "La démo n’est pas lancée.",
+  demo_failed: (p) => `Le simulateur de la démo a échoué${because(p.detail)}.`,
+  firmware_too_old: (p) =>
+    `Le pont ${p.bridge_id} utilise l’API ${p.api_version}, antérieure à CLIP v2 (API 1.46)\u00a0: mettez à jour son micrologiciel dans l’application Hue, puis appairez-le de nouveau.`,
+  no_certificate: () => "Le pont n’a présenté aucun certificat.",
+  remote_not_registered: () =>
+    "L’accès à distance demande l’identifiant client et le secret d’une application enregistrée sur le portail développeur Hue\u00a0: saisissez-les d’abord.",
+  invalid_input: (p) => `Ce n’est pas valide${because(p.detail)}.`,
+  denied: (p) => `La connexion a été refusée${because(p.detail ?? "")}.`,
+  link_timeout: (p) => `Le navigateur n’a pas répondu dans les ${secs(p.seconds)}\u00a0: liez de nouveau.`,
+  port_busy: (p) =>
+    `Le port ${p.port} de cet ordinateur est occupé\u00a0: fermez ce qui l’utilise, ou choisissez un autre moyen.`,
+  invalid_client: () =>
+    "Le cloud Hue ne connaît pas cet identifiant client et ce secret\u00a0: vérifiez-les sur le portail développeur.",
+  cloud_unreachable: (p) => `Impossible de joindre le cloud Hue${because(p.detail)}.`,
+  oauth: (p) => `La connexion a échoué${because(p.detail)}.`,
+  bad_callback: (p) => callbackProblems[p.reason](p.parameter),
+  no_link_in_progress: () => "Aucune liaison n’attend de réponse\u00a0: commencez-en une d’abord.",
+  remote_username: (p) => `Le pont n’a pas accordé l’accès par le cloud Hue${because(p.detail)}.`,
+  browser: (p) => `Impossible d’ouvrir le navigateur${because(p.detail)}.`,
+  internal: (p) => `Une erreur s’est produite dans Hearth${because(p.detail)}.`,
+};
+
+export const fr: Catalogue = {
+  locale: "fr",
+  somethingWentWrong: "Une erreur s’est produite.",
+  callbackProblems,
+  problems,
+  app: {
+    demo: "Démo",
+    simulatedBridge: (address: string) => `Pont simulé à l’adresse ${address}`,
+    screens: { lights: "Lumières", remote: "Lien à distance", energy: "Énergie", settings: "Paramètres" },
+    screensLabel: "Écrans",
+    dismiss: "Fermer",
+    notices: "Avis",
+    noLinkYet: "Aucun lien reçu pour l’instant.",
+    language: "Langue",
+    languages: { system: "Système", en: "English", fr: "Français" },
+  },
+  links: {
+    opened: "Hearth ouvert",
+    openedScreen: (screen: string) => `Écran «\u00a0${screen}\u00a0» ouvert`,
+    callback: "Retour de connexion reçu",
+    notCompleted: (error: string) => `La connexion n’a pas abouti (${error})`,
+  },
+  connection: {
+    connecting: "Connexion…",
+    live: "Connecté",
+    reconnecting: (attempt: number, problem: string) =>
+      `Reconnexion (tentative ${f.number(attempt)})\u00a0: ${problem}`,
+    offline: (problem: string) => `Hors ligne\u00a0: ${problem}`,
+  },
+  receivers: {
+    "deep-link": "un lien hearth://",
+    "loopback-http": "une page locale (http://localhost)",
+    "loopback-https": "une page locale (https://localhost)",
+    paste: "l’adresse collée",
+  },
+  account: {
+    notLinked: "Non lié",
+    renewing: "Lié\u202f; l’accès est en cours de renouvellement",
+    linked: "Lié",
+    validFor: (days: number, until: Date) =>
+      `Lié (accès actuel valable encore ${f.number(days)} ${f.plural(days) === "one" ? "jour" : "jours"}, ` +
+      `jusqu’au ${f.dateTime(until)}, renouvelé automatiquement)`,
+    renewedByItself: "Lié (renouvelé automatiquement)",
+    needsRelink: "Le lien a expiré ou a été révoqué\u00a0: liez de nouveau",
+    saveFailed:
+      "Lié, mais l’accès renouvelé n’a pas encore pu être enregistré (le précédent fonctionne toujours)",
+  },
+  confirm: {
+    cancel: "Annuler",
+  },
+  lights: {
+    title: "Lumières",
+    cannotOpen: (problem: string) => `Hearth n’a pas pu ouvrir vos lumières\u00a0: ${problem}`,
+    starting: "Démarrage…",
+    viaRemote: "par le cloud Hue",
+    viaLocal: "sur ce réseau",
+    forget: "Oublier",
+    forgetQuestion: (bridge: string) => `Oublier ${bridge}\u202f? Il faudra l’appairer de nouveau.`,
+    allOff: "Éteindre tout",
+    addBridge: "Ajouter un pont",
+    rooms: "Pièces",
+    zones: "Zones",
+    scenes: "Scènes",
+  },
+  group: {
+    noLights: "Aucune lumière",
+    lightsOn: (lit: number, total: number) =>
+      `${f.number(lit)} sur ${f.number(total)} ${f.plural(lit) === "one" ? "allumée" : "allumées"}`,
+    turnOn: (name: string) => `${name}\u00a0: allumer`,
+    turnOff: (name: string) => `${name}\u00a0: éteindre`,
+    brightnessOf: (name: string) => `Luminosité de ${name}`,
+    brightness: (percent: number) => f.percent(percent),
+    lights: "Lumières",
+    unreachable: "injoignable",
+  },
+  setup: {
+    title: "Connecter un pont Hue",
+    sources: {
+      mdns: "le réseau local (mDNS)",
+      cloud: "le service de découverte Hue",
+      manual: "son adresse",
+    },
+    noAnswerAt: (addresses: string) => `Aucun pont Hue n’a répondu à ${addresses}.`,
+    noneFound:
+      "Aucun pont trouvé. Saisissez son adresse (l’application Hue l’indique dans Paramètres → Ponts).",
+    pressButton: "Appuyez sur le bouton rond de liaison, sur le dessus de votre pont.",
+    timeLeft: "Temps restant pour appuyer sur le bouton",
+    secondsLeft: (left: number) => `encore ${secs(left)}`,
+    contacting: (address: string) => `Connexion à ${address}…`,
+    signedBySignify: "son certificat est signé par Signify, le fabricant des ponts Hue.",
+    notSignedBySignify:
+      "son certificat n’est pas signé par Signify\u202f; Hearth fera confiance à celui-ci et refusera tout autre\u00a0:",
+    cancel: "Annuler",
+    search: "Rechercher sur le réseau",
+    searching: "Recherche…",
+    addressPlaceholder: "Adresse du pont, p. ex. 192.168.1.20",
+    addressLabel: "Adresse du pont",
+    lookThere: "Chercher ici",
+    foundBy: (sources: string) => `trouvé par ${sources}`,
+    pair: "Appairer",
+    searchProblems: "Ce qui n’a pas marché pendant la recherche",
+    noBridgeAtHand: "Pas de pont sous la main\u202f? La démo en simule un, sur cet ordinateur seulement.",
+    startingDemo: "Lancement de la démo…",
+    tryDemo: "Essayer la démo",
+    close: "Fermer",
+  },
+  remote: {
+    title: "Lien à distance",
+    intro:
+      "Commandez vos lumières quand vous n’êtes pas chez vous, par le cloud Hue. Vous vous connectez " +
+      "à votre compte Hue dans votre navigateur\u00a0: Hearth ne voit jamais votre mot de passe et garde " +
+      "son accès dans le trousseau du système.",
+    starting: "Démarrage…",
+    registerFirst:
+      "D’abord, enregistrez une application sur le portail développeur Hue (My Apps) et saisissez ce " +
+      "qu’il vous donne. Son URL de rappel décide comment votre navigateur renvoie la réponse\u00a0:",
+    deepLinkCallback: "un lien vers Hearth",
+    loopbackCallback: "une page que Hearth sert sur cet ordinateur seulement",
+    otherCallback: "toute autre page, dont vous collez l’adresse",
+    or: "ou",
+    clientId: "Identifiant client",
+    clientSecret: "Secret client",
+    callbackOptional: "URL de rappel enregistrée (facultative)",
+    save: "Enregistrer",
+    app: "Application",
+    callback: "Rappel",
+    notGiven: (receiver: string) => `non indiquée\u00a0: Hearth utilise ${receiver}`,
+    cloud: "Cloud",
+    account: "Compte",
+    bridge: "Pont",
+    finishInBrowser: "Terminez dans votre navigateur\u00a0: connectez-vous à Hue et autorisez Hearth.",
+    answerComesBack: (receiver: string) => `La réponse revient par ${receiver}.`,
+    openAgain: "Rouvrir la page",
+    cancel: "Annuler",
+    pastedLabel: "L’adresse où votre navigateur s’est arrêté",
+    pastePlaceholder: (redirect: string) =>
+      `Collez l’adresse où votre navigateur s’est arrêté (${redirect}…)`,
+    pasteFallback: "Si rien ne s’est passé, collez l’adresse où votre navigateur s’est arrêté",
+    useAddress: "Utiliser cette adresse",
+    finishing: "Finalisation du lien…",
+    linkedTo: (bridge: string) => `Lié au pont ${bridge}.`,
+    unlink: "Délier",
+    link: "Lier mon compte Hue",
+    answerBy: "Réponse par",
+    answerHow: "Comment la réponse revient",
+    automatic: (receiver: string) => `${receiver} (automatique)`,
+    forgetRegistration: "Oublier l’application enregistrée",
+    forgetRegistrationQuestion: "Oublier cette application et tout lien fait avec elle\u202f?",
+    forget: "Oublier",
+    away: "Loin de chez soi",
+    awayHelp:
+      "Retire le pont simulé du réseau local\u00a0: une fois lié, Hearth passe par le cloud Hue (simulé), " +
+      "et revient au réseau local quand le pont revient.",
+  },
+};
