@@ -8,6 +8,20 @@ const because = (detail: string) => (detail === "" ? "" : ` (${detail})`);
 
 export const en: Catalogue = {
   somethingWentWrong: "Something went wrong.",
+  controls: {
+    brightnessOf: (name) => `Brightness of ${name}`,
+    temperatureOf: (name) => `White of ${name}, warm to cold`,
+    kelvin: (kelvin) => `${kelvin} K`,
+    warm: "Warm",
+    cold: "Cold",
+    colourOf: (name) => `Colour of ${name}`,
+    colourValue: (x, y) => `x ${x}, y ${y}`,
+    colourHelp: "Arrow keys move the colour, Shift with them moves it further.",
+    adjust: (name) => `Adjust ${name}`,
+    pickColour: (name) => `Pick a colour for ${name}`,
+    scenesOf: (name) => `Scenes of ${name}`,
+    otherScenes: "Other scenes",
+  },
   problems: {
     unreachable: (p) => `Cannot reach the bridge at ${p.address}${because(p.detail)}.`,
     timeout: (p) => `The bridge at ${p.address} did not answer within ${seconds(p.after_ms)}.`,
