@@ -17,6 +17,8 @@ pub const COMMANDS: &[&str] = &[
     "set_on",
     "toggle",
     "set_brightness",
+    "set_color_temperature",
+    "set_color",
     "recall_scene",
     "all_off",
     "remote_view",

@@ -131,6 +131,30 @@ pub async fn set_brightness(
     Ok(home.lights()?.set_brightness(&target, percent).await?)
 }
 
+/// `mirek` within the target's range (153 cold – 500 warm at most); switches it on. Paced like
+/// brightness: a slider may call it as often as it moves.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_color_temperature(
+    home: State<'_, Home>,
+    target: Target,
+    mirek: u16,
+) -> Result<(), CommandError> {
+    Ok(home.lights()?.set_color_temperature(&target, mirek).await?)
+}
+
+/// A CIE xy colour, which the UI keeps within the target's gamut (the bridge brings each light
+/// of a room to the nearest it can show); switches it on. Paced like brightness.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_color(
+    home: State<'_, Home>,
+    target: Target,
+    xy: hearth_hue::Xy,
+) -> Result<(), CommandError> {
+    Ok(home.lights()?.set_color_xy(&target, xy.clamped()).await?)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn recall_scene(home: State<'_, Home>, scene_id: String) -> Result<(), CommandError> {

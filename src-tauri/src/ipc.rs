@@ -38,6 +38,8 @@ pub fn commands<R: Runtime>() -> Commands<R> {
         commands::set_on,
         commands::toggle,
         commands::set_brightness,
+        commands::set_color_temperature,
+        commands::set_color,
         commands::recall_scene,
         commands::all_off,
         commands::remote_view,

@@ -491,6 +491,73 @@ mod tests {
         });
     }
 
+    /// The colour commands reach the demo's simulated bridge: a light's temperature and colour,
+    /// and a room's colour on each of its colour lights.
+    #[test]
+    fn colour_commands_reach_the_bridge() {
+        let (app, window) = app(Startup::Demo);
+        demo_live(&app);
+        let home = app.state::<Home>().inner().clone();
+        let snapshot = home.snapshot();
+        let light = snapshot
+            .lights
+            .iter()
+            .find(|l| l.capabilities.color && l.capabilities.color_temperature.is_some())
+            .expect("a colour light in the demo")
+            .clone();
+        let (cold, warm) = light.capabilities.color_temperature.unwrap();
+        let on_bridge = |id: &str| {
+            home.with_demo(|demo: &hearth_demo::Demo| demo.simulator().resource(id))
+                .unwrap()
+                .unwrap()
+        };
+        let target = json!({"kind": "light", "id": light.id});
+
+        let mirek = cold + (warm - cold) / 3;
+        assert_ne!(light.mirek, Some(mirek));
+        invoke(
+            &window,
+            "set_color_temperature",
+            json!({"target": target, "mirek": mirek}),
+        )
+        .unwrap();
+        let state = on_bridge(&light.id);
+        assert_eq!(state["color_temperature"]["mirek"], json!(mirek));
+        assert_eq!(state["on"]["on"], json!(true));
+
+        invoke(
+            &window,
+            "set_color",
+            json!({"target": target, "xy": {"x": 0.2, "y": 0.5}}),
+        )
+        .unwrap();
+        let state = on_bridge(&light.id);
+        assert_eq!(state["color"]["xy"], json!({"x": 0.2, "y": 0.5}));
+
+        let room = snapshot
+            .rooms
+            .iter()
+            .find(|r| r.capabilities.color)
+            .expect("a room with a colour light");
+        invoke(
+            &window,
+            "set_color",
+            json!({"target": {"kind": "room", "id": room.id}, "xy": {"x": 0.6, "y": 0.35}}),
+        )
+        .unwrap();
+        let coloured: Vec<Value> = room
+            .lights
+            .iter()
+            .map(|id| on_bridge(id))
+            .filter(|l| l.get("color").is_some())
+            .collect();
+        assert!(!coloured.is_empty());
+        for light in coloured {
+            let xy = &light["color"]["xy"];
+            assert_eq!(xy, &json!({"x": 0.6, "y": 0.35}), "{light}");
+        }
+    }
+
     /// Replaces what changes from run to run in an answer (simulator ports, certificates, the
     /// random parts of an authorization URL) with fixed words, so that fixtures compare.
     fn mask(value: &mut Value) {

@@ -451,6 +451,7 @@ mod tests {
             on: true,
             brightness: None,
             lights: Vec::new(),
+            capabilities: hearth_core::lights::Capabilities::default(),
         };
         let snapshot = Snapshot {
             bridges: vec![BridgeView {

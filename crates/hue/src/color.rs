@@ -38,7 +38,7 @@ impl Xy {
 }
 
 /// The triangle of colours a light can show.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Gamut {
     pub red: Xy,
     pub green: Xy,
@@ -120,6 +120,59 @@ pub fn rgb_to_xy(red: u8, green: u8, blue: u8, gamut: &Gamut) -> Xy {
         .rounded()
 }
 
+/// The sRGB colour of `xy` at full brightness, as `#rrggbb`: how a screen shows what a light
+/// shows (brightness is left out, so a dim light keeps its hue on screen).
+pub fn xy_to_hex(xy: Xy) -> String {
+    let xy = xy.clamped();
+    // y = 0 has no luminance to scale by: show the white point instead of dividing by zero.
+    let xy = if xy.y <= f64::EPSILON { Xy::WHITE } else { xy };
+    let (cie_x, cie_y, cie_z) = (xy.x / xy.y, 1.0, (1.0 - xy.x - xy.y) / xy.y);
+    // CIE XYZ to linear sRGB (D65), the inverse of the matrix in `rgb_to_xy`.
+    let linear = [
+        3.2406 * cie_x - 1.5372 * cie_y - 0.4986 * cie_z,
+        -0.9689 * cie_x + 1.8758 * cie_y + 0.0415 * cie_z,
+        0.0557 * cie_x - 0.2040 * cie_y + 1.0570 * cie_z,
+    ]
+    .map(|c| c.max(0.0));
+    // Scaled so that the strongest channel is full: xy says nothing about brightness.
+    let peak = linear.iter().copied().fold(0.0_f64, f64::max);
+    let scale = if peak <= f64::EPSILON { 1.0 } else { peak };
+    let [r, g, b] = linear.map(|c| {
+        let v = c / scale;
+        let encoded = if v <= 0.003_130_8 {
+            12.92 * v
+        } else {
+            1.055 * v.powf(1.0 / 2.4) - 0.055
+        };
+        // In 0–255 by the clamp, so the cast loses nothing.
+        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let byte = (encoded.clamp(0.0, 1.0) * 255.0).round() as u8;
+        byte
+    });
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// The xy point of white at `mirek` (a colour temperature), on the Planckian locus (Kim et
+/// al.'s cubic approximation, valid from 1667 K to 25000 K; Hue's 153–500 mirek is inside).
+pub fn mirek_to_xy(mirek: u16) -> Xy {
+    let kelvin = (1_000_000.0 / f64::from(mirek.max(40))).clamp(1667.0, 25_000.0);
+    let (t, t2, t3) = (kelvin, kelvin * kelvin, kelvin * kelvin * kelvin);
+    let x = if kelvin <= 4000.0 {
+        -0.266_123_9e9 / t3 - 0.234_358_9e6 / t2 + 0.877_695_6e3 / t + 0.179_910
+    } else {
+        -3.025_846_9e9 / t3 + 2.107_037_9e6 / t2 + 0.222_634_7e3 / t + 0.240_390
+    };
+    let (x2, x3) = (x * x, x * x * x);
+    let y = if kelvin <= 2222.0 {
+        -1.106_381_4 * x3 - 1.348_110_20 * x2 + 2.185_558_32 * x - 0.202_196_83
+    } else if kelvin <= 4000.0 {
+        -0.954_947_6 * x3 - 1.374_185_93 * x2 + 2.091_370_15 * x - 0.167_488_67
+    } else {
+        3.081_758_0 * x3 - 5.873_386_70 * x2 + 3.751_129_97 * x - 0.370_014_83
+    };
+    Xy { x, y }.rounded()
+}
+
 fn cross(a: Xy, b: Xy, p: Xy) -> f64 {
     (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
 }
@@ -146,7 +199,46 @@ fn closest_on_segment(a: Xy, b: Xy, p: Xy) -> Xy {
 mod tests {
     use expect_test::expect;
 
-    use super::{Gamut, Xy, rgb_to_xy};
+    use super::{Gamut, Xy, mirek_to_xy, rgb_to_xy, xy_to_hex};
+
+    #[test]
+    fn xy_shown_as_srgb() {
+        // The sRGB primaries and white come back as themselves.
+        assert_eq!(xy_to_hex(Xy { x: 0.64, y: 0.33 }), "#ff0000");
+        assert_eq!(xy_to_hex(Xy { x: 0.30, y: 0.60 }), "#00ff00");
+        assert_eq!(xy_to_hex(Xy { x: 0.15, y: 0.06 }), "#0000ff");
+        assert_eq!(xy_to_hex(Xy::WHITE), "#ffffff");
+        // Out of range or degenerate points still give a colour.
+        assert_eq!(xy_to_hex(Xy { x: 0.5, y: 0.0 }), "#ffffff");
+        assert_eq!(
+            xy_to_hex(Xy {
+                x: f64::NAN,
+                y: 2.0
+            }),
+            "#00ff00"
+        );
+        // What rgb_to_xy makes of a colour, xy_to_hex shows as that colour again.
+        let orange = rgb_to_xy(255, 128, 0, &Gamut::C);
+        assert_eq!(xy_to_hex(orange), "#ff8000");
+    }
+
+    #[test]
+    fn mirek_on_the_white_locus() {
+        let warm = mirek_to_xy(500);
+        let cold = mirek_to_xy(153);
+        // 2000 K is orange-ish, 6500 K is near D65.
+        assert!(
+            (warm.x - 0.5267).abs() < 0.002 && (warm.y - 0.4133).abs() < 0.002,
+            "{warm:?}"
+        );
+        assert!(
+            (cold.x - 0.3135).abs() < 0.002 && (cold.y - 0.3237).abs() < 0.004,
+            "{cold:?}"
+        );
+        let hex = xy_to_hex(warm);
+        assert!(hex.starts_with("#ff"), "warm white is red-heavy: {hex}");
+        assert_eq!(mirek_to_xy(0), mirek_to_xy(40));
+    }
 
     #[test]
     fn primaries_and_white_in_each_gamut() {

@@ -27,6 +27,16 @@ export const commands = {
 	toggle: (target: Target) => __TAURI_INVOKE<boolean>("toggle", { target }),
 	/**  `percent` from 0 to 100. A slider may call this as often as it moves: the pacer coalesces. */
 	setBrightness: (target: Target, percent: number | null) => __TAURI_INVOKE<null>("set_brightness", { target, percent }),
+	/**
+	 *  `mirek` within the target's range (153 cold – 500 warm at most); switches it on. Paced like
+	 *  brightness: a slider may call it as often as it moves.
+	 */
+	setColorTemperature: (target: Target, mirek: number) => __TAURI_INVOKE<null>("set_color_temperature", { target, mirek }),
+	/**
+	 *  A CIE xy colour, which the UI keeps within the target's gamut (the bridge brings each light
+	 *  of a room to the nearest it can show); switches it on. Paced like brightness.
+	 */
+	setColor: (target: Target, xy: Xy) => __TAURI_INVOKE<null>("set_color", { target, xy }),
 	recallScene: (sceneId: string) => __TAURI_INVOKE<null>("recall_scene", { sceneId }),
 	allOff: () => __TAURI_INVOKE<null>("all_off"),
 	remoteView: () => __TAURI_INVOKE<RemoteView | null>("remote_view"),
@@ -133,9 +143,14 @@ export type CallbackView =
 
 export type Capabilities = {
 	dimming: boolean,
-	/**  The colour temperature range in mirek, for white-ambiance and colour lights. */
+	/**  The colour temperature range in mirek (cold, warm), for white-ambiance and colour lights. */
 	color_temperature: [number, number] | null,
 	color: boolean,
+	/**
+	 *  The colours it can show, for a colour light (for a room or zone, the widest of its
+	 *  lights'): what a colour picker offers.
+	 */
+	gamut: Gamut | null,
 };
 
 export type CertificateView = {
@@ -195,6 +210,13 @@ authorize_url: string } |
 /**  Linked; finding the bridge, or making a username for it through the cloud. */
 { step: "finding_bridge"; id: number } | { step: "done"; id: number; bridge_id: string } | { step: "failed"; id: number; problem: Problem } | { step: "cancelled"; id: number };
 
+/**  The triangle of colours a light can show. */
+export type Gamut = {
+	red: Xy,
+	green: Xy,
+	blue: Xy,
+};
+
 export type GroupView = {
 	id: string,
 	bridge_id: string,
@@ -206,6 +228,8 @@ export type GroupView = {
 	/**  The average of the lights that are on. */
 	brightness: number | null,
 	lights: string[],
+	/**  What any of its lights can do (the bridge sends each light the nearest it can show). */
+	capabilities: Capabilities,
 };
 
 /**  The home's status (ready, demo), after every change. */
@@ -249,6 +273,11 @@ export type LightView = {
 	capabilities: Capabilities,
 	mirek: number | null,
 	xy: Xy | null,
+	/**
+	 *  What it shows, as an sRGB `#rrggbb` at full brightness (its colour, else its white), for
+	 *  the UI to paint without colour maths of its own; `None` for a light with neither.
+	 */
+	rgb: string | null,
 	/**  The room it is in, if any. */
 	room: string | null,
 };

@@ -1,8 +1,9 @@
 //! What the UI and the tray render: a plain, serializable picture of every bridge's state. No
 //! secret is in it. Lists are sorted by name so that menus do not jump around.
 
+use hearth_hue::color::{mirek_to_xy, xy_to_hex};
 use hearth_hue::model::{Group, Light};
-use hearth_hue::{Cache, Fingerprint, Xy};
+use hearth_hue::{Cache, Fingerprint, Gamut, Xy};
 use serde::Serialize;
 
 use super::Entry;
@@ -116,6 +117,8 @@ pub struct GroupView {
     /// The average of the lights that are on.
     pub brightness: Option<f64>,
     pub lights: Vec<String>,
+    /// What any of its lights can do (the bridge sends each light the nearest it can show).
+    pub capabilities: Capabilities,
 }
 
 impl GroupView {
@@ -138,16 +141,73 @@ pub struct LightView {
     pub capabilities: Capabilities,
     pub mirek: Option<u16>,
     pub xy: Option<Xy>,
+    /// What it shows, as an sRGB `#rrggbb` at full brightness (its colour, else its white), for
+    /// the UI to paint without colour maths of its own; `None` for a light with neither.
+    pub rgb: Option<String>,
     /// The room it is in, if any.
     pub room: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, specta::Type)]
 pub struct Capabilities {
     pub dimming: bool,
-    /// The colour temperature range in mirek, for white-ambiance and colour lights.
+    /// The colour temperature range in mirek (cold, warm), for white-ambiance and colour lights.
     pub color_temperature: Option<(u16, u16)>,
     pub color: bool,
+    /// The colours it can show, for a colour light (for a room or zone, the widest of its
+    /// lights'): what a colour picker offers.
+    pub gamut: Option<Gamut>,
+}
+
+impl Capabilities {
+    fn of_light(light: &Light) -> Self {
+        Self {
+            dimming: light.dimming.is_some(),
+            color_temperature: light
+                .color_temperature
+                .and_then(|ct| ct.mirek_schema)
+                .map(|s| (s.mirek_minimum, s.mirek_maximum)),
+            color: light.color.is_some(),
+            gamut: light.gamut(),
+        }
+    }
+
+    /// A room's or zone's: whatever any of its lights can do, the temperature range spanning
+    /// theirs, the gamut the widest of theirs (by area).
+    fn of_group<'a>(lights: impl Iterator<Item = &'a Self>) -> Self {
+        let mut all = Self::default();
+        for light in lights {
+            all.dimming |= light.dimming;
+            all.color |= light.color;
+            all.color_temperature = match (all.color_temperature, light.color_temperature) {
+                (Some((cold, warm)), Some((c, w))) => Some((cold.min(c), warm.max(w))),
+                (range, None) | (None, range) => range,
+            };
+            all.gamut = match (all.gamut, light.gamut) {
+                (Some(a), Some(b)) => Some(if area(&b) > area(&a) { b } else { a }),
+                (gamut, None) | (None, gamut) => gamut,
+            };
+        }
+        all
+    }
+}
+
+fn area(gamut: &Gamut) -> f64 {
+    let (r, g, b) = (gamut.red, gamut.green, gamut.blue);
+    ((g.x - r.x) * (b.y - r.y) - (b.x - r.x) * (g.y - r.y)).abs() / 2.0
+}
+
+/// What a light shows, for the screen: its white when the bridge says the temperature is valid
+/// (a colour light in white mode), else its colour.
+fn shown(light: &Light) -> Option<String> {
+    let white = light
+        .color_temperature
+        .filter(|ct| ct.mirek_valid)
+        .and_then(|ct| ct.mirek)
+        .map(mirek_to_xy);
+    white
+        .or_else(|| light.color.as_ref().map(|c| c.xy))
+        .map(xy_to_hex)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
@@ -216,6 +276,7 @@ pub fn part(bridge: BridgeView, cache: &Cache) -> BridgePart {
             on: state.and_then(|s| s.on).is_some_and(|on| on.on),
             brightness: state.and_then(|s| s.dimming).map(|d| d.brightness),
             lights: cache.light_ids_of(group),
+            capabilities: Capabilities::default(),
         }
     };
     let mut rooms: Vec<GroupView> = cache.rooms().map(|g| group(g, TargetKind::Room)).collect();
@@ -231,25 +292,27 @@ pub fn part(bridge: BridgeView, cache: &Cache) -> BridgePart {
         on: light.on.on,
         brightness: light.brightness(),
         reachable: cache.reachable(light),
-        capabilities: Capabilities {
-            dimming: light.dimming.is_some(),
-            color_temperature: light
-                .color_temperature
-                .and_then(|ct| ct.mirek_schema)
-                .map(|s| (s.mirek_minimum, s.mirek_maximum)),
-            color: light.color.is_some(),
-        },
+        capabilities: Capabilities::of_light(light),
         mirek: light
             .color_temperature
             .filter(|ct| ct.mirek_valid)
             .and_then(|ct| ct.mirek),
         xy: light.color.as_ref().map(|c| c.xy),
+        rgb: shown(light),
         room: rooms
             .iter()
             .find(|room| room.lights.contains(&light.id))
             .map(|room| room.id.clone()),
     };
     let mut lights: Vec<LightView> = cache.lights().map(light).collect();
+    for group in rooms.iter_mut().chain(zones.iter_mut()) {
+        group.capabilities = Capabilities::of_group(
+            lights
+                .iter()
+                .filter(|l| group.lights.contains(&l.id))
+                .map(|l| &l.capabilities),
+        );
+    }
     let mut scenes: Vec<SceneView> = cache
         .scenes()
         .map(|scene| {
@@ -291,4 +354,122 @@ pub fn assemble<'a>(parts: impl Iterator<Item = &'a BridgePart>) -> Snapshot {
         snapshot.scenes.extend(part.scenes.iter().cloned());
     }
     snapshot
+}
+
+#[cfg(test)]
+mod tests {
+    use hearth_hue::model::Resource;
+    use hearth_hue::{Cache, Gamut};
+    use serde_json::json;
+
+    use super::{BridgeView, ConnectionState, Via, part};
+
+    /// A room with a colour light of gamut B in colour mode, a white-ambiance light at a valid
+    /// temperature and a dimmable-only light; a zone with the white one only.
+    fn cache() -> Cache {
+        let light = |id: &str, extra: serde_json::Value| {
+            let mut light = json!({"id": id, "type": "light", "metadata": {"name": id},
+                "on": {"on": true}, "dimming": {"brightness": 50.0}});
+            if let (Some(light), Some(extra)) = (light.as_object_mut(), extra.as_object()) {
+                light.extend(extra.clone());
+            }
+            light
+        };
+        let group = |id: &str, rtype: &str, lights: &[&str]| {
+            json!({"id": id, "type": rtype, "metadata": {"name": id},
+                "children": lights.iter().map(|l| json!({"rid": l, "rtype": "light"})).collect::<Vec<_>>(),
+                "services": []})
+        };
+        let resources = [
+            light(
+                "colour",
+                json!({
+                    "color_temperature": {"mirek": null, "mirek_valid": false,
+                        "mirek_schema": {"mirek_minimum": 153, "mirek_maximum": 454}},
+                    "color": {"xy": {"x": 0.675, "y": 0.322}, "gamut_type": "B"},
+                }),
+            ),
+            light(
+                "white",
+                json!({"color_temperature": {"mirek": 500, "mirek_valid": true,
+                    "mirek_schema": {"mirek_minimum": 200, "mirek_maximum": 500}}}),
+            ),
+            light("plain", json!({})),
+            group("room", "room", &["colour", "white", "plain"]),
+            group("zone", "zone", &["white"]),
+            group("empty", "zone", &[]),
+        ];
+        Cache::new(
+            resources
+                .into_iter()
+                .map(|r| Resource::from_value(r).unwrap())
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn lights_carry_their_gamut_and_the_colour_they_show() {
+        let bridge = BridgeView {
+            id: "b".into(),
+            name: "b".into(),
+            address: String::new(),
+            connection: ConnectionState::Live,
+            via: Via::Local,
+            remote_available: false,
+            certificate: None,
+        };
+        let part = part(bridge, &cache());
+        let light = |id: &str| part.lights.iter().find(|l| l.id == id).unwrap();
+        let group = |id: &str| {
+            part.rooms
+                .iter()
+                .chain(&part.zones)
+                .find(|g| g.id == id)
+                .unwrap()
+        };
+
+        // The colour light: its gamut type's triangle, and B's red corner shown as red.
+        let colour = light("colour");
+        assert_eq!(colour.capabilities.gamut, Some(Gamut::B));
+        assert_eq!(colour.capabilities.color_temperature, Some((153, 454)));
+        assert_eq!(colour.rgb.as_deref(), Some("#ff0000"));
+        // The white light: no gamut, its warm white shown orange.
+        let white = light("white");
+        assert_eq!(white.capabilities.gamut, None);
+        assert!(!white.capabilities.color);
+        assert_eq!(white.rgb.as_deref(), Some("#ff8b16"));
+        // A light with neither shows no colour of its own.
+        assert_eq!(light("plain").rgb, None);
+        assert_eq!(light("plain").capabilities.color_temperature, None);
+
+        // The room: colour because one light has it, the temperature range spanning both.
+        let room = &group("room").capabilities;
+        assert!(room.dimming && room.color);
+        assert_eq!(room.color_temperature, Some((153, 500)));
+        assert_eq!(room.gamut, Some(Gamut::B));
+        // The zone has only white; an empty zone has nothing.
+        let zone = &group("zone").capabilities;
+        assert_eq!(
+            (zone.color, zone.gamut, zone.color_temperature),
+            (false, None, Some((200, 500)))
+        );
+        assert_eq!(group("empty").capabilities, super::Capabilities::default());
+    }
+
+    #[test]
+    fn a_group_offers_the_widest_gamut_of_its_lights() {
+        let widest = super::Capabilities::of_group(
+            [Gamut::B, Gamut::C, Gamut::A]
+                .map(|gamut| super::Capabilities {
+                    color: true,
+                    gamut: Some(gamut),
+                    ..super::Capabilities::default()
+                })
+                .iter(),
+        );
+        // C is the widest triangle of the three (A reaches further red but less green).
+        assert!(super::area(&Gamut::C) > super::area(&Gamut::A));
+        assert!(super::area(&Gamut::A) > super::area(&Gamut::B));
+        assert_eq!(widest.gamut, Some(Gamut::C));
+    }
 }

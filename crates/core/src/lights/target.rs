@@ -197,6 +197,7 @@ mod tests {
             on: false,
             brightness: None,
             lights: Vec::new(),
+            capabilities: Capabilities::default(),
         };
         let light = |id: &str, name: &str| LightView {
             id: id.into(),
@@ -209,9 +210,11 @@ mod tests {
                 dimming: true,
                 color_temperature: None,
                 color: false,
+                gamut: None,
             },
             mirek: None,
             xy: None,
+            rgb: None,
             room: None,
         };
         let scene = |id: &str, name: &str, group: &str| SceneView {

@@ -83,7 +83,8 @@ const problems: ProblemTexts = {
   no_link_in_progress: () => "No link is waiting for an answer: start one first.",
   remote_username: (p) => `The bridge did not grant access through the Hue cloud${because(p.detail)}.`,
   browser: (p) => `Could not open the browser${because(p.detail)}.`,
-  internal: (p) => `Something went wrong inside Hearth${because(p.detail)}.`,};
+  internal: (p) => `Something went wrong inside Hearth${because(p.detail)}.`,
+};
 
 export const en = {
   /** The BCP 47 tag of the language, for Intl and `<html lang>`. */
@@ -91,6 +92,19 @@ export const en = {
   somethingWentWrong: "Something went wrong.",
   callbackProblems,
   problems,
+  controls: {
+    temperatureOf: (name: string) => `White of ${name}, warm to cold`,
+    kelvin: (kelvin: number) => `${f.number(kelvin)} K`,
+    warm: "Warm",
+    cold: "Cold",
+    colourOf: (name: string) => `Colour of ${name}`,
+    colourValue: (x: number, y: number) => `x ${f.coordinate(x)}, y ${f.coordinate(y)}`,
+    colourHelp: "Arrow keys move the colour, Shift with them moves it further.",
+    adjust: (name: string) => `Adjust ${name}`,
+    pickColour: (name: string) => `Pick a colour for ${name}`,
+    scenesOf: (name: string) => `Scenes of ${name}`,
+    otherScenes: "Other scenes",
+  },
   app: {
     demo: "Demo",
     simulatedBridge: (address: string) => `Simulated bridge at ${address}`,
@@ -148,7 +162,6 @@ export const en = {
     addBridge: "Add a bridge",
     rooms: "Rooms",
     zones: "Zones",
-    scenes: "Scenes",
   },
   group: {
     noLights: "No lights",

@@ -96,6 +96,19 @@ export const fr: Catalogue = {
   somethingWentWrong: "Une erreur s’est produite.",
   callbackProblems,
   problems,
+  controls: {
+    temperatureOf: (name: string) => `Blanc de ${name}, du chaud au froid`,
+    kelvin: (kelvin: number) => `${f.number(kelvin)}\u00a0K`,
+    warm: "Chaud",
+    cold: "Froid",
+    colourOf: (name: string) => `Couleur de ${name}`,
+    colourValue: (x: number, y: number) => `x ${f.coordinate(x)}\u202f; y ${f.coordinate(y)}`,
+    colourHelp: "Les flèches déplacent la couleur\u202f; avec Maj, elles la déplacent plus loin.",
+    adjust: (name: string) => `Régler ${name}`,
+    pickColour: (name: string) => `Choisir une couleur pour ${name}`,
+    scenesOf: (name: string) => `Scènes de ${name}`,
+    otherScenes: "Autres scènes",
+  },
   app: {
     demo: "Démo",
     simulatedBridge: (address: string) => `Pont simulé à l’adresse ${address}`,
@@ -153,7 +166,6 @@ export const fr: Catalogue = {
     addBridge: "Ajouter un pont",
     rooms: "Pièces",
     zones: "Zones",
-    scenes: "Scènes",
   },
   group: {
     noLights: "Aucune lumière",
