@@ -87,10 +87,15 @@ test("Tab reaches every control of the lights screen, and the keyboard works the
   assert.deepEqual(sent.args, { target: { kind: "room", id: first.id }, percent: first.brightness - 1 });
   assert.equal(await slider.getAttribute("aria-valuetext"), `${first.brightness - 1}%`);
 
-  // A room's lights: Enter opens the list, and Tab then reaches their switches.
+  // A room's lights: Enter opens the list, and Tab then reaches each light's own controls (the
+  // button that opens them) and its switch.
   const card = page.locator(`[data-group-name="${first.name}"]`);
   await card.locator("summary").focus();
   await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  const adjust = await focused(page);
+  assert.equal(adjust?.testid, "adjust");
+  assert.match(adjust?.name ?? "", /^Adjust /);
   await page.keyboard.press("Tab");
   const light = await focused(page);
   assert.equal(light?.role, "switch");
