@@ -271,6 +271,7 @@ impl OAuthClient {
         open: impl FnOnce(&Url),
     ) -> Result<TokenSet, OAuthError> {
         let request = self.authorize(receiver.redirect_uri())?;
+        receiver.expect(request.state());
         open(request.url());
         let code = receiver.receive(request.state()).await?;
         self.exchange(request, code).await

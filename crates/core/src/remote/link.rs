@@ -38,7 +38,7 @@ impl Remote {
         let callback = self.callback();
         let (kind, plan) = receiver::plan(choice, &self.receiver_context(callback.as_ref()))?;
         self.cancel_link();
-        let receiver = match plan {
+        let mut receiver = match plan {
             receiver::Plan::Loopback(options) => AnyReceiver::Loopback(
                 LoopbackReceiver::bind(options)
                     .await
@@ -49,6 +49,8 @@ impl Remote {
             ),
         };
         let request = account.client.authorize(receiver.redirect_uri())?;
+        // Before the URL leaves: the browser may answer before the flow's task runs.
+        receiver.expect(request.state());
         let id = self.inner.flows.fetch_add(1, Ordering::Relaxed);
         let cancel = CancellationToken::new();
         let started = LinkStarted {
@@ -222,6 +224,13 @@ impl AnyReceiver {
         match self {
             Self::Loopback(r) => r.inbox(),
             Self::Url(r) => r.inbox(),
+        }
+    }
+
+    fn expect(&mut self, state: &str) {
+        match self {
+            Self::Loopback(r) => r.expect(state),
+            Self::Url(r) => r.expect(state),
         }
     }
 

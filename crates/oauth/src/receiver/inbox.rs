@@ -67,6 +67,10 @@ impl CallbackReceiver for UrlReceiver {
         &self.redirect_uri
     }
 
+    fn expect(&mut self, state: &str) {
+        self.slot.expect(state);
+    }
+
     async fn receive(&mut self, state: &str) -> Result<Secret, ReceiveError> {
         let answer = self.slot.arm(state);
         wait(&self.slot, answer, self.timeout).await

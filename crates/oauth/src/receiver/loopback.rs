@@ -205,6 +205,10 @@ impl CallbackReceiver for LoopbackReceiver {
         &self.redirect_uri
     }
 
+    fn expect(&mut self, state: &str) {
+        self.slot.expect(state);
+    }
+
     async fn receive(&mut self, state: &str) -> Result<Secret, ReceiveError> {
         if self.server.is_none() {
             return Err(ReceiveError::Finished);

@@ -36,6 +36,11 @@ pub trait CallbackReceiver: Send {
     /// the provider.
     fn redirect_uri(&self) -> &url::Url;
 
+    /// Accepts the answer carrying `state` from now on, before [`Self::receive`] is awaited: a
+    /// browser that answers at once (consent already given, a fast machine or a slow flow task)
+    /// must not find nobody waiting. `receive` with the same `state` then returns that answer.
+    fn expect(&mut self, state: &str);
+
     /// Waits for the answer carrying `state` and returns its authorization code.
     fn receive(&mut self, state: &str)
     -> impl Future<Output = Result<Secret, ReceiveError>> + Send;
@@ -88,6 +93,8 @@ pub(crate) struct Slot {
 struct Waiting {
     state: Option<String>,
     answer: Option<oneshot::Sender<Answer>>,
+    /// Armed by [`Slot::expect`] before anyone waits: the state, and where its answer lands.
+    early: Option<(String, oneshot::Receiver<Answer>)>,
 }
 
 impl Slot {
@@ -95,10 +102,26 @@ impl Slot {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Starts waiting for the answer carrying `state`, replacing any earlier wait.
-    pub(crate) fn arm(&self, state: &str) -> oneshot::Receiver<Answer> {
+    /// Accepts the answer carrying `state` from now on; the next [`Slot::arm`] for the same
+    /// state waits on it (and finds it there if it came already).
+    pub(crate) fn expect(&self, state: &str) {
         let (sender, receiver) = oneshot::channel();
         let mut waiting = self.lock();
+        waiting.state = Some(state.to_owned());
+        waiting.answer = Some(sender);
+        waiting.early = Some((state.to_owned(), receiver));
+    }
+
+    /// Starts waiting for the answer carrying `state`, replacing any earlier wait (but keeping
+    /// what [`Slot::expect`] armed for the same state).
+    pub(crate) fn arm(&self, state: &str) -> oneshot::Receiver<Answer> {
+        let mut waiting = self.lock();
+        if let Some((expected, early)) = waiting.early.take()
+            && expected == state
+        {
+            return early;
+        }
+        let (sender, receiver) = oneshot::channel();
         waiting.state = Some(state.to_owned());
         waiting.answer = Some(sender);
         receiver
@@ -108,6 +131,7 @@ impl Slot {
         let mut waiting = self.lock();
         waiting.state = None;
         waiting.answer = None;
+        waiting.early = None;
     }
 
     /// Offers an answer. The first one with the right `state` ends the wait; later ones (a
@@ -179,6 +203,25 @@ mod tests {
 
     fn callback(query: &str) -> Callback {
         Callback::from_query(query).unwrap()
+    }
+
+    /// The browser can answer before the flow's task waits: what `expect` armed keeps the answer.
+    #[tokio::test]
+    async fn an_answer_before_the_wait_is_kept() {
+        let slot = Arc::new(Slot::default());
+        slot.expect("s");
+        assert_eq!(slot.offer(callback("code=c&state=s")), Ok(Accepted::Code));
+        let answer = slot.arm("s");
+        let code = wait(&slot, answer, Duration::from_secs(1)).await.unwrap();
+        assert_eq!(code.expose(), "c");
+        // Another state's wait does not take it.
+        slot.expect("t");
+        let other = slot.arm("u");
+        assert_eq!(
+            slot.offer(callback("code=c&state=t")),
+            Err(CallbackError::WrongState)
+        );
+        drop(other);
     }
 
     #[tokio::test]
