@@ -23,6 +23,12 @@ pub struct AppInfo {
     /// The system's language as Rust reads it (`LC_ALL`, `LC_MESSAGES`, `LANG`), so that the
     /// window and the tray agree even where the webview knows no such locale.
     pub system_language: Language,
+    /// Where Hearth keeps its settings and paired bridges (shared with `hearth-cli`).
+    pub config_dir: Option<String>,
+    /// Where the shell keeps what only the window uses (Tauri's app data folder).
+    pub data_dir: Option<String>,
+    /// Where the app's log files go.
+    pub log_dir: Option<String>,
 }
 
 #[tauri::command]
@@ -34,7 +40,15 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
         version: package.version.to_string(),
         language: app.state::<Languages>().choice(),
         system_language: app.state::<Languages>().system(),
+        // Shown in the About panel only; a folder the OS cannot name is left out, not an error.
+        config_dir: shown(hearth_core::paths::config_dir()),
+        data_dir: shown(app.path().app_data_dir().ok()),
+        log_dir: shown(app.path().app_log_dir().ok()),
     }
+}
+
+fn shown(dir: Option<std::path::PathBuf>) -> Option<String> {
+    dir.map(|dir| dir.display().to_string())
 }
 
 /// Speaks `choice` from now on (the tray follows at once) and keeps it for the next run.

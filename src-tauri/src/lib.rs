@@ -293,9 +293,23 @@ mod tests {
 
     #[test]
     fn app_info_comes_from_the_package() {
-        let (_app, window) = app(Startup::Bridges);
+        let (app, window) = app(Startup::Bridges);
         let info = invoke(&window, "app_info", json!({})).unwrap();
         assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+        // The folders the About panel shows: Hearth's own, and those Tauri resolves for the app.
+        let shown = |path: Option<std::path::PathBuf>| match path {
+            Some(path) => json!(path.display().to_string()),
+            None => Value::Null,
+        };
+        assert_eq!(info["config_dir"], shown(hearth_core::paths::config_dir()));
+        assert_eq!(info["data_dir"], shown(app.path().app_data_dir().ok()));
+        assert_eq!(info["log_dir"], shown(app.path().app_log_dir().ok()));
+        let identifier = &app.config().identifier;
+        for key in ["data_dir", "log_dir"] {
+            let dir = info[key].as_str().unwrap();
+            assert!(dir.contains(identifier.as_str()), "{key}: {dir}");
+        }
+        assert_ne!(info["data_dir"], info["log_dir"]);
         assert!(info["name"].is_string());
         assert_eq!(info["language"], "system");
         let system = match texts::Language::system() {

@@ -102,6 +102,12 @@ export type AppInfo = {
 	 *  window and the tray agree even where the webview knows no such locale.
 	 */
 	system_language: Language,
+	/**  Where Hearth keeps its settings and paired bridges (shared with `hearth-cli`). */
+	config_dir: string | null,
+	/**  Where the shell keeps what only the window uses (Tauri's app data folder). */
+	data_dir: string | null,
+	/**  Where the app's log files go. */
+	log_dir: string | null,
 };
 
 /**  Serialized as the text users type (`host` or `host:port`). */
