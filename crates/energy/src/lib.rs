@@ -1,0 +1,15 @@
+//! Hearth's energy client, without Tauri and without a UI.
+//!
+//! - [`Measure`]: what a Linky meter can be asked for, with each measure's v5 path, the longest
+//!   range one call may ask and how far back Enedis keeps it.
+//! - [`Source`]: where readings come from (hearth-proxy's `/data/proxy/…` in the app; anything
+//!   that answers the same in tests of the sync logic), with [`DataError`], the reasons a data
+//!   call fails that the app must tell apart.
+
+mod error;
+mod measure;
+mod source;
+
+pub use error::DataError;
+pub use measure::Measure;
+pub use source::{DayRange, Source};

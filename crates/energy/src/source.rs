@@ -1,0 +1,30 @@
+//! Where readings come from.
+
+use std::future::Future;
+
+use hearth_metering::{Contract, MeterReading};
+use jiff::civil::Date;
+
+use crate::{DataError, Measure};
+
+/// Whole French days `[start, end)`: `end` excluded, as the v5 API counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DayRange {
+    pub start: Date,
+    pub end: Date,
+}
+
+/// Something that answers data calls for a linked meter. The app's is hearth-proxy's
+/// `/data/proxy/…`; the sync logic is written against this trait alone.
+pub trait Source: Send + Sync {
+    /// One call: `range` must not exceed [`Measure::max_days_per_call`].
+    fn reading(
+        &self,
+        prm: &str,
+        measure: Measure,
+        range: DayRange,
+    ) -> impl Future<Output = Result<MeterReading, DataError>> + Send;
+
+    /// The meter's contract (subscribed power, off-peak windows, activation date).
+    fn contract(&self, prm: &str) -> impl Future<Output = Result<Contract, DataError>> + Send;
+}
