@@ -7,11 +7,13 @@
 //! - [`remote`]: the Hue cloud account (registration, link, status, unlink) the lights use away
 //!   from home;
 //! - [`home`]: what the app shows (the user's lights, or a demo it is given by `hearth-demo`);
+//! - [`energy`]: what the energy screen shows (its state and its charts' series), token-free;
 //! - [`settings`]: the settings the CLI shares with the app (`settings.json`);
 //! - [`problem`]: errors as the UI shows them, a kind and its parameters;
 //! - [`deeplink`], [`paths`].
 
 pub mod deeplink;
+pub mod energy;
 pub mod home;
 pub mod lights;
 pub mod paths;

@@ -175,6 +175,30 @@ pub enum Problem {
         detail: String,
     },
 
+    // Energy (a meter's data through hearth-proxy).
+    /// No `hearth-proxy` is configured yet: the screen says how to get one.
+    EnergyNoProxy,
+    /// The energy proxy could not be reached, or answered something that is not its API.
+    EnergyProxyUnreachable {
+        detail: String,
+    },
+    /// The consent does not cover the meter (any more): link it again.
+    EnergyNoConsent,
+    /// The account that consented does not hold the meter's contract.
+    EnergyNotHolder,
+    /// The range asked starts before the meter's activation (`YYYY-MM-DD` when known).
+    EnergyBeforeActivation {
+        activation: Option<String>,
+    },
+    /// Enedis is unavailable; Hearth tries again at `retry_at` (an instant, RFC 3339).
+    EnergyOutage {
+        retry_at: String,
+    },
+    /// Enedis's quota for the proxy is spent; Hearth tries again at `retry_at`.
+    EnergyQuota {
+        retry_at: String,
+    },
+
     // The shell.
     Browser {
         detail: String,

@@ -18,7 +18,7 @@ mod admin;
 pub mod cli;
 mod consent;
 mod contract;
-mod data;
+pub mod data;
 mod gate;
 mod metering;
 mod services;
