@@ -3,6 +3,7 @@
 //! commands, events, constants); a test fails when the committed file is not what this generates,
 //! and another when `build.rs`'s list or the capability's permissions differ from [`commands`].
 
+use hearth_core::energy;
 use hearth_core::home::HomeStatus;
 use hearth_core::lights::{PairingProgress, Snapshot};
 use hearth_core::problem::Problem;
@@ -134,6 +135,13 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             "DEEP_LINK_REDIRECT",
             hearth_oauth::receiver::DEEP_LINK_REDIRECT,
         )
+        // The energy screen's views: no command returns them yet (the energy model will), and
+        // the screen is written against them.
+        .typ::<energy::EnergyView>()
+        .typ::<energy::DailySeries>()
+        .typ::<energy::LoadCurve>()
+        .typ::<energy::MaxPowerSeries>()
+        .typ::<energy::Totals>()
 }
 
 /// The generated TypeScript, as `ui/src/lib/bindings.ts` holds it (its test writes it).

@@ -175,6 +175,54 @@ export type ConnectionState =
 /**  Not trying (no app key, firmware too old) or failing for a while. */
 { state: "offline"; problem: Problem };
 
+/**
+ *  A day of a load curve: its intervals are `points[first..first + count]` (46, 48 or 50 half
+ *  hours: the days the clocks change last 23 or 25 hours).
+ */
+export type CurveDay = {
+	date: string,
+	start: string,
+	end: string,
+	first: number,
+	count: number,
+	/**  The energy of the intervals known (Wh). */
+	wh: number,
+	missing: number,
+};
+
+/**  One interval of a load curve. */
+export type CurvePoint = {
+	start: string,
+	end: string,
+	/**  Average power over the interval (W); `None` for a gap. */
+	w: number | null,
+};
+
+/**  Daily energy over `[from, to)` with the same period of the previous year beside it. */
+export type DailySeries = {
+	prm: string,
+	flow: Flow,
+	from: string,
+	/**  Excluded, as Enedis counts. */
+	to: string,
+	days: DayPoint[],
+	/**  The sum of the days known (Wh); compare with `missing_days`. */
+	total_wh: number,
+	missing_days: number,
+	previous_total_wh: number,
+	previous_missing_days: number,
+};
+
+/**  One day of a daily chart, beside the same day a year before. */
+export type DayPoint = {
+	date: string,
+	/**  Wh; `None` where the history has no value (a gap). */
+	wh: number | null,
+	/**  The same day a year before (28 February for a 29th). */
+	previous_date: string,
+	previous_wh: number | null,
+};
+
 /**  A `hearth://` link the app accepted (what the UI may know of it). */
 export type DeepLinkReceived = ReceivedLink;
 
@@ -196,11 +244,31 @@ export type DiscoveryReport = {
 	problems: string[],
 };
 
+/**  The energy screen's state. */
+export type EnergyView = {
+	/**
+	 *  The `hearth-proxy` in use; `None` until the user sets one (there is no default host):
+	 *  the screen then says how to get one, and offers the demo.
+	 */
+	proxy: ProxyView | null,
+	/**  The demo (simulated Enedis and an in-process proxy) is what is shown. */
+	demo: boolean,
+	/**  The link in progress, or how the last one ended (until dismissed). */
+	link: LinkView | null,
+	/**  One per consent: each meter is linked on its own. */
+	meters: MeterView[],
+	/**  What dates and instants are meant in ([`TIME_ZONE`]). */
+	time_zone: string,
+};
+
 /**
  *  The SHA-256 of a certificate (DER). Shown and stored as colon-separated upper-case hex, the way
  *  browsers and `openssl x509 -fingerprint -sha256` show it, so that users can compare.
  */
 export type Fingerprint = string;
+
+/**  Consumed or produced energy. */
+export type Flow = "consumption" | "production";
 
 /**
  *  A link flow, as the UI follows it. (Flow ids count from 1 in one run: JavaScript's numbers
@@ -301,6 +369,95 @@ export type LinkStarted = {
 	authorize_url: string,
 };
 
+/**  Linking a meter (RFC 8628's device flow through `hearth-proxy`), as the screen follows it. */
+export type LinkView = 
+/**  Asking the proxy for a code. */
+{ step: "starting" } | 
+/**
+ *  The browser is (or can be sent) at the proxy's page; the user approves there or on a
+ *  phone through the QR code.
+ */
+{ step: "waiting"; user_code: string; verification_uri: string; 
+/**  The page with the code filled in: what the browser opens and the QR code holds. */
+verification_uri_complete: string; qr: QrCode; 
+/**  Seconds left when this view was made (the UI counts down from its arrival). */
+expires_in_secs: number; 
+/**  When the code expires. */
+expires_at: string } | 
+/**  The user accepted at Enedis: the meter is linked. */
+{ step: "approved"; prm: string } | 
+/**  The user (or Enedis) refused the consent. */
+{ step: "refused" } | 
+/**  Nobody approved before the code expired. */
+{ step: "expired" } | 
+/**  Anything else (the proxy unreachable…): the problem says what. */
+{ step: "failed"; problem: Problem };
+
+/**  The load curve over whole days `[from, to)`. */
+export type LoadCurve = {
+	prm: string,
+	flow: Flow,
+	from: string,
+	to: string,
+	/**  The intervals' length (30 unless the meter is set otherwise). */
+	step_minutes: number,
+	days: CurveDay[],
+	points: CurvePoint[],
+	/**  The highest interval (W), if any is known. */
+	max_w: number | null,
+};
+
+/**  Maximum power per day over `[from, to)`, against the subscribed power. */
+export type MaxPowerSeries = {
+	prm: string,
+	from: string,
+	to: string,
+	/**  The subscribed power in VA (kVA × 1000), the line drawn across the chart. */
+	subscribed_va: number | null,
+	days: PeakDay[],
+	/**  The day of the highest peak. */
+	highest: PeakDay | null,
+	/**  Days whose peak went above the subscribed power. */
+	days_above: number,
+};
+
+/**  Where a meter's link stands. */
+export type MeterState = 
+/**  Linked, up to date as far as Enedis publishes. */
+{ state: "linked" } | 
+/**  Fetching: `done` of `total` calls (the first sync backfills years of data). */
+{ state: "syncing"; done: number; total: number } | 
+/**  The consent is gone or was refused: only a new link brings data again. */
+{ state: "needs_relink" };
+
+/**  One linked meter. */
+export type MeterView = {
+	/**  The meter's PRM (14 digits). */
+	prm: string,
+	/**  The name the user gave it, if any. */
+	name: string | null,
+	state: MeterState,
+	/**  The last day whose data is complete (`YYYY-MM-DD`). */
+	data_until: string | null,
+	/**  When the next sync is planned (an instant). */
+	next_sync: string | null,
+	/**  The consent's end (`YYYY-MM-DD`); it lasts up to 3 years. */
+	consent_end: string | null,
+	/**  The consent ends within a month: link again before it does. */
+	consent_ending_soon: boolean,
+	/**  The contract's subscribed power (kVA), the line the maximum power is drawn against. */
+	subscribed_kva: number | null,
+	/**  The meter produces (the production charts are shown). */
+	produces: boolean,
+	/**
+	 *  The load curve came back empty although daily data exists: its collection is most likely
+	 *  off in the customer's Enedis account.
+	 */
+	load_curve_off: boolean,
+	/**  Why the last sync stopped (an outage with its retry time, the quota…), if it did. */
+	problem: Problem | null,
+};
+
 /**  Something the user should know that no command of theirs returned (a tray action failed). */
 export type Notice = Problem;
 
@@ -317,6 +474,15 @@ export type PairingProgress =
 
 /**  A pairing step (the link-button countdown). */
 export type PairingStep = PairingProgress;
+
+/**  A day's maximum power. */
+export type PeakDay = {
+	date: string,
+	/**  VA; `None` for a gap. */
+	va: number | null,
+	/**  When the peak happened (an instant). */
+	at: string | null,
+};
 
 /**  The certificate a bridge presented, as the user should see it. */
 export type PeerCertificate = {
@@ -369,7 +535,36 @@ export type Problem = { kind: "unreachable"; address: string; detail: string } |
  */
 { kind: "bad_callback"; reason: CallbackProblem; parameter: string | null } | { kind: "no_link_in_progress" } | 
 /**  The bridge did not grant a username through the cloud. */
-{ kind: "remote_username"; detail: string } | { kind: "browser"; detail: string } | { kind: "internal"; detail: string };
+{ kind: "remote_username"; detail: string } | 
+/**  No `hearth-proxy` is configured yet: the screen says how to get one. */
+{ kind: "energy_no_proxy" } | 
+/**  The energy proxy could not be reached, or answered something that is not its API. */
+{ kind: "energy_proxy_unreachable"; detail: string } | 
+/**  The consent does not cover the meter (any more): link it again. */
+{ kind: "energy_no_consent" } | 
+/**  The account that consented does not hold the meter's contract. */
+{ kind: "energy_not_holder" } | 
+/**  The range asked starts before the meter's activation (`YYYY-MM-DD` when known). */
+{ kind: "energy_before_activation"; activation: string | null } | 
+/**  Enedis is unavailable; Hearth tries again at `retry_at` (an instant, RFC 3339). */
+{ kind: "energy_outage"; retry_at: string } | 
+/**  Enedis's quota for the proxy is spent; Hearth tries again at `retry_at`. */
+{ kind: "energy_quota"; retry_at: string } | { kind: "browser"; detail: string } | { kind: "internal"; detail: string };
+
+/**  The energy proxy's settings as the screen may show them (none is a secret). */
+export type ProxyView = {
+	url: string,
+	client_id: string,
+};
+
+/**
+ *  A QR code: a square of `size` × `size` modules (the quiet zone included) and the SVG path
+ *  that draws its dark modules, in module units (`viewBox="0 0 size size"`).
+ */
+export type QrCode = {
+	size: number,
+	path: string,
+};
 
 /**  What the UI may know of a received link: its kind, never an authorization code. */
 export type ReceivedLink = { kind: "open"; screen: Screen | null } | { kind: "oauth_callback"; outcome: CallbackView };
@@ -448,6 +643,32 @@ export type Target = {
 };
 
 export type TargetKind = "light" | "room" | "zone";
+
+/**  This month so far against the same days a year before, and the whole of last year's month. */
+export type Totals = {
+	prm: string,
+	flow: Flow,
+	/**  The month's first day. */
+	month: string,
+	/**  The last day counted (the data's last complete day). */
+	through: string,
+	/**  Wh over the days known from the 1st to `through`. */
+	this_month_wh: number,
+	this_month_missing: number,
+	/**  Wh over the same days a year before. */
+	last_year_wh: number,
+	last_year_missing: number,
+	/**  Wh over last year's whole month. */
+	last_year_month_wh: number,
+	/**
+	 *  The change from last year to this one, in %, over the days known in both years only (a
+	 *  gap in either does not make a false change); `None` when no day compares, or last year
+	 *  was 0.
+	 */
+	change_percent: number | null,
+	/**  How many days that change compares. */
+	compared_days: number,
+};
 
 /**  How a bridge's certificate is trusted. */
 export type Trust = 
