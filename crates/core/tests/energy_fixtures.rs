@@ -21,14 +21,15 @@ const HOUSE: &str = "22516914714270";
 const FLAT: &str = "24880057139941";
 const KILO: &str = "11453290002823";
 
-/// The last complete day in every fixture: the screen is looked at on 29 November 2026.
+/// The last complete day in every fixture: the screen is looked at on Monday 26 October 2026,
+/// the day after the change of time (Sunday the 25th lasted 25 hours: 50 half hours).
 fn through() -> Date {
-    date(2026, 11, 28)
+    date(2026, 10, 25)
 }
 
 /// Days the history lacks: Enedis had not published them when the history was fetched.
 fn withheld(day: Date) -> bool {
-    [date(2026, 11, 12), date(2025, 11, 5), date(2026, 10, 22)].contains(&day)
+    [date(2026, 10, 12), date(2025, 10, 5)].contains(&day)
 }
 
 fn meter(prm: &str) -> &'static SandboxPrm {
@@ -132,7 +133,7 @@ fn house_linked() -> MeterView {
         name: Some("Maison".into()),
         state: MeterState::Linked,
         data_until: Some(series::date_string(through())),
-        next_sync: Some("2026-11-30T08:23:00+01:00".into()),
+        next_sync: Some("2026-10-26T08:23:00+01:00".into()),
         consent_end: Some("2029-10-01".into()),
         consent_ending_soon: false,
         subscribed_kva: Some(meter(HOUSE).subscribed_kva),
@@ -159,7 +160,7 @@ fn the_energy_screens_states() {
         qr: QrCode::new(&complete).unwrap(),
         verification_uri_complete: complete,
         expires_in_secs: 600,
-        expires_at: "2026-11-29T10:10:00+01:00".into(),
+        expires_at: "2026-10-26T10:10:00+01:00".into(),
     };
     expect_test::expect_file!["../../../ui/tests/fixtures/energy-linking.json"]
         .assert_eq(&pretty(&view(Some(waiting), Vec::new())));
@@ -179,13 +180,13 @@ fn the_energy_screens_states() {
         },
         data_until: Some("2026-06-30".into()),
         next_sync: None,
-        consent_end: Some("2026-12-20".into()),
+        consent_end: Some("2026-11-20".into()),
         consent_ending_soon: true,
         subscribed_kva: Some(meter(FLAT).subscribed_kva),
         produces: true,
         load_curve_off: true,
         problem: Some(Problem::EnergyOutage {
-            retry_at: "2026-11-29T10:45:00+01:00".into(),
+            retry_at: "2026-10-26T10:45:00+01:00".into(),
         }),
     };
     let gone = MeterView {
@@ -209,14 +210,15 @@ fn the_energy_screens_states() {
 
 #[test]
 fn the_energy_screens_series() {
-    // November 2026 (through the 28th; the 12th withheld) beside November 2025 (the 5th
-    // withheld); the 29th and 30th are not there yet.
-    let (from, to) = (date(2026, 11, 1), date(2026, 12, 1));
-    let known = daily_history(HOUSE, false, date(2025, 11, 1), to);
+    // October 2026 (through the 25th; the 12th withheld) beside October 2025 (the 5th
+    // withheld); the 26th to the 31st are not there yet.
+    let (from, to) = (date(2026, 10, 1), date(2026, 11, 1));
+    let known = daily_history(HOUSE, false, date(2025, 10, 1), to);
     let month = series::daily(HOUSE, Flow::Consumption, from, to, &known).unwrap();
-    assert_eq!(month.days.len(), 30);
-    assert_eq!(month.missing_days, 3);
+    assert_eq!(month.days.len(), 31);
+    assert_eq!(month.missing_days, 7);
     assert_eq!(month.days[11].wh, None, "the withheld day is a gap");
+    assert_eq!(month.days[4].previous_wh, None, "so is last year's");
     assert_eq!(
         month.days[0].wh,
         Some(u32::try_from(household::daily_wh(meter(HOUSE), sim_date(from), false)).unwrap())
@@ -224,8 +226,8 @@ fn the_energy_screens_series() {
     expect_test::expect_file!["../../../ui/tests/fixtures/energy-daily-month.json"]
         .assert_eq(&pretty(&month));
 
-    let year_from = date(2025, 12, 1);
-    let known = daily_history(HOUSE, false, date(2024, 12, 1), to);
+    let year_from = date(2025, 11, 1);
+    let known = daily_history(HOUSE, false, date(2024, 11, 1), to);
     let year = series::daily(HOUSE, Flow::Consumption, year_from, to, &known).unwrap();
     assert_eq!(year.days.len(), 365);
     expect_test::expect_file!["../../../ui/tests/fixtures/energy-daily-year.json"]
@@ -254,7 +256,7 @@ fn the_energy_screens_series() {
     expect_test::expect_file!["../../../ui/tests/fixtures/energy-max-power.json"]
         .assert_eq(&pretty(&power));
 
-    let produced = daily_history(FLAT, true, date(2025, 11, 1), to);
+    let produced = daily_history(FLAT, true, date(2025, 10, 1), to);
     let production = series::daily(FLAT, Flow::Production, from, to, &produced).unwrap();
     assert!(production.total_wh > 0);
     expect_test::expect_file!["../../../ui/tests/fixtures/energy-production.json"]
@@ -262,7 +264,7 @@ fn the_energy_screens_series() {
 
     let totals = series::totals(HOUSE, Flow::Consumption, through(), &known).unwrap();
     assert_eq!(
-        totals.compared_days, 26,
+        totals.compared_days, 23,
         "the 12th has no value this year, the 5th none last year"
     );
     expect_test::expect_file!["../../../ui/tests/fixtures/energy-totals.json"]

@@ -44,7 +44,7 @@ describe("CSV", () => {
       `${first.date};${String(first.wh! / 1000).replace(".", ",")};${first.previous_date};${String(first.previous_wh! / 1000).replace(".", ",")}`,
     );
     const gap = month.days.findIndex((day) => day.wh === null);
-    expect(lines[gap + 1]).toMatch(/^2026-11-12;;2025-11-12;\d/);
+    expect(lines[gap + 1]).toMatch(/^2026-10-12;;2025-10-12;\d/);
   });
 
   it("writes the day of the load curve shown, and the peaks with their time", () => {
