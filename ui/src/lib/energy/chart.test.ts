@@ -16,6 +16,12 @@ import {
   xOf,
 } from "./chart";
 
+/** `value`, which the test knows is there. */
+function must<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw new Error("missing");
+  return value;
+}
+
 const fixture = <T>(name: string): T =>
   JSON.parse(readFileSync(new URL(`../../../tests/fixtures/${name}.json`, import.meta.url), "utf8")) as T;
 
@@ -74,19 +80,19 @@ describe("the load curve", () => {
   });
 
   it("gives the 25-hour Sunday of October its 50 half hours, 02:00 twice", () => {
-    const sunday = week.days[6]!;
+    const sunday = must(week.days[6]);
     expect(sunday.count).toBe(50);
     const points = week.points.slice(sunday.first, sunday.first + sunday.count);
     const labelled = hourTicks(points, 1).map((point) => point.start.slice(11, 16));
     expect(labelled.filter((hour) => hour === "02:00")).toHaveLength(2);
     expect(labelled).toHaveLength(25);
     // The last interval ends at the right edge: the axis is the day's 25 hours.
-    expect(xOf(points[49]!.end, sunday.start, sunday.end, 500)).toBe(500);
-    expect(xOf(points[25]!.start, sunday.start, sunday.end, 500)).toBe(250);
+    expect(xOf(must(points[49]).end, sunday.start, sunday.end, 500)).toBe(500);
+    expect(xOf(must(points[25]).start, sunday.start, sunday.end, 500)).toBe(250);
   });
 
   it("leaves the missing evening of the 22nd undrawn", () => {
-    const day = week.days[3]!;
+    const day = must(week.days[3]);
     const points = week.points.slice(day.first, day.first + day.count);
     const d = stepPath(points, day.start, day.end, 480, 100, week.max_w ?? 1);
     // One path before the gap and one after it.

@@ -3,6 +3,12 @@ import { describe, expect, it } from "vitest";
 import type { DailySeries, LoadCurve, MaxPowerSeries } from "../bindings";
 import { csvStyle, curveCsv, dailyCsv, maxPowerCsv, toCsv, type CsvWords } from "./csv";
 
+/** `value`, which the test knows is there. */
+function must<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw new Error("missing");
+  return value;
+}
+
 const fixture = <T>(name: string): T =>
   JSON.parse(readFileSync(new URL(`../../../tests/fixtures/${name}.json`, import.meta.url), "utf8")) as T;
 
@@ -39,9 +45,9 @@ describe("CSV", () => {
     const month = fixture<DailySeries>("energy-daily-month");
     const lines = dailyCsv(month, words, "fr").trimEnd().split("\r\n");
     expect(lines).toHaveLength(month.days.length + 1);
-    const first = month.days[0]!;
+    const first = must(month.days[0]);
     expect(lines[1]).toBe(
-      `${first.date};${String(first.wh! / 1000).replace(".", ",")};${first.previous_date};${String(first.previous_wh! / 1000).replace(".", ",")}`,
+      `${first.date};${String(must(first.wh) / 1000).replace(".", ",")};${first.previous_date};${String(must(first.previous_wh) / 1000).replace(".", ",")}`,
     );
     const gap = month.days.findIndex((day) => day.wh === null);
     expect(lines[gap + 1]).toMatch(/^2026-10-12;;2025-10-12;\d/);
@@ -49,12 +55,12 @@ describe("CSV", () => {
 
   it("writes the day of the load curve shown, and the peaks with their time", () => {
     const week = fixture<LoadCurve>("energy-curve-week");
-    const sunday = week.days[6]!;
+    const sunday = must(week.days[6]);
     const lines = curveCsv(week, sunday.first, sunday.count, words, "en").trimEnd().split("\r\n");
     expect(lines).toHaveLength(51);
-    expect(lines[1]).toBe(`2026-10-25T00:00:00+02:00,2026-10-25T00:30:00+02:00,${week.points[sunday.first]!.w}`);
+    expect(lines[1]).toBe(`2026-10-25T00:00:00+02:00,2026-10-25T00:30:00+02:00,${must(week.points[sunday.first]).w}`);
     const power = fixture<MaxPowerSeries>("energy-max-power");
     const peaks = maxPowerCsv(power, words, "en").split("\r\n");
-    expect(peaks[1]).toBe(`${power.days[0]!.date},${power.days[0]!.va},${power.days[0]!.at}`);
+    expect(peaks[1]).toBe(`${must(power.days[0]).date},${must(power.days[0]).va},${must(power.days[0]).at}`);
   });
 });

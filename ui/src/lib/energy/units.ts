@@ -2,6 +2,8 @@
 // in the meter's time zone (the view's `time_zone`), whatever the computer's.
 
 export interface EnergyFormats {
+  /** A count: 1,234 / 1 234. */
+  number: (value: number) => string;
   /** Wh as kWh: 12.4 kWh / 12,4 kWh (`digits` decimals at most). */
   kwh: (wh: number, digits?: number) => string;
   /** W: 1,234 W / 1 234 W. */
@@ -43,6 +45,7 @@ export function energyFormats(locale: string, timeZone: string): EnergyFormats {
   // A no-break space keeps the unit with its number (and French puts one before %).
   const percent = locale.startsWith("fr") ? "\u00a0%" : "%";
   return {
+    number: (value) => whole.format(value),
     kwh: (wh, digits = 1) => {
       const format = kwhFormats.get(digits) ?? number(digits);
       kwhFormats.set(digits, format);

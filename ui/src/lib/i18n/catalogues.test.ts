@@ -82,7 +82,7 @@ describe("the window's catalogues", () => {
       return !direct.test(code) && !byValue;
     });
     expect(unused).toEqual([]);
-    const used = [...code.matchAll(/\bi18n\.t\.([\w.]+)|\bt\.((?:app|links|connection|receivers|account|confirm|lights|group|setup|remote)\.[\w.]+)/g)]
+    const used = [...code.matchAll(/\bi18n\.t\.([\w.]+)|\bt\.((?:app|links|connection|receivers|account|confirm|lights|group|setup|remote|energy)\.[\w.]+)/g)]
       .map((match) => (match[1] ?? match[2] ?? "").replace(/\.$/, ""));
     expect(used.length).toBeGreaterThan(50);
     const known = new Set([...english, ...english.flatMap((path) => prefixes(path)), "problems", "locale"]);

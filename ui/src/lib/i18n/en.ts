@@ -340,7 +340,6 @@ export const en = {
       peakTime: "At",
     },
     exportCsv: "Export CSV",
-    saved: "Saved.",
     csv: {
       date: "date",
       kwh: "kWh",
@@ -352,7 +351,6 @@ export const en = {
       va: "VA",
       peakAt: "peak at",
     },
-    fileName: (what: string, from: string, to: string) => `hearth-${what}-${from}-${to}.csv`,
     files: { consumption: "consumption", production: "production", curve: "load-curve", power: "max-power" },
   },
   remote: {

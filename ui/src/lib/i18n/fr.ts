@@ -314,7 +314,7 @@ export const fr: Catalogue = {
     thisPeriod: "Cette période",
     lastYear: "Même période l’an dernier",
     gap: "Pas de données",
-    total: (value: string, missing: string) => `Total ${value}${missing === "" ? "" : ` (${missing})`}`,
+    total: (value: string, missing: string) => `Total\u00a0: ${value}${missing === "" ? "" : ` (${missing})`}`,
     chartOf: (what: string, from: string, to: string) => `${what}, du ${from} au ${to}`,
     asTable: "Voir les chiffres",
     asChart: "Voir le graphique",
@@ -348,7 +348,6 @@ export const fr: Catalogue = {
       peakTime: "À",
     },
     exportCsv: "Exporter en CSV",
-    saved: "Enregistré.",
     csv: {
       date: "date",
       kwh: "kWh",
@@ -360,7 +359,6 @@ export const fr: Catalogue = {
       va: "VA",
       peakAt: "heure du maximum",
     },
-    fileName: (what: string, from: string, to: string) => `hearth-${what}-${from}-${to}.csv`,
     files: { consumption: "consommation", production: "production", curve: "courbe-de-charge", power: "puissance-max" },
   },
   remote: {
