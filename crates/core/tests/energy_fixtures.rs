@@ -4,6 +4,8 @@
 //! browser tests render them and compare the numbers they show with these.
 //! (`UPDATE_EXPECT=1 cargo test -p hearth-core --test energy_fixtures` writes them again.)
 
+#![allow(clippy::unwrap_used)] // Test code: a failed step panics the test with its reason.
+
 use std::collections::BTreeMap;
 
 use hearth_core::energy::series::{self, Flow};
@@ -110,16 +112,16 @@ fn pretty(value: &impl Serialize) -> String {
     serde_json::to_string_pretty(value).unwrap() + "\n"
 }
 
-fn proxy() -> Option<ProxyView> {
-    Some(ProxyView {
+fn proxy() -> ProxyView {
+    ProxyView {
         url: "http://127.0.0.1:8080/".into(),
         client_id: "hearth-desktop".into(),
-    })
+    }
 }
 
 fn view(link: Option<LinkView>, meters: Vec<MeterView>) -> EnergyView {
     EnergyView {
-        proxy: proxy(),
+        proxy: Some(proxy()),
         demo: false,
         link,
         meters,

@@ -247,7 +247,7 @@ pub fn load_curve(
     let step = readings
         .first()
         .map(|(i, _)| i.end.duration_since(i.start))
-        .filter(|d| d.is_positive())
+        .filter(SignedDuration::is_positive)
         .unwrap_or(SignedDuration::from_mins(30));
     let by_start: BTreeMap<Timestamp, u32> = readings.iter().map(|(i, w)| (i.start, *w)).collect();
     let mut points = Vec::new();
