@@ -307,3 +307,34 @@ test("each meter: backfill progress, consent ending, load curve off, outage, rel
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("the range chooser asks for the month, the twelve months or the days chosen", async () => {
+  const { page, problems } = await openEnergy(fixture("energy-linked"));
+  await page.getByTestId("energy-daily").waitFor();
+  const prm = "22516914714270";
+  /** Waits until the last call to `cmd` asked for `from`..`to`. */
+  const asked = (cmd, from, to) =>
+    page.waitForFunction(
+      ([cmd, args]) =>
+        JSON.stringify(window.__ipc.calls.filter((c) => c.cmd === cmd).at(-1)?.args) === JSON.stringify(args),
+      [cmd, { prm, from, to }],
+    );
+  await asked("energy_daily", "2026-10-01", "2026-11-01");
+  await page.getByRole("button", { name: "Earlier" }).click();
+  await asked("energy_daily", "2026-09-01", "2026-10-01");
+  await page.getByText("12 months").click();
+  await asked("energy_daily", "2025-10-01", "2026-10-01");
+  // The maximum power follows the same range.
+  await asked("energy_max_power", "2025-10-01", "2026-10-01");
+  await page.getByText("Custom").click();
+  await page.getByLabel("From", { exact: true }).fill("2026-01-15");
+  await page.getByLabel("To", { exact: true }).fill("2026-02-14");
+  await page.getByRole("button", { name: "Show", exact: true }).click();
+  // The last day chosen is included: Enedis's end is the day after.
+  await asked("energy_daily", "2026-01-15", "2026-02-15");
+  // The load curve asks for the week of the day shown (Monday to Sunday), once.
+  const curves = await callsTo(page, "energy_load_curve");
+  assert.deepEqual(curves.map((call) => call.args), [{ prm, from: "2026-10-19", to: "2026-10-26" }]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
