@@ -201,7 +201,7 @@ test("in French: numbers, dates and the CSV's separator and decimal comma", asyn
   await page.getByTestId("energy-table-toggle").click();
   const first = month.days[0];
   const cell = await text(page.locator(`[data-testid="energy-daily-table"] tr[data-date="${first.date}"] td`).first());
-  assert.equal(cell, `${String(first.wh / 1000).replace(".", ",")}\u00a0kWh`);
+  assert.equal(cell, `${(first.wh / 1000).toFixed(3).replace(".", ",")}\u00a0kWh`);
   assert.equal(number(cell, "fr"), first.wh / 1000);
 
   await page.getByTestId("energy-export-daily").click();

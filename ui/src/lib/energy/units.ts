@@ -6,6 +6,8 @@ export interface EnergyFormats {
   number: (value: number) => string;
   /** Wh as kWh: 12.4 kWh / 12,4 kWh (`digits` decimals at most). */
   kwh: (wh: number, digits?: number) => string;
+  /** Wh as kWh to the watt-hour, three decimals always (a table's column lines up). */
+  kwhExact: (wh: number) => string;
   /** W: 1,234 W / 1 234 W. */
   watts: (w: number) => string;
   /** VA as kVA, two decimals at most. */
@@ -33,6 +35,7 @@ export function energyFormats(locale: string, timeZone: string): EnergyFormats {
   const number = (digits: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
   const kwhFormats = new Map<number, Intl.NumberFormat>();
   const whole = number(0);
+  const exact = new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
   const kva = number(2);
   const change = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, signDisplay: "exceptZero" });
   const inUtc = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { ...options, timeZone: "UTC" });
@@ -51,6 +54,7 @@ export function energyFormats(locale: string, timeZone: string): EnergyFormats {
       kwhFormats.set(digits, format);
       return `${format.format(wh / 1000)}\u00a0kWh`;
     },
+    kwhExact: (wh) => `${exact.format(wh / 1000)}\u00a0kWh`,
     watts: (w) => `${whole.format(w)}\u00a0W`,
     kva: (va) => `${kva.format(va / 1000)}\u00a0kVA`,
     change: (value) => `${change.format(value)}${percent}`,

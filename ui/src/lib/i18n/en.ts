@@ -323,6 +323,7 @@ export const en = {
     missingHalfHours: (count: number) =>
       `${f.number(count)} ${f.plural(count) === "one" ? "half hour" : "half hours"} without data`,
     dayEnergy: (value: string) => `${value} over the day`,
+    weekEnergy: (value: string) => `${value} over the week`,
     power: "Maximum power per day",
     subscribed: (value: string) => `Subscribed power ${value}`,
     highest: (value: string, day: string, time: string) => `Highest: ${value} on ${day} at ${time}`,

@@ -331,6 +331,7 @@ export const fr: Catalogue = {
     missingHalfHours: (count: number) =>
       `${f.number(count)} ${f.plural(count) === "one" ? "demi-heure" : "demi-heures"} sans données`,
     dayEnergy: (value: string) => `${value} sur la journée`,
+    weekEnergy: (value: string) => `${value} sur la semaine`,
     power: "Puissance maximale par jour",
     subscribed: (value: string) => `Puissance souscrite ${value}`,
     highest: (value: string, day: string, time: string) => `Maximum\u00a0: ${value} le ${day} à ${time}`,
