@@ -338,3 +338,32 @@ test("the range chooser asks for the month, the twelve months or the days chosen
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("the focus goes to the screen's heading, and Tab reaches every control, each with a name", async () => {
+  const { page, problems } = await openEnergy(fixture("energy-meters"));
+  await page.getByTestId("energy-curve").waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "energy-title");
+  const controls = await page.evaluate(() => {
+    const screen = document.querySelector('[data-testid="energy"]');
+    const selector = "button:not([disabled]), input[type=radio]:checked, input:not([type=radio]), select, [tabindex='0']";
+    return [...(screen?.querySelectorAll(selector) ?? [])].map((element, index) => {
+      element.dataset.tabKey = String(index);
+      const label = element.labels?.[0]?.textContent ?? "";
+      return { key: String(index), name: (element.getAttribute("aria-label") ?? (label || element.textContent) ?? "").trim() };
+    });
+  });
+  assert.ok(controls.length >= 12, `${controls.length} controls`);
+  assert.deepEqual(controls.filter((control) => control.name === ""), []);
+  const reached = new Set();
+  for (let step = 0; step < controls.length + 10; step += 1) {
+    await page.keyboard.press("Tab");
+    const key = await page.evaluate(() => document.activeElement?.getAttribute("data-tab-key"));
+    if (key) reached.add(key);
+  }
+  assert.deepEqual(
+    controls.filter((control) => !reached.has(control.key)).map((control) => control.name),
+    [],
+  );
+  assert.deepEqual(problems, []);
+  await page.close();
+});
