@@ -32,7 +32,7 @@ pub struct EnergyDemo {
     proxy_url: String,
     sim: EnedisSimHandle,
     stop: Option<oneshot::Sender<()>>,
-    _store: tempfile::TempDir,
+    store: tempfile::TempDir,
 }
 
 impl std::fmt::Debug for EnergyDemo {
@@ -86,7 +86,7 @@ impl EnergyDemo {
             proxy_url,
             sim,
             stop: Some(stop),
-            _store: store,
+            store,
         })
     }
 
@@ -172,7 +172,7 @@ mod tests {
         let page = answer["verification_uri_complete"].as_str().unwrap();
         assert!(page.starts_with(demo.proxy_url()), "{page}");
         assert_eq!(answer["interval"], 1);
-        let store = demo._store.path().to_owned();
+        let store = demo.store.path().to_owned();
         drop(demo);
         assert!(
             !store.exists(),
