@@ -32,6 +32,7 @@ pub struct EnergyDemo {
     proxy_url: String,
     sim: EnedisSimHandle,
     stop: Option<oneshot::Sender<()>>,
+    /// Removed when the demo is dropped.
     store: tempfile::TempDir,
 }
 
@@ -40,6 +41,7 @@ impl std::fmt::Debug for EnergyDemo {
         f.debug_struct("EnergyDemo")
             .field("proxy_url", &self.proxy_url)
             .field("enedis_url", &self.sim.base_url())
+            .field("store", &self.store.path())
             .finish_non_exhaustive()
     }
 }
