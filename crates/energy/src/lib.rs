@@ -5,9 +5,12 @@
 //! - [`Source`]: where readings come from (hearth-proxy's `/data/proxy/…` in the app; anything
 //!   that answers the same in tests of the sync logic), with [`DataError`], the reasons a data
 //!   call fails that the app must tell apart.
+//! - [`plan`]: what a sync must ask, a pure function of the clock, the meter's facts and the
+//!   history's day statuses (backfill, retry schedule, monthly contract and production checks).
 
 mod error;
 mod measure;
+pub mod plan;
 mod source;
 
 pub use error::DataError;
