@@ -9,10 +9,15 @@
 //!   history's day statuses (backfill, retry schedule, monthly contract and production checks).
 
 mod error;
+pub mod history;
 mod measure;
 pub mod plan;
+pub mod schedule;
 mod source;
+pub mod sync;
 
 pub use error::DataError;
+pub use history::{History, HistoryError};
 pub use measure::Measure;
 pub use source::{DayRange, Source};
+pub use sync::{SyncError, SyncReport, sync};
