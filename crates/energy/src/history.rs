@@ -404,14 +404,11 @@ impl History {
             match rows {
                 Parsed::Daily(days) => {
                     for (day, value, peak) in &days {
-                        tx.execute(
-                            "INSERT INTO days (prm, measure, day, status, value, peak_at, attempts, asked_at)
+                        tx.prepare_cached("INSERT INTO days (prm, measure, day, status, value, peak_at, attempts, asked_at)
                              VALUES (?1, ?2, ?3, 'complete', ?4, ?5, 1, ?6)
                              ON CONFLICT (prm, measure, day) DO UPDATE SET status = 'complete',
                                 value = excluded.value, peak_at = excluded.peak_at,
-                                attempts = days.attempts + 1, asked_at = excluded.asked_at",
-                            params![prm, key, paris::format_date(*day), value, peak.map(Timestamp::as_second), now.as_second()],
-                        )?;
+                                attempts = days.attempts + 1, asked_at = excluded.asked_at")?.execute(params![prm, key, paris::format_date(*day), value, peak.map(Timestamp::as_second), now.as_second()])?;
                     }
                     for day in range.iter() {
                         if days.iter().any(|(d, _, _)| *d == day) {
@@ -423,30 +420,20 @@ impl History {
                 }
                 Parsed::Curve(points) => {
                     for (day, start, end, value) in &points {
-                        tx.execute(
-                            "INSERT INTO points (prm, measure, start, end, day, value)
+                        tx.prepare_cached("INSERT INTO points (prm, measure, start, end, day, value)
                              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                              ON CONFLICT (prm, measure, start) DO UPDATE SET
-                                end = excluded.end, day = excluded.day, value = excluded.value",
-                            params![prm, key, start.as_second(), end.as_second(), paris::format_date(*day), value],
-                        )?;
+                                end = excluded.end, day = excluded.day, value = excluded.value")?.execute(params![prm, key, start.as_second(), end.as_second(), paris::format_date(*day), value])?;
                     }
                     for day in range.iter() {
                         let (day_start, day_end) = paris::day_span(day)?;
-                        let covered: i64 = tx.query_row(
-                            "SELECT COALESCE(SUM(end - start), 0) FROM points
-                             WHERE prm = ?1 AND measure = ?2 AND day = ?3",
-                            params![prm, key, paris::format_date(day)],
-                            |r| r.get(0),
-                        )?;
+                        let covered: i64 = tx.prepare_cached("SELECT COALESCE(SUM(end - start), 0) FROM points
+                             WHERE prm = ?1 AND measure = ?2 AND day = ?3")?.query_row(params![prm, key, paris::format_date(day)], |r| r.get(0))?;
                         if covered >= day_end.as_second() - day_start.as_second() {
-                            tx.execute(
-                                "INSERT INTO days (prm, measure, day, status, attempts, asked_at)
+                            tx.prepare_cached("INSERT INTO days (prm, measure, day, status, attempts, asked_at)
                                  VALUES (?1, ?2, ?3, 'complete', 1, ?4)
                                  ON CONFLICT (prm, measure, day) DO UPDATE SET status = 'complete',
-                                    attempts = days.attempts + 1, asked_at = excluded.asked_at",
-                                params![prm, key, paris::format_date(day), now.as_second()],
-                            )?;
+                                    attempts = days.attempts + 1, asked_at = excluded.asked_at")?.execute(params![prm, key, paris::format_date(day), now.as_second()])?;
                             recorded.complete += 1;
                         } else if mark_missing(tx, prm, key, day, now)? {
                             recorded.missing += 1;
@@ -512,20 +499,20 @@ impl History {
         self.write(|tx| {
             ensure_meter(tx, prm)?;
             for day in range.iter() {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO days (prm, measure, day, status, attempts, asked_at)
                      VALUES (?1, ?2, ?3, ?4, 1, ?5)
                      ON CONFLICT (prm, measure, day) DO UPDATE SET status = excluded.status,
                         attempts = days.attempts + 1, asked_at = excluded.asked_at
                      WHERE days.status != 'complete'",
-                    params![
-                        prm,
-                        measure_key(measure),
-                        paris::format_date(day),
-                        status,
-                        now.as_second()
-                    ],
-                )?;
+                )?
+                .execute(params![
+                    prm,
+                    measure_key(measure),
+                    paris::format_date(day),
+                    status,
+                    now.as_second()
+                ])?;
             }
             Ok(())
         })
@@ -734,14 +721,15 @@ fn mark_missing(
     day: Date,
     now: Timestamp,
 ) -> Result<bool, HistoryError> {
-    let changed = tx.execute(
-        "INSERT INTO days (prm, measure, day, status, attempts, asked_at)
+    let changed = tx
+        .prepare_cached(
+            "INSERT INTO days (prm, measure, day, status, attempts, asked_at)
          VALUES (?1, ?2, ?3, 'missing', 1, ?4)
          ON CONFLICT (prm, measure, day) DO UPDATE SET status = 'missing',
             attempts = days.attempts + 1, asked_at = excluded.asked_at
          WHERE days.status != 'complete'",
-        params![prm, key, paris::format_date(day), now.as_second()],
-    )?;
+        )?
+        .execute(params![prm, key, paris::format_date(day), now.as_second()])?;
     Ok(changed == 1)
 }
 
