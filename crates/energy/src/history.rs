@@ -46,6 +46,9 @@ pub enum HistoryError {
     /// A stored value that does not read back (a hand-edited file).
     #[error("the energy history holds an unreadable value: {0}")]
     Corrupt(String),
+    /// A month that does not exist (a caller's mistake).
+    #[error("no such month: {year}-{month}")]
+    NoSuchMonth { year: i16, month: i8 },
     /// An answer whose dates or values do not read: nothing of it was written.
     #[error("a reading could not be stored: {0}")]
     Reading(#[from] MeteringError),
@@ -607,8 +610,8 @@ impl History {
         year: i16,
         month: i8,
     ) -> Result<MonthTotal, HistoryError> {
-        let start = Date::new(year, month, 1)
-            .map_err(|e| HistoryError::Corrupt(format!("month {year}-{month}: {e}")))?;
+        let start =
+            Date::new(year, month, 1).map_err(|_| HistoryError::NoSuchMonth { year, month })?;
         let days = start.days_in_month();
         let range = DayRange {
             start,

@@ -1,4 +1,4 @@
-//! Runs a [`plan`](crate::plan::plan) against a [`Source`], writing each answer to the
+//! Runs a [`plan`] against a [`Source`], writing each answer to the
 //! [`History`] as it arrives.
 //!
 //! - An interruption (the future dropped, the process killed) loses nothing: every answer is its
@@ -14,6 +14,10 @@
 //!   (a `hearth-cli energy sync`, the app's *Sync now*) wants the data when it returns, and after
 //!   the wait that costs no call. The lease expires if its holder dies ([`SyncOptions::lease`]),
 //!   and is renewed after every call.
+//!
+//! The history's calls are synchronous: short transactions, which wait at most the busy
+//! timeout while the other process commits. The sync future is `Send`; the app runs it as a task
+//! of its multi-thread runtime.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};

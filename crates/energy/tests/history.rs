@@ -82,6 +82,10 @@ fn daily_values_round_trip_with_gaps_as_none() {
         .sum();
     assert_eq!(total.total, expected);
     assert_eq!((total.days_known, total.days_in_month), (6, 30));
+    assert!(matches!(
+        history.month_total(PRM, Measure::DailyConsumption, 2026, 13),
+        Err(HistoryError::NoSuchMonth { .. })
+    ));
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use hearth_energy::plan::{Call, DayStatus};
-use hearth_energy::sync::{Pause, Progress, SyncEnd, SyncOptions};
+use hearth_energy::sync::{Pause, Progress, SyncEnd, SyncOptions, SystemClock};
 use hearth_energy::{DataError, History, Measure, SyncError, schedule, sync};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -524,4 +524,23 @@ fn without_a_lasting_lease_the_same_two_syncs_do_fetch_twice() {
     });
     let twice = household.asked_days().values().filter(|n| **n > 1).count();
     assert!(twice > 0, "expected days fetched twice without the lease");
+}
+
+#[test]
+fn the_sync_future_can_go_to_another_thread() {
+    // Compile-time: the app spawns the sync on its runtime, which needs a `Send` future.
+    fn assert_send<T: Send>(_: &T) {}
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let household = Household::new(d("2026-11-01"), d("2026-11-29"));
+    let clock = SystemClock;
+    let future = sync(
+        &history,
+        &household,
+        PRM,
+        &clock,
+        SyncOptions::default(),
+        |_: &Progress| {},
+    );
+    assert_send(&future);
 }
