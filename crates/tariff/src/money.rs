@@ -10,6 +10,7 @@
 //! - [`Money`] counts hundred-millionths of a euro: watt-minutes × 1e-5 €/kWh ÷ 60 is a whole
 //!   number of them up to one rounding per sum, and a year of a household (≈ 10⁹ Wmin × 10⁵) stays
 //!   far below i64's 9.2 × 10¹⁸.
+//!
 //! Rounding is half away from zero, once, where a division happens; tests do the same sums by hand.
 
 use std::fmt;
@@ -63,6 +64,7 @@ impl Money {
     }
 
     /// `self × numerator ÷ denominator`, rounded once (prorating a fixed part by days).
+    #[must_use]
     pub fn prorate(self, numerator: i64, denominator: i64) -> Money {
         if denominator <= 0 {
             return Money::ZERO;
