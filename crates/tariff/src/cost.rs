@@ -3,15 +3,18 @@
 //!
 //! Rules the tests pin:
 //! - a point belongs to the French calendar day its interval starts in (days of 46, 48 or 50
-//!   half hours); its period comes from the wall-clock time it starts at: the meter's off-peak
+//!   half hours) and is priced with the row in force that calendar day (so the night of 31
+//!   January to 1 February takes the new prices from midnight, whatever its Tempo day); its
+//!   period comes from the wall-clock time it starts at: the meter's off-peak
 //!   windows in force that day for HP/HC; for Tempo, the Tempo day (06:00 to 06:00) and its
 //!   22:00–06:00 off-peak hours, so 00:00–06:00 takes the *previous* day's colour;
 //! - a day whose points do not cover all its minutes is incomplete: its energy is reported,
 //!   never priced (a missing half hour is not a zero);
 //! - the subscription is owed every day: a yearly fixed part divided by the days of that year,
 //!   a monthly one by the days of that month;
-//! - daily energy alone is priced at the Base price; for an HP/HC or Tempo offer such a day is
-//!   an estimate.
+//! - daily energy alone is priced at the Base price (the offer's own for a Base offer, else the
+//!   regulated Base row at the same power); for an HP/HC or Tempo offer such a day is an
+//!   estimate, its subscription still the offer's own.
 
 use std::collections::BTreeMap;
 

@@ -359,6 +359,20 @@ fn daily_energy_alone_is_priced_at_base_and_marked_an_estimate() {
     assert_eq!(base.days[0].status, DayStatus::Complete);
     // 12 345 Wh × 0,19266 €/kWh (Base 9 kVA) = 740 700 Wmin × 19 266 / 60.
     assert_eq!(base.energy_cost(), cost(740_700, 19_266));
+    // Without taxes when asked: `PART_VARIABLE_HT` 0,1297 and `PART_FIXE_HT` 176,16.
+    let ht = Offer::Regulated {
+        option: TariffOption::Base,
+        taxes: hearth_tariff::Taxes::Ht,
+    };
+    let ht = engine.from_daily(&ht, &daily, range.0, range.1).unwrap();
+    assert_eq!(ht.energy_cost(), cost(740_700, 12_970));
+    assert_eq!(ht.subscription, share(17_616_000_000, 365));
+    // What crosses to the app and the CLI: dates as YYYY-MM-DD, periods and statuses by name.
+    let json = serde_json::to_value(&base).unwrap();
+    assert_eq!(json["days"][0]["day"], "2026-02-10");
+    assert_eq!(json["days"][0]["status"], "complete");
+    assert_eq!(json["days"][0]["cost"]["base"], cost(740_700, 19_266).0);
+    assert_eq!(json["energy"]["base"], 740_700);
     let tempo_estimate = engine
         .from_daily(
             &Offer::regulated(TariffOption::Tempo),
