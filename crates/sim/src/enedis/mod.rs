@@ -24,7 +24,7 @@ mod metering;
 mod services;
 mod token;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -73,6 +73,7 @@ pub struct EnedisSimBuilder {
     curve_marks_start: bool,
     today: Option<Date>,
     token_lifetime: Duration,
+    activations: HashMap<String, Date>,
 }
 
 impl Default for EnedisSimBuilder {
@@ -87,6 +88,7 @@ impl Default for EnedisSimBuilder {
             curve_marks_start: false,
             today: None,
             token_lifetime: Duration::from_secs(12_600),
+            activations: HashMap::new(),
         }
     }
 }
@@ -154,6 +156,14 @@ impl EnedisSimBuilder {
         self
     }
 
+    /// The meter `prm` was activated on `day` (a new home, a new contract): its contract starts
+    /// then, and a data call that starts before it answers 400 `ADAM-ERR0123`, as Enedis does.
+    #[must_use]
+    pub fn activated_on(mut self, prm: &str, day: Date) -> Self {
+        self.activations.insert(prm.to_owned(), day);
+        self
+    }
+
     fn into_state(self) -> Arc<SimState> {
         let clients = if self.clients.is_empty() {
             vec![SimClient {
@@ -175,7 +185,10 @@ impl EnedisSimBuilder {
             today: self.today,
             token_lifetime: self.token_lifetime,
             next_autorisation: AtomicU64::new(1_000_001),
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(Inner {
+                activations: self.activations,
+                ..Inner::default()
+            }),
         })
     }
 
@@ -257,8 +270,31 @@ impl EnedisSimHandle {
         self.state.set_quota(per_second, per_hour);
     }
 
+    /// Data for `day` is not published yet (Enedis publishes late, sometimes days late): every
+    /// metering answer leaves it out, and a range with nothing else answers 404
+    /// `no_data_found`. [`Self::publish`] ends it.
+    pub fn withhold(&self, day: Date) {
+        self.state.lock().withheld.insert(day);
+    }
+
+    /// Publishes a day [`Self::withhold`] kept back.
+    pub fn publish(&self, day: Date) {
+        self.state.lock().withheld.remove(&day);
+    }
+
+    /// Sets (or with `None` clears) the day meter `prm` was activated on (see
+    /// [`EnedisSimBuilder::activated_on`]).
+    pub fn set_activation(&self, prm: &str, day: Option<Date>) {
+        let mut inner = self.state.lock();
+        match day {
+            Some(day) => inner.activations.insert(prm.to_owned(), day),
+            None => inner.activations.remove(prm),
+        };
+    }
+
     /// API calls received per endpoint (`token`, `subscribed_services`, `metering`,
-    /// `contracts`), refused ones included.
+    /// `contracts`), refused ones included; each metering endpoint also counts under
+    /// `metering/<name>` (`metering/consommation_quotidienne`, …).
     pub fn calls(&self, endpoint: &str) -> u64 {
         self.state.lock().calls.get(endpoint).copied().unwrap_or(0)
     }
@@ -313,6 +349,10 @@ struct Inner {
     /// A throttle set by `throttle_for`.
     throttled_until: Option<Instant>,
     calls: HashMap<String, u64>,
+    /// Days not published yet.
+    withheld: BTreeSet<Date>,
+    /// PRM → the day its meter was activated, for meters activated recently.
+    activations: HashMap<String, Date>,
 }
 
 /// A consent: one PRM, as in the 2026 API.
