@@ -61,9 +61,7 @@ impl ProxyConfig {
             url.set_path(&path);
         }
         let client_id = client_id.trim();
-        if client_id.is_empty()
-            || client_id.len() > 200
-            || client_id.chars().any(char::is_control)
+        if client_id.is_empty() || client_id.len() > 200 || client_id.chars().any(char::is_control)
         {
             return Err(ConfigError::ClientId);
         }
