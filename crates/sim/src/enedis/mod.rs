@@ -3,7 +3,9 @@
 //! `autorisation_id`, the client-credentials token, `/subscribed_services/v1`, the metering and
 //! contract endpoints with deterministic synthetic data (the `data` module: French days of 46, 48
 //! or 50 half hours), the documented errors (ADAM codes, the gateway's 429 `900804` with a
-//! `nextAccessTime` above the quota, 403 `900908` and 5xx on demand) and a few sandbox PRMs.
+//! `nextAccessTime` above the quota, 403 `900908` and 5xx on demand), days withheld and
+//! published later (left out of answers; 404 `no_data_found` when nothing is left), meters
+//! activated recently (400 `ADAM-ERR0123` before) and a few sandbox PRMs.
 //!
 //! Start it in-process with [`EnedisSim::builder`] (tests, demo mode) or as
 //! `hearth-sim enedis --listen 127.0.0.1:PORT`. Faults and switches are also reachable over HTTP
