@@ -268,9 +268,8 @@ fn token_error(err: TokenError) -> DataError {
         TokenError::Refresh(err) if err.is_transient() => DataError::Outage {
             retry_after: DEFAULT_RETRY,
         },
-        err @ (TokenError::Persist(_) | TokenError::Load(_)) => {
-            DataError::Keychain(err.to_string())
-        }
+        // The store's own words: the token manager's speak of remote access.
+        TokenError::Persist(err) | TokenError::Load(err) => DataError::Keychain(err.to_string()),
         err @ (TokenError::Refresh(_) | TokenError::Malformed | TokenError::Interrupted) => {
             DataError::Transport(err.to_string())
         }

@@ -163,7 +163,7 @@ pub enum LinkError {
     Config(#[from] ConfigError),
     /// Approved, but the tokens could not be kept: link again once the keychain answers.
     #[error("the link's tokens could not be saved: {0}")]
-    Save(#[source] TokenError),
+    Save(String),
 }
 
 impl LinkError {
@@ -252,7 +252,13 @@ impl Linker {
         self.tokens
             .save(&prm, grant.tokens)
             .await
-            .map_err(LinkError::Save)?;
+            .map_err(|err| match err {
+                // The store's own words: the token manager's speak of remote access.
+                TokenError::Persist(err) | TokenError::Load(err) => {
+                    LinkError::Save(err.to_string())
+                }
+                other => LinkError::Save(other.to_string()),
+            })?;
         tracing::info!("an energy meter was linked");
         Ok(LinkedMeter { prm })
     }

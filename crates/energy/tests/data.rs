@@ -303,3 +303,33 @@ async fn calls_for_a_meter_go_one_at_a_time_spaced() {
     }
     assert!(started.elapsed() >= 2 * spacing, "{:?}", started.elapsed());
 }
+
+/// An answer larger than the limit is refused, not read whole; the next call is unaffected.
+#[tokio::test]
+async fn answers_over_the_size_limit_are_refused() {
+    let setup = setup(|sim| sim, &[]).await;
+    let app = App::new(&setup);
+    app.link(&setup, HOUSE).await;
+    let small = ProxySource::new(
+        std::sync::Arc::clone(&app.tokens),
+        SourceOptions {
+            max_body_bytes: 300,
+            ..SourceOptions::default()
+        },
+    )
+    .unwrap();
+    // A week does not fit in 300 bytes; one day does.
+    let err = small
+        .reading(HOUSE, Measure::DailyConsumption, range(-9, -2))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, DataError::Malformed(why) if why.contains("300 bytes")),
+        "{err:?}"
+    );
+    let day = small
+        .reading(HOUSE, Measure::DailyConsumption, range(-3, -2))
+        .await
+        .unwrap();
+    assert_eq!(day.interval_reading.len(), 1);
+}
