@@ -86,21 +86,6 @@ impl Call {
     }
 }
 
-impl DayRange {
-    /// How many days `[start, end)` holds.
-    pub fn days(&self) -> i64 {
-        days_between(self.start, self.end)
-    }
-
-    /// The days `[start, end)`, oldest first.
-    pub fn iter(&self) -> impl Iterator<Item = Date> + use<> {
-        let end = self.end;
-        self.start
-            .series(Span::new().days(1))
-            .take_while(move |d| *d < end)
-    }
-}
-
 /// The French date of an instant.
 pub fn paris_date(at: Timestamp) -> Date {
     paris::zone().to_datetime(at).date()

@@ -362,6 +362,7 @@ fn stop(error: DataError) -> Result<Option<Next>, SyncError> {
         | DataError::NotHolder
         | DataError::Unauthorized
         | DataError::NotSubscribed
+        | DataError::Keychain(_)
         | DataError::Transport(_) => Err(SyncError::Data(error)),
         DataError::BeforeActivation
         | DataError::BadRange
