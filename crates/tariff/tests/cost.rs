@@ -40,8 +40,9 @@ fn share(yearly_or_monthly: i64, days: i64) -> Money {
     Money((yearly_or_monthly * 2 + days) / (days * 2))
 }
 
-/// HP/HC prices invented for these tests (the shipped snapshot has no HP/HC row: see
-/// data/SOURCES.md): 0,21 €/kWh peak, 0,16 off-peak, 156,12 € a year at 6 kVA.
+/// HP/HC prices invented for these tests, replacing the snapshot's HP/HC rows so that the sums
+/// by hand stay short and HP/HC has one power only (6 kVA): 0,21 €/kWh peak, 0,16 off-peak,
+/// 156,12 € a year.
 const TEST_HPHC: &str = "DATE_DEBUT;DATE_FIN;P_SOUSCRITE;PART_FIXE_HT;PART_FIXE_TTC;PART_VARIABLE_HC_HT;PART_VARIABLE_HC_TTC;PART_VARIABLE_HP_HT;PART_VARIABLE_HP_TTC\n\
 01/02/2026;;6;120;156,12;0,1;0,16;0,13;0,21\n";
 
@@ -130,12 +131,15 @@ fn dst_days_have_46_and_50_half_hours_and_are_complete() {
     let tempo = TempoCalendar::new();
     let offpeak = OffpeakSchedule::default_night();
     let engine = CostEngine::new(&tariffs, &offpeak, &tempo, 6);
-    // (day, half hours, off-peak half hours with 22:00–06:00)
-    for (day, count, offpeak_count) in [
+    // (day, half hours, off-peak half hours with 22:00–06:00, the Base 6 kVA row in force:
+    // €/kWh in 1e-5, € a year in 1e-8)
+    for (day, count, offpeak_count, base_price, base_yearly) in [
         // 29 March 2026: 00:00–02:00 then 03:00–06:00 (10) + 22:00–24:00 (4).
-        (date(2026, 3, 29), 46, 14),
+        // Row `01/02/2026;31/07/2026;6;141,6;188,2;0,1308;0,19398`.
+        (date(2026, 3, 29), 46, 14, 19_398, 18_820_000_000),
         // 25 October 2026: 00:00–06:00 with 02:00–03:00 twice (14) + 4.
-        (date(2026, 10, 25), 50, 18),
+        // Row `01/08/2026;;6;143,28;190,81;0,1361;0,2001`.
+        (date(2026, 10, 25), 50, 18, 20_010, 19_081_000_000),
     ] {
         let points = day_points(day, |_, _| 500);
         assert_eq!(i64::try_from(points.len()).unwrap(), count, "{day}");
@@ -148,9 +152,8 @@ fn dst_days_have_46_and_50_half_hours_and_are_complete() {
         let wmin = 500 * 30 * count;
         assert_eq!(d.energy[&Period::Base], Energy(wmin));
         assert_eq!(d.energy[&Period::Base].wh(), 250 * count);
-        // Base 6 kVA from 01/02/2026: 0,19398 €/kWh, 188,2 € a year.
-        assert_eq!(d.cost[&Period::Base], cost(wmin, 19_398));
-        assert_eq!(d.subscription, share(18_820_000_000, 365));
+        assert_eq!(d.cost[&Period::Base], cost(wmin, base_price));
+        assert_eq!(d.subscription, share(base_yearly, 365));
         let hphc = engine
             .from_curve(&Offer::regulated(TariffOption::HpHc), &points, day, next)
             .unwrap();
@@ -317,13 +320,14 @@ fn subscriptions_are_prorated_over_a_29_day_february() {
     let engine = CostEngine::new(&tariffs, &offpeak, &tempo, 6);
     let (from, to) = (date(2028, 2, 1), date(2028, 3, 1));
     let daily: Vec<(Date, Energy)> = Vec::new();
-    // Regulated Base, 188,2 € a year: 18 820 000 000 / 366 = 51 420 765.03 → 51 420 765 a day.
+    // Regulated Base 6 kVA, the row in force since 01/08/2026 (190,81 € a year):
+    // 19 081 000 000 / 366 = 52 133 879.78 → 52 133 880 a day.
     let regulated = engine
         .from_daily(&Offer::regulated(TariffOption::Base), &daily, from, to)
         .unwrap();
     assert_eq!(regulated.days.len(), 29);
-    assert_eq!(regulated.days[0].subscription, Money(51_420_765));
-    assert_eq!(regulated.subscription, Money(51_420_765 * 29));
+    assert_eq!(regulated.days[0].subscription, Money(52_133_880));
+    assert_eq!(regulated.subscription, Money(52_133_880 * 29));
     // An own offer at 14,50 € a month: 1 450 000 000 / 29 = 50 000 000 a day, the month whole.
     let own = Offer::Own(OwnOffer {
         energy: EnergyPrices::Base(PricePerKwh(20_000)),
@@ -384,8 +388,8 @@ fn daily_energy_alone_is_priced_at_base_and_marked_an_estimate() {
     assert_eq!(tempo_estimate.days[0].status, DayStatus::Estimate);
     assert!(tempo_estimate.estimate);
     assert_eq!(tempo_estimate.energy_cost(), cost(740_700, 19_266));
-    // …with Tempo's own subscription (9 kVA, 235,12 € a year).
-    assert_eq!(tempo_estimate.subscription, share(23_512_000_000, 365));
+    // …with Tempo's own subscription (9 kVA from 01/02/2026, 233,44 € a year).
+    assert_eq!(tempo_estimate.subscription, share(23_344_000_000, 365));
 }
 
 #[test]
@@ -442,8 +446,8 @@ fn compare_ranks_the_options_on_the_same_days_at_todays_prices() {
     let (hc, hp) = (16 * 3_000 * 30, 32 * 500 * 30);
     // Base 9 kVA on 01/06/2026: 0,19266 €/kWh and 235,9 €/year.
     let base_day = cost(hc + hp, 19_266) + share(23_590_000_000, 365);
-    // Tempo 9 kVA (row from 01/08/2025): blue HC 0,1232, HP 0,1494, 235,12 €/year.
-    let tempo_day = cost(hc, 12_320) + cost(hp, 14_940) + share(23_512_000_000, 365);
+    // Tempo 9 kVA (row from 01/02/2026): blue HC 0,1325, HP 0,1612, 233,44 €/year.
+    let tempo_day = cost(hc, 13_250) + cost(hp, 16_120) + share(23_344_000_000, 365);
     let per_year = |day: Money| Money(day.0 * 2).prorate(365, 2);
     let got: Vec<(TariffOption, Money)> = comparison
         .options
