@@ -85,9 +85,9 @@ impl Running {
         assert!(status.success(), "the second instance exited with {status}");
     }
 
-    /// Quits the app (ending the session closes it) and starts it again with `args` on the same
-    /// desktop, where it finds what it kept.
-    async fn relaunch(self, args: &[&str]) -> Self {
+    /// Quits the app (ending the session closes it), runs `meanwhile`, and starts it again with
+    /// `args` on the same desktop, where it finds what it kept.
+    async fn relaunch(self, args: &[&str], meanwhile: impl FnOnce()) -> Self {
         let Self {
             app,
             session,
@@ -100,6 +100,7 @@ impl Running {
             !bus_name_owned(&desktop, "org.hearth.desktop.SingleInstance")
         })
         .await;
+        meanwhile();
         let session = driver.launch(&app, args).await.unwrap();
         Self {
             app,
@@ -483,6 +484,46 @@ async fn global_shortcuts_run_their_action_and_one_another_client_holds_is_refus
         UI_TIMEOUT,
         async || bridge_says_on(&bridge, room).await != before,
     )
+    .await;
+
+    // A second binding, then the app quits; another client takes that combination meanwhile.
+    record(&running, "KeyR").await;
+    running
+        .text("[data-testid=hotkey-status]", |text| {
+            text.starts_with("Ctrl+Alt+R now does")
+        })
+        .await;
+    let running = running
+        .relaunch(&["--demo"], || other.hold_control_alt(letter('r')).unwrap())
+        .await;
+    let bridge = running
+        .about("[data-testid=demo-bridge]", |text| {
+            text.starts_with("127.0.0.1:")
+        })
+        .await;
+    running.click("[data-testid=nav-settings]").await;
+    let taken = "[data-shortcut=\"control+alt+KeyR\"]";
+    running
+        .text(taken, |text| text.contains("not active"))
+        .await;
+    assert_eq!(
+        running.attribute(taken, "data-active").await.as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        running
+            .attribute("[data-shortcut=\"control+alt+KeyL\"]", "data-active")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    let before = bridge_says_on(&bridge, room).await;
+    other
+        .press(&[keysym::CONTROL_L, keysym::ALT_L, letter('l')])
+        .unwrap();
+    wait_until("the kept shortcut's toggle", UI_TIMEOUT, async || {
+        bridge_says_on(&bridge, room).await != before
+    })
     .await;
 
     running.stop().await;
