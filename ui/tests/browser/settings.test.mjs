@@ -45,8 +45,9 @@ test("a star on a room and on a scene, pressed with the keyboard, asks Rust and 
     favourite: { bridge_id: room.bridge_id, kind: "room", id: room.id },
     on: true,
   });
-  // Pressed only when Rust says so.
+  // Pressed only when Rust says so; the focus stays on the star meanwhile.
   assert.equal(await star.getAttribute("aria-pressed"), "false");
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), `Favourite: ${room.name}`);
   await page.evaluate((next) => window.__ipc.emit("lights", next), starred);
   await page.waitForFunction(
     (name) => document.querySelector(`[data-group-name="${name}"] [data-testid=star]`)?.getAttribute("aria-pressed") === "true",
@@ -147,6 +148,8 @@ test("recording: pick an action, press the keys; Escape cancels and binds nothin
     (await status.textContent()).trim(),
     `Ctrl+Alt+K now does: Turn ${snapshot.rooms[0].name} on or off`,
   );
+  // The focus stayed on the button, to record another at once.
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "hotkey-record");
   assert.deepEqual(problems, []);
   await page.close();
 });
