@@ -14,6 +14,8 @@ pub enum CommandError {
     Remote(#[from] RemoteError),
     #[error(transparent)]
     Demo(#[from] hearth_demo::DemoError),
+    #[error(transparent)]
+    Hotkey(#[from] crate::hotkeys::HotkeyError),
     #[error("could not open the browser: {0}")]
     Browser(String),
     #[error("{0}")]
@@ -27,6 +29,7 @@ impl CommandError {
             Self::Lights(err) => err.into(),
             Self::Remote(err) => err.into(),
             Self::Demo(err) => err.into(),
+            Self::Hotkey(err) => err.problem(),
             Self::Browser(detail) => Problem::Browser {
                 detail: detail.clone(),
             },

@@ -2,6 +2,7 @@
 //! private X display and session bus, and a small WebDriver client for the real app.
 
 pub mod desktop;
+pub mod keys;
 pub mod oidc;
 pub mod process;
 pub mod tray;

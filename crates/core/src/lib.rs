@@ -8,12 +8,14 @@
 //!   from home;
 //! - [`home`]: what the app shows (the user's lights, or a demo it is given by `hearth-demo`);
 //! - [`energy`]: what the energy screen shows (its state and its charts' series), token-free;
-//! - [`settings`]: the settings the CLI shares with the app (`settings.json`);
+//! - [`settings`]: the settings the CLI shares with the app (`settings.json`), among them the
+//!   [`favourites`] the window, the tray and the CLI show;
 //! - [`problem`]: errors as the UI shows them, a kind and its parameters;
 //! - [`deeplink`], [`paths`].
 
 pub mod deeplink;
 pub mod energy;
+pub mod favourites;
 pub mod home;
 pub mod lights;
 pub mod paths;

@@ -13,22 +13,27 @@
 
 use std::path::Path;
 
-use hearth_files::{FileError, JsonFile};
+use hearth_files::{FileError, JsonFile, Stamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::favourites::Favourite;
 use crate::paths::settings_file;
 
 /// The format this version writes.
 pub const VERSION: u32 = 1;
 
-/// The shared settings. Empty of its own fields for now: the energy settings arrive with the
-/// energy issues; the file, its lock and the rules for unknown fields are ready for them.
+/// The shared settings. The energy settings arrive with the energy issues; the file, its lock and
+/// the rules for unknown fields are ready for them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// The format of the file: [`VERSION`], or higher if a newer Hearth wrote it.
     #[serde(default)]
     pub version: u32,
+    /// The rooms, zones and scenes the user starred ([`crate::favourites`]), in the order they
+    /// were starred. Written only once there is one, so that a file without any stays as it was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub favourites: Vec<Favourite>,
     /// Fields this version does not know, kept as they were read.
     #[serde(flatten)]
     other: Map<String, Value>,
@@ -49,13 +54,22 @@ impl Settings {
         config_dir: &Path,
         change: impl FnOnce(&mut Self) -> R,
     ) -> Result<(Self, R), FileError> {
+        Self::update_stamped(config_dir, change).map(|(settings, result, _)| (settings, result))
+    }
+
+    /// [`Self::update`], with the file's stamp after the change: what a model that follows the
+    /// file compares later to notice another process's change.
+    pub fn update_stamped<R>(
+        config_dir: &Path,
+        change: impl FnOnce(&mut Self) -> R,
+    ) -> Result<(Self, R, Stamp), FileError> {
         let updated = JsonFile::new(settings_file(config_dir)).update(|settings: &mut Self| {
             let result = change(settings);
             // Never lowered: a newer version's file stays marked as such.
             settings.version = settings.version.max(VERSION);
             result
         })?;
-        Ok((updated.value, updated.result))
+        Ok((updated.value, updated.result, updated.stamp))
     }
 
     /// A field this version does not know, as read (for tests and diagnostics).
