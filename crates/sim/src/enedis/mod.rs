@@ -20,7 +20,9 @@ mod admin;
 pub mod cli;
 mod consent;
 mod contract;
-mod data;
+/// The synthetic household's figures, public so that clients' tests compare numbers with what
+/// the simulator serves.
+pub mod data;
 mod gate;
 mod metering;
 mod services;
