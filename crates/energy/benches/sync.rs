@@ -87,7 +87,7 @@ async fn run() -> Result<()> {
         &move || now,
         SyncOptions::default(),
         |p: &Progress| {
-            if p.done % 20 == 0 {
+            if p.done.is_multiple_of(20) {
                 eprintln!("  sync: {}/{} calls", p.done, p.total);
             }
         },
