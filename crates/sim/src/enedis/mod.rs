@@ -20,8 +20,6 @@ mod admin;
 pub mod cli;
 mod consent;
 mod contract;
-/// The synthetic household's figures, public so that clients' tests compare numbers with what
-/// the simulator serves.
 pub mod data;
 mod gate;
 mod metering;
