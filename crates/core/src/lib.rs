@@ -9,8 +9,10 @@
 //! - [`home`]: what the app shows (the user's lights, or a demo it is given by `hearth-demo`);
 //! - [`settings`]: the settings the CLI shares with the app (`settings.json`);
 //! - [`problem`]: errors as the UI shows them, a kind and its parameters;
+//! - [`alerts`]: when to notify the user of what happened while the window was not watched;
 //! - [`deeplink`], [`paths`].
 
+pub mod alerts;
 pub mod deeplink;
 pub mod home;
 pub mod lights;

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::lights::LightsError;
 use crate::remote::RemoteError;
+use crate::settings::SettingsError;
 
 /// See the module documentation. Serialized as `{"kind": "not_found", "name": "Attic"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
@@ -175,6 +176,12 @@ pub enum Problem {
         detail: String,
     },
 
+    // Settings.
+    /// The energy proxy's address or client id was refused.
+    ProxySetting {
+        reason: ProxyProblem,
+    },
+
     // The shell.
     Browser {
         detail: String,
@@ -182,6 +189,21 @@ pub enum Problem {
     Internal {
         detail: String,
     },
+}
+
+/// Why the energy proxy typed was refused (`crate::settings::SettingsError`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ProxyProblem {
+    /// Not a whole web address.
+    Malformed,
+    /// Plain http to another computer.
+    NotHttps,
+    /// Neither http nor https.
+    Scheme,
+    /// A user name or password in the address.
+    Credentials,
+    NoClientId,
 }
 
 /// Why an address was not taken as the sign-in's answer (`hearth_oauth::callback::CallbackError`).
@@ -394,6 +416,26 @@ impl From<&RemoteError> for Problem {
             },
             E::LinkFailed { problem, .. } => Problem::clone(problem),
         }
+    }
+}
+
+impl From<&SettingsError> for Problem {
+    fn from(err: &SettingsError) -> Self {
+        use SettingsError as E;
+        let reason = match err {
+            E::Malformed(_) => ProxyProblem::Malformed,
+            E::NotHttps => ProxyProblem::NotHttps,
+            E::Scheme(_) => ProxyProblem::Scheme,
+            E::Credentials => ProxyProblem::Credentials,
+            E::NoClientId => ProxyProblem::NoClientId,
+            E::File(err) => {
+                return Self::Config {
+                    path: err.path().display().to_string(),
+                    detail: crate::storage::reason(err, "move it away to start afresh"),
+                };
+            }
+        };
+        Self::ProxySetting { reason }
     }
 }
 
