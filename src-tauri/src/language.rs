@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use crate::texts::{Language, LanguageChoice};
 
 /// The store file of the window's preferences, and the key of the language in it.
-const STORE: &str = "preferences.json";
+pub(crate) const STORE: &str = "preferences.json";
 const KEY: &str = "language";
 
 /// Marks an app that registered `tauri-plugin-store` (the real one; the tests' mock runtime

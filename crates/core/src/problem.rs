@@ -186,6 +186,10 @@ pub enum Problem {
     Browser {
         detail: String,
     },
+    /// Launching at login could not be read or changed (the system's login items).
+    LaunchAtLogin {
+        detail: String,
+    },
     Internal {
         detail: String,
     },
