@@ -18,7 +18,8 @@ use std::time::Duration;
 
 use x11rb::connection::Connection as _;
 use x11rb::protocol::xproto::{
-    AtomEnum, ClientMessageEvent, ConnectionExt as _, EventMask, MapState, Window,
+    AtomEnum, ClientMessageEvent, ConfigureWindowAux, ConnectionExt as _, EventMask, MapState,
+    Window,
 };
 use zbus::zvariant::OwnedValue;
 
@@ -282,6 +283,32 @@ impl Windows {
         let event = ClientMessageEvent::new(32, window, protocols, [delete, 0, 0, 0, 0]);
         self.connection
             .send_event(false, window, EventMask::NO_EVENT, event)
+            .map_err(x_error)?;
+        self.connection.flush().map_err(x_error)?;
+        Ok(())
+    }
+
+    /// Width and height, in pixels.
+    pub fn size(&self, window: Window) -> Result<(u16, u16)> {
+        let geometry = self
+            .connection
+            .get_geometry(window)
+            .map_err(x_error)?
+            .reply()
+            .map_err(x_error)?;
+        Ok((geometry.width, geometry.height))
+    }
+
+    /// Resizes `window` as a user dragging its border would (with no window manager, X applies
+    /// the request as it is).
+    pub fn resize(&self, window: Window, width: u16, height: u16) -> Result<()> {
+        self.connection
+            .configure_window(
+                window,
+                &ConfigureWindowAux::new()
+                    .width(u32::from(width))
+                    .height(u32::from(height)),
+            )
             .map_err(x_error)?;
         self.connection.flush().map_err(x_error)?;
         Ok(())

@@ -31,9 +31,14 @@ struct Running {
 impl Running {
     /// Starts the app with `args`; `prepare` may set the desktop up first.
     async fn start(args: &[&str], prepare: impl FnOnce(&mut Desktop)) -> Self {
-        let app = debug_binary("hearth", "hearth-app").unwrap();
         let mut desktop = Desktop::start().unwrap();
         prepare(&mut desktop);
+        Self::start_on(desktop, args).await
+    }
+
+    /// Starts the app with `args` on `desktop` (one an earlier run of the app left).
+    async fn start_on(desktop: Desktop, args: &[&str]) -> Self {
+        let app = debug_binary("hearth", "hearth-app").unwrap();
         let driver = TauriDriver::start(&desktop).unwrap();
         let session = driver.launch(&app, args).await.unwrap();
         Self {
@@ -530,4 +535,100 @@ async fn closing_the_window_hides_it_to_a_shown_tray_and_quits_without_one() {
     .await;
     // The app is gone: its tray menu left the bus with it.
     assert!(TrayMenu::find(&running.desktop, Duration::from_secs(3)).is_err());
+}
+
+impl Running {
+    /// *Quit* from the tray; returns the desktop, with what the app left in it.
+    fn quit(self) -> Desktop {
+        let tray = TrayMenu::find(&self.desktop, UI_TIMEOUT).unwrap();
+        tray.click("Quit").unwrap();
+        hearth_tests::process::wait_for("the app to quit", UI_TIMEOUT, || {
+            TrayMenu::find(&self.desktop, Duration::from_millis(500))
+                .is_err()
+                .then_some(())
+        })
+        .unwrap();
+        let Self {
+            session,
+            _driver: driver,
+            desktop,
+            ..
+        } = self;
+        // The session and the driver go with the app; the desktop stays for the next run.
+        drop(session);
+        drop(driver);
+        desktop
+    }
+}
+
+/// What Settings keeps outlives a restart: starting at login (the login entry starts Hearth
+/// hidden), the theme, and the window's size, remembered by `tauri-plugin-window-state`.
+#[tokio::test]
+#[ignore = "needs the built app and a desktop: run by `make test`"]
+async fn settings_and_the_window_s_size_outlive_a_restart() {
+    let running = Running::start(&["--demo"], |_| {}).await;
+    running
+        .text("[data-testid=app-name]", |text| text == "Hearth")
+        .await;
+    let login_entry = running
+        .desktop
+        .home()
+        .join(".config/autostart/Hearth.desktop");
+    let view = running.invoke("settings_view", serde_json::json!({})).await;
+    assert_eq!(view["launch_at_login"], false);
+    assert!(!login_entry.exists());
+
+    // Starting at login, from the Settings screen.
+    running.click("[data-testid=nav-settings]").await;
+    running.click("[data-testid=settings-launch]").await;
+    wait_until("the login entry", UI_TIMEOUT, async || login_entry.exists()).await;
+    let entry = std::fs::read_to_string(&login_entry).unwrap();
+    let exec = entry
+        .lines()
+        .find_map(|line| line.strip_prefix("Exec="))
+        .unwrap();
+    assert!(exec.ends_with(" --hidden"), "{entry}");
+    assert_eq!(
+        running
+            .attribute("[data-testid=settings-launch]", "aria-checked")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    running.click("[data-testid=theme-dark]").await;
+
+    let windows = Windows::connect(&running.desktop).unwrap();
+    let window = windows.find("Hearth", UI_TIMEOUT).unwrap();
+    let (width, height) = windows.size(window).unwrap();
+    let wanted = (width - 123, height - 77);
+    windows.resize(window, wanted.0, wanted.1).unwrap();
+    hearth_tests::process::wait_for("the resize", UI_TIMEOUT, || {
+        (windows.size(window).ok()? == wanted).then_some(())
+    })
+    .unwrap();
+    let desktop = running.quit();
+
+    let running = Running::start_on(desktop, &["--demo"]).await;
+    running
+        .text("[data-testid=app-name]", |text| text == "Hearth")
+        .await;
+    let theme = running
+        .session
+        .execute("return document.documentElement.dataset.theme", &[])
+        .await
+        .unwrap();
+    assert_eq!(theme, "dark");
+    let windows = Windows::connect(&running.desktop).unwrap();
+    let window = windows.find("Hearth", UI_TIMEOUT).unwrap();
+    assert_eq!(windows.size(window).unwrap(), wanted);
+    let view = running.invoke("settings_view", serde_json::json!({})).await;
+    assert_eq!(view["launch_at_login"], true);
+    assert_eq!(view["theme"], "dark");
+
+    // And off again: the entry goes.
+    running
+        .invoke("set_launch_at_login", serde_json::json!({"on": false}))
+        .await;
+    assert!(!login_entry.exists());
+    running.stop().await;
 }
