@@ -429,8 +429,8 @@ impl Running {
 
 /// Started as the login entry starts it (`--hidden`), the app stays in the tray; while its window
 /// is not on screen, a bridge out of reach for longer than the delay (shortened for the test with
-/// `HEARTH_BRIDGE_OUTAGE_SECS`, read by debug builds only) is notified once, and its return too,
-/// through the session's notification server.
+/// `HEARTH_BRIDGE_OUTAGE_SECS`, read by debug builds only) is notified once, and its return too
+/// (in the language chosen meanwhile), through the session's notification server.
 #[tokio::test]
 #[ignore = "needs the built app and a desktop: run by `make test`"]
 async fn a_hidden_window_notifies_once_of_a_bridge_out_of_reach_and_of_its_return() {
@@ -461,7 +461,7 @@ async fn a_hidden_window_notifies_once_of_a_bridge_out_of_reach_and_of_its_retur
         .await;
     let out = server
         .wait_for("the bridge out of reach", UI_TIMEOUT, |n| {
-            n.summary.ends_with("is out of reach")
+            n.summary.ends_with(" is out of reach")
         })
         .unwrap();
     assert!(out.body.contains("over 5 minutes"), "{out:?}");
@@ -470,23 +470,28 @@ async fn a_hidden_window_notifies_once_of_a_bridge_out_of_reach_and_of_its_retur
     let told = server
         .received()
         .into_iter()
-        .filter(|n| n.summary.ends_with("is out of reach"))
+        .filter(|n| n.summary.ends_with(" is out of reach"))
         .count();
     assert_eq!(told, 1, "{:?}", server.received());
 
+    // In the language chosen in the window (the desktop's is English).
+    running
+        .invoke("set_language", serde_json::json!({"choice": "fr"}))
+        .await;
     running
         .invoke("set_demo_away", serde_json::json!({"away": false}))
         .await;
     let back = server
         .wait_for("the bridge back", Duration::from_secs(120), |n| {
-            n.summary.ends_with("is back")
+            n.summary.ends_with(" répond de nouveau")
         })
         .unwrap();
     assert_eq!(
-        back.summary.trim_end_matches(" is back"),
+        back.summary.trim_end_matches(" répond de nouveau"),
         out.summary.trim_end_matches(" is out of reach"),
         "the same bridge"
     );
+    assert_eq!(back.body, "Hearth joint de nouveau ce pont.");
     let log = wait_for_log(&running.desktop, "notifying BridgeBack").await;
     assert!(log.contains("notifying BridgeUnreachable"), "{log}");
     running.stop().await;
