@@ -50,8 +50,11 @@ pub fn run() -> ExitCode {
     let builder = Builder::default()
         // First, so that a second instance hands its arguments (a deep link) to this one and exits
         // before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            show_main_window(app);
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            // The login entry run while Hearth already runs asks for nothing to show.
+            if !settings::hidden_from_args(argv) {
+                show_main_window(app);
+            }
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(
