@@ -1,6 +1,7 @@
 //! The commands the UI invokes. Each is a thin adapter over `hearth-core`; fallible ones return
 //! [`CommandError`], serialized as a [`hearth_core::problem::Problem`]. `crate::ipc` lists them.
 
+use hearth_core::favourites::Favourite;
 use hearth_core::home::{Home, HomeStatus};
 use hearth_core::lights::{BridgeView, Snapshot, Target};
 use hearth_core::remote::{LinkStarted, ReceiverChoice, Registration, RemoteView};
@@ -10,6 +11,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::CommandError;
+use crate::hotkeys::{HotkeyAction, Hotkeys, HotkeysView};
 use crate::language::Languages;
 use crate::links::{Inbox, ReceivedLink};
 use crate::texts::{Language, LanguageChoice};
@@ -179,6 +181,53 @@ pub async fn recall_scene(home: State<'_, Home>, scene_id: String) -> Result<(),
 #[specta::specta]
 pub async fn all_off(home: State<'_, Home>) -> Result<(), CommandError> {
     Ok(home.lights()?.all_off().await?)
+}
+
+/// Stars a room, zone or scene, or not. The `lights` event that follows marks it.
+#[tauri::command]
+#[specta::specta]
+pub fn set_favourite(
+    home: State<'_, Home>,
+    favourite: Favourite,
+    on: bool,
+) -> Result<(), CommandError> {
+    Ok(home.lights()?.set_favourite(&favourite, on)?)
+}
+
+/// The shortcuts bound, and whether this desktop session allows any.
+#[tauri::command]
+#[specta::specta]
+pub fn hotkeys_view(hotkeys: State<'_, Hotkeys>) -> HotkeysView {
+    hotkeys.view()
+}
+
+/// Binds `shortcut` (as the window records it: `Control+Alt+KeyL`) to `action`. Refused whole
+/// when another application holds it or it cannot be kept.
+#[tauri::command]
+#[specta::specta]
+pub async fn bind_hotkey<R: Runtime>(
+    app: AppHandle<R>,
+    shortcut: String,
+    action: HotkeyAction,
+) -> Result<HotkeysView, CommandError> {
+    // Registering waits for the plugin's X thread: off the async threads.
+    tauri::async_runtime::spawn_blocking(move || crate::hotkeys::bind(&app, &shortcut, action))
+        .await
+        .map_err(CommandError::Tauri)?
+        .map_err(CommandError::from)
+}
+
+/// Removes the binding of `shortcut` (as [`crate::hotkeys::Binding`] spells it).
+#[tauri::command]
+#[specta::specta]
+pub async fn unbind_hotkey<R: Runtime>(
+    app: AppHandle<R>,
+    shortcut: String,
+) -> Result<HotkeysView, CommandError> {
+    tauri::async_runtime::spawn_blocking(move || crate::hotkeys::unbind(&app, &shortcut))
+        .await
+        .map_err(CommandError::Tauri)?
+        .map_err(CommandError::from)
 }
 
 #[tauri::command]

@@ -17,6 +17,8 @@ pub enum CommandError {
     Demo(#[from] hearth_demo::DemoError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Hotkey(#[from] crate::hotkeys::HotkeyError),
     #[error("could not open the browser: {0}")]
     Browser(String),
     #[error("could not change launching at login: {0}")]
@@ -33,6 +35,7 @@ impl CommandError {
             Self::Remote(err) => err.into(),
             Self::Demo(err) => err.into(),
             Self::Settings(err) => err.into(),
+            Self::Hotkey(err) => err.problem(),
             Self::Browser(detail) => Problem::Browser {
                 detail: detail.clone(),
             },

@@ -7,7 +7,8 @@ use tokio::sync::watch;
 
 use crate::texts::{Language, LanguageChoice};
 
-/// The store file of the window's preferences, and the key of the language in it.
+/// The store file of the window's preferences (the theme, the window's settings and the
+/// shortcuts are kept there too), and the key of the language in it.
 pub(crate) const STORE: &str = "preferences.json";
 const KEY: &str = "language";
 

@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod hotkeys;
 mod ipc;
 mod language;
 mod links;
@@ -94,6 +95,11 @@ pub fn run() -> ExitCode {
         })
         // Menus need GTK, which the mock runtime of the tests does not start.
         .plugin(tray::plugin());
+    // Only where the session lets applications have global shortcuts (see `hotkeys`).
+    let builder = match hotkeys::plugin(hotkeys::Support::of_env(|name| std::env::var(name).ok())) {
+        Some(plugin) => builder.plugin(plugin),
+        None => builder,
+    };
     let startup = Startup::from_args(std::env::args());
     match run_app(builder, tauri::generate_context!(), startup) {
         Ok(()) => ExitCode::SUCCESS,
@@ -130,6 +136,9 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
         .manage(home)
         .manage(tray::Resync::default())
         .manage(settings::SharedSettings::for_startup(startup))
+        .manage(hotkeys::Hotkeys::new(hotkeys::Support::of_env(|name| {
+            std::env::var(name).ok()
+        })))
         .manage(language::Languages::new(
             texts::Language::system(),
             texts::LanguageChoice::System,
@@ -142,6 +151,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
                 .choose(language::saved(app.handle()));
             app.manage(preferences::Preferences::saved(app.handle()));
             create_main_window(app)?;
+            hotkeys::restore(app.handle());
             forward_to_ui(app.handle());
             notifications::follow(app.handle());
             links::listen(app.handle());
@@ -326,7 +336,7 @@ mod tests {
     use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
     use tokio::sync::mpsc;
 
-    use super::{MAIN_WINDOW, Startup, app_builder, ipc, language, links, texts, tray};
+    use super::{MAIN_WINDOW, Startup, app_builder, hotkeys, ipc, language, links, texts, tray};
 
     fn app(startup: Startup) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
         let mut app = app_builder(mock_builder(), startup)
@@ -720,11 +730,120 @@ mod tests {
         demo_live(&app);
         let snapshot = invoke(&window, "lights_snapshot", json!({})).unwrap();
         expect_test::expect_file!["../../ui/tests/fixtures/snapshot.json"]
-            .assert_eq(&pretty(snapshot));
+            .assert_eq(&pretty(snapshot.clone()));
         let status = invoke(&window, "home_status", json!({})).unwrap();
         assert_eq!(status["demo"], json!(true));
         expect_test::expect_file!["../../ui/tests/fixtures/home-demo.json"]
             .assert_eq(&pretty(status));
+
+        // Favourites: a room and one of its scenes starred, marked in the snapshot (then unstarred,
+        // so that the fixtures after this one show none).
+        let room = snapshot["rooms"][0].clone();
+        let scene = snapshot["scenes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["group"]["id"] == room["id"])
+            .unwrap()
+            .clone();
+        let star = |kind: &str, item: &Value, on: bool| {
+            let favourite = json!({"bridge_id": item["bridge_id"], "kind": kind, "id": item["id"]});
+            invoke(
+                &window,
+                "set_favourite",
+                json!({"favourite": favourite, "on": on}),
+            )
+            .unwrap();
+        };
+        star("room", &room, true);
+        star("scene", &scene, true);
+        let starred = invoke_until(&window, "lights_snapshot", |s| {
+            s["rooms"][0]["favourite"] == json!(true)
+                && s["scenes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|s| s["favourite"] == json!(true))
+        });
+        let marked = |list: &Value| -> Vec<Value> {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .filter(|item| item["favourite"] == json!(true))
+                .map(|item| item["id"].clone())
+                .collect()
+        };
+        assert_eq!(marked(&starred["rooms"]), [room["id"].clone()]);
+        assert_eq!(marked(&starred["scenes"]), [scene["id"].clone()]);
+        assert!(marked(&starred["zones"]).is_empty());
+        expect_test::expect_file!["../../ui/tests/fixtures/snapshot-favourites.json"]
+            .assert_eq(&pretty(starred.clone()));
+        star("room", &room, false);
+        star("scene", &scene, false);
+        invoke_until(&window, "lights_snapshot", |s| *s == snapshot);
+
+        // The shortcuts Settings lists, bound to the demo's room, scene and all off; and what a
+        // session without global shortcuts shows. (The mock runtime has no plugin to register
+        // with: the views are built from the same types the commands answer.)
+        let target: hearth_core::lights::Target =
+            serde_json::from_value(json!({"kind": room["kind"], "id": room["id"]})).unwrap();
+        let binding = |shortcut: &str, action, active| hotkeys::BindingView {
+            binding: hotkeys::Binding {
+                shortcut: hotkeys::parse(shortcut).unwrap().into_string(),
+                action,
+            },
+            active,
+        };
+        let bound = hotkeys::HotkeysView {
+            support: hotkeys::Support::Available,
+            bindings: vec![
+                binding(
+                    "Control+Alt+KeyL",
+                    hotkeys::HotkeyAction::Toggle { target },
+                    true,
+                ),
+                binding("Super+Digit0", hotkeys::HotkeyAction::AllOff, true),
+                binding(
+                    "Control+Alt+KeyR",
+                    hotkeys::HotkeyAction::Scene {
+                        scene_id: scene["id"].as_str().unwrap().to_owned(),
+                    },
+                    false,
+                ),
+            ],
+        };
+        expect_test::expect_file!["../../ui/tests/fixtures/hotkeys.json"]
+            .assert_eq(&pretty(serde_json::to_value(&bound).unwrap()));
+        let wayland = hotkeys::HotkeysView {
+            support: hotkeys::Support::Wayland,
+            bindings: Vec::new(),
+        };
+        expect_test::expect_file!["../../ui/tests/fixtures/hotkeys-wayland.json"]
+            .assert_eq(&pretty(serde_json::to_value(&wayland).unwrap()));
+        // Binding where no plugin runs (here, as in a Wayland session) is refused, saving nothing.
+        let refused = invoke(
+            &window,
+            "bind_hotkey",
+            json!({"shortcut": "Control+Alt+KeyL", "action": {"action": "all_off"}}),
+        )
+        .unwrap_err();
+        assert_eq!(refused, json!({"kind": "hotkeys_unavailable"}));
+        assert_eq!(
+            invoke(&window, "hotkeys_view", json!({})).unwrap()["bindings"],
+            json!([])
+        );
+        // What the window hears when another application holds the combination.
+        let shortcut = hotkeys::parse("Control+Alt+KeyL").unwrap();
+        let taken = hotkeys::problem_of(
+            &tauri_plugin_global_shortcut::Error::from(global_hotkey::Error::AlreadyRegistered(
+                shortcut,
+            )),
+            shortcut,
+            "Control+Alt+KeyL",
+        );
+        expect_test::expect_file!["../../ui/tests/fixtures/error-hotkey-taken.json"].assert_eq(
+            &pretty(serde_json::to_value(super::CommandError::from(taken)).unwrap()),
+        );
 
         // The demo's app registration is entered, not linked.
         let registered = invoke_until(&window, "remote_view", |v| v["registered"] == json!(true));

@@ -129,6 +129,11 @@ pub struct TrayTexts {
     pub demo: &'static str,
     /// A bridge reached through the Hue cloud, by its name.
     pub away: fn(bridge: &str) -> String,
+    /// The title of the section of starred rooms, zones and scenes.
+    pub favourites: &'static str,
+    /// A starred scene, by its name and its room's or zone's (scenes of different rooms share
+    /// names: "Relax", "Bright").
+    pub scene: fn(scene: &str, group: Option<&str>) -> String,
     pub rooms: &'static str,
     pub zones: &'static str,
     pub all_off: &'static str,
@@ -145,6 +150,13 @@ fn away_en(bridge: &str) -> String {
     format!("{bridge}: away, through the Hue cloud")
 }
 
+fn scene_en(scene: &str, group: Option<&str>) -> String {
+    match group {
+        Some(group) => format!("{scene} ({group})"),
+        None => format!("{scene} (scene)"),
+    }
+}
+
 fn lights_on_en(count: usize) -> String {
     if count == 1 {
         "Hearth: 1 light on".to_owned()
@@ -157,6 +169,8 @@ pub const ENGLISH: TrayTexts = TrayTexts {
     open: "Open Hearth",
     demo: "Demo: a simulated bridge",
     away: away_en,
+    favourites: "Favourites",
+    scene: scene_en,
     rooms: "Rooms",
     zones: "Zones",
     all_off: "All off",
@@ -173,6 +187,13 @@ fn away_fr(bridge: &str) -> String {
     format!("{bridge}\u{a0}: à distance, par le cloud Hue")
 }
 
+fn scene_fr(scene: &str, group: Option<&str>) -> String {
+    match group {
+        Some(group) => format!("{scene} ({group})"),
+        None => format!("{scene} (scène)"),
+    }
+}
+
 fn lights_on_fr(count: usize) -> String {
     // French puts 0 and 1 in the singular; the tooltip is only asked for one or more.
     if count <= 1 {
@@ -186,6 +207,8 @@ pub const FRENCH: TrayTexts = TrayTexts {
     open: "Ouvrir Hearth",
     demo: "Démo\u{a0}: un pont simulé",
     away: away_fr,
+    favourites: "Favoris",
+    scene: scene_fr,
     rooms: "Pièces",
     zones: "Zones",
     all_off: "Éteindre tout",
@@ -251,6 +274,7 @@ mod tests {
         for (english, french) in [
             (en.open, fr.open),
             (en.demo, fr.demo),
+            (en.favourites, fr.favourites),
             (en.rooms, fr.rooms),
             (en.all_off, fr.all_off),
             (en.quit, fr.quit),
@@ -263,6 +287,8 @@ mod tests {
         assert_eq!((fr.lights_on)(1), "Hearth\u{a0}: 1 lumière allumée");
         assert_eq!((fr.lights_on)(3), "Hearth\u{a0}: 3 lumières allumées");
         assert_eq!((en.lights_on)(3), "Hearth: 3 lights on");
+        assert_eq!((en.scene)("Relax", Some("Kitchen")), "Relax (Kitchen)");
+        assert_ne!((en.scene)("Relax", None), (fr.scene)("Relax", None));
         assert_eq!(
             (fr.away)("Salon"),
             "Salon\u{a0}: à distance, par le cloud Hue"

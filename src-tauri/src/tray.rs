@@ -2,6 +2,13 @@
 //! offers lives in its menu: a check item per room and zone that toggles it and follows its live
 //! state, *All off*, and the window.
 //!
+//! The user's favourites come first, in a section of their own right under *Open Hearth*: the
+//! starred rooms and zones (check items, as below) and the starred scenes (one click recalls
+//! one). A starred room is not repeated under *Rooms*: one item per room, so that a room has one
+//! check mark to read and the menu is no longer than it was. A section rather than starred rooms
+//! sorted first among the others because scenes belong with them: what is used every day is
+//! together at the top, in the place the pointer reaches first, whatever it is.
+//!
 //! The menu is computed from the home's snapshot as a plain [`TrayModel`], and a [`TraySink`]
 //! shows it. The real sink is the tray; tests use one that records, so that the sync can be
 //! tested on the mock runtime, which has no GTK for menus.
@@ -33,6 +40,8 @@ pub enum TrayItem {
     AllOff,
     /// A room or a zone (the tray works on groups; a light would round-trip too).
     Toggle(Target),
+    /// Recalls a scene, by id.
+    Scene(String),
 }
 
 impl TrayItem {
@@ -42,6 +51,7 @@ impl TrayItem {
             Self::Quit => "quit".to_owned(),
             Self::AllOff => "all-off".to_owned(),
             Self::Toggle(target) => format!("{}:{}", kind_word(target.kind), target.id),
+            Self::Scene(id) => format!("scene:{id}"),
         }
     }
 }
@@ -74,13 +84,16 @@ impl TryFrom<&MenuId> for TrayItem {
             other => {
                 // Whatever `id()` writes reads back: the word is one of `kind_word`'s.
                 let (word, id) = other.split_once(':').ok_or(())?;
+                if id.is_empty() {
+                    return Err(());
+                }
+                if word == "scene" {
+                    return Ok(Self::Scene(id.to_owned()));
+                }
                 let kind = KINDS
                     .into_iter()
                     .find(|kind| kind_word(*kind) == word)
                     .ok_or(())?;
-                if id.is_empty() {
-                    return Err(());
-                }
                 Ok(Self::Toggle(Target {
                     kind,
                     id: id.to_owned(),
@@ -158,21 +171,40 @@ pub fn model(snapshot: &Snapshot, status: &HomeStatus, texts: &TrayTexts) -> Tra
             .filter(|bridge| bridge.via == Via::Remote)
             .map(|bridge| Entry::Note((texts.away)(&bridge.name))),
     );
-    let group_entries = |title: &str, groups: &[GroupView]| {
-        let mut entries = Vec::new();
-        if !groups.is_empty() {
+    let check = |group: &GroupView| Entry::Check {
+        item: TrayItem::Toggle(group.target()),
+        label: group.name.clone(),
+        checked: group.on,
+    };
+    let favourite_groups = snapshot
+        .rooms
+        .iter()
+        .chain(&snapshot.zones)
+        .filter(|group| group.favourite);
+    let favourite_scenes = snapshot.scenes.iter().filter(|scene| scene.favourite);
+    let mut favourites: Vec<Entry> = favourite_groups.map(check).collect();
+    favourites.extend(favourite_scenes.map(|scene| Entry::Item {
+        item: TrayItem::Scene(scene.id.clone()),
+        label: (texts.scene)(&scene.name, scene.group_name.as_deref()),
+        enabled: true,
+    }));
+    let mut section = |title: &str, items: Vec<Entry>| {
+        if !items.is_empty() {
             entries.push(Entry::Separator);
             entries.push(Entry::Note(title.to_owned()));
-            entries.extend(groups.iter().map(|group| Entry::Check {
-                item: TrayItem::Toggle(group.target()),
-                label: group.name.clone(),
-                checked: group.on,
-            }));
+            entries.extend(items);
         }
-        entries
     };
-    entries.extend(group_entries(texts.rooms, &snapshot.rooms));
-    entries.extend(group_entries(texts.zones, &snapshot.zones));
+    section(texts.favourites, favourites);
+    let others = |groups: &[GroupView]| -> Vec<Entry> {
+        groups
+            .iter()
+            .filter(|group| !group.favourite)
+            .map(check)
+            .collect()
+    };
+    section(texts.rooms, others(&snapshot.rooms));
+    section(texts.zones, others(&snapshot.zones));
     let lights_on = snapshot.lights.iter().filter(|light| light.on).count();
     if !snapshot.bridges.is_empty() {
         entries.push(Entry::Separator);
@@ -361,13 +393,14 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     match item {
         TrayItem::Open => crate::show_main_window(app),
         TrayItem::Quit => app.exit(0),
-        TrayItem::AllOff | TrayItem::Toggle(_) => {
+        TrayItem::AllOff | TrayItem::Toggle(_) | TrayItem::Scene(_) => {
             let app = app.clone();
             tauri::async_runtime::spawn(async move {
                 let home = app.state::<Home>().inner().clone();
                 let result = match home.lights() {
                     Ok(lights) => match &item {
                         TrayItem::Toggle(target) => lights.toggle(target).await.map(drop),
+                        TrayItem::Scene(id) => lights.recall_scene(id).await,
                         _ => lights.all_off().await,
                     },
                     Err(err) => Err(err),
@@ -462,6 +495,7 @@ mod tests {
                 }));
             }
         }
+        items.extend(ids.map(|id| TrayItem::Scene(id.to_owned())));
         for item in items {
             assert_eq!(
                 TrayItem::try_from(&MenuId::from(&item)),
@@ -470,7 +504,9 @@ mod tests {
                 MenuId::from(&item)
             );
         }
-        for bad in ["quit ", "", "room:", "light:", "scene:1", "zone", "Room:1"] {
+        for bad in [
+            "quit ", "", "room:", "light:", "scene:", "scene", "zone", "Room:1",
+        ] {
             assert_eq!(TrayItem::try_from(&MenuId::new(bad)), Err(()), "{bad:?}");
         }
     }
@@ -488,6 +524,7 @@ mod tests {
             brightness: None,
             lights: Vec::new(),
             capabilities: hearth_core::lights::Capabilities::default(),
+            favourite: false,
         };
         let snapshot = Snapshot {
             bridges: vec![BridgeView {
@@ -525,6 +562,108 @@ mod tests {
                 assert_eq!(TrayItem::try_from(&MenuId::from(item)).as_ref(), Ok(item));
             }
         }
+    }
+
+    /// The starred rooms, zones and scenes in a section of their own at the top, in French as in
+    /// English; a starred room is not repeated among the others, and every scene item recalls
+    /// its scene.
+    #[test]
+    fn favourites_come_first_in_a_section_of_their_own() {
+        use hearth_core::lights::{Capabilities, SceneView};
+
+        let group = |kind, id: &str, name: &str, favourite| GroupView {
+            id: id.to_owned(),
+            bridge_id: "b".to_owned(),
+            kind,
+            name: name.to_owned(),
+            archetype: None,
+            on: id == "r2",
+            brightness: None,
+            lights: Vec::new(),
+            capabilities: Capabilities::default(),
+            favourite,
+        };
+        let scene = |id: &str, name: &str, room: Option<&str>, favourite| SceneView {
+            id: id.to_owned(),
+            bridge_id: "b".to_owned(),
+            name: name.to_owned(),
+            group: room.map(|_| Target::room("r1")),
+            group_name: room.map(str::to_owned),
+            active: false,
+            favourite,
+        };
+        let snapshot = Snapshot {
+            bridges: vec![BridgeView {
+                id: "b".to_owned(),
+                name: "Bridge".to_owned(),
+                address: "127.0.0.1:1".to_owned(),
+                connection: ConnectionState::Live,
+                via: Via::Local,
+                remote_available: false,
+                certificate: None,
+            }],
+            rooms: vec![
+                group(TargetKind::Room, "r1", "Kitchen", false),
+                group(TargetKind::Room, "r2", "Living room", true),
+            ],
+            zones: vec![group(TargetKind::Zone, "z1", "Downstairs", true)],
+            scenes: vec![
+                scene("s1", "Bright", Some("Kitchen"), false),
+                scene("s2", "Relax", Some("Kitchen"), true),
+                scene("s3", "Night", None, true),
+            ],
+            ..Snapshot::default()
+        };
+        let lines = |texts| -> Vec<String> {
+            model(&snapshot, &HomeStatus::default(), texts)
+                .entries
+                .iter()
+                .map(|entry| match entry {
+                    Entry::Item { item, label, .. } => format!("{label} <{}>", item.id()),
+                    Entry::Check { label, checked, .. } => {
+                        format!("[{}] {label}", u8::from(*checked))
+                    }
+                    Entry::Note(text) => format!("# {text}"),
+                    Entry::Separator => "--".to_owned(),
+                })
+                .collect()
+        };
+        expect_test::expect![[r##"
+            [
+                "Open Hearth <open>",
+                "--",
+                "# Favourites",
+                "[1] Living room",
+                "[0] Downstairs",
+                "Relax (Kitchen) <scene:s2>",
+                "Night (scene) <scene:s3>",
+                "--",
+                "# Rooms",
+                "[0] Kitchen",
+                "--",
+                "All off <all-off>",
+                "--",
+                "Quit <quit>",
+            ]
+        "##]]
+        .assert_debug_eq(&lines(&ENGLISH));
+        let french = lines(&crate::texts::FRENCH);
+        assert_eq!(french[2], "# Favoris");
+        assert_eq!(french[6], "Night (scène) <scene:s3>");
+
+        // Nothing starred: no section, every room in its place.
+        let mut plain = snapshot.clone();
+        plain.rooms.iter_mut().for_each(|g| g.favourite = false);
+        plain.zones.iter_mut().for_each(|g| g.favourite = false);
+        plain.scenes.iter_mut().for_each(|s| s.favourite = false);
+        let tray = model(&plain, &HomeStatus::default(), &ENGLISH);
+        assert!(!tray.entries.contains(&Entry::Note("Favourites".to_owned())));
+        let checks = tray
+            .entries
+            .iter()
+            .filter(|e| matches!(e, Entry::Check { .. }))
+            .count();
+        assert_eq!(checks, 3);
     }
 
     #[test]

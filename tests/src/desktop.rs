@@ -74,7 +74,7 @@ impl Desktop {
         &self.bus_address
     }
 
-    /// The X display's name (`DISPLAY`).
+    /// The X display's name (`DISPLAY`, `:101`).
     pub fn display(&self) -> &str {
         &self.display_name
     }
@@ -107,6 +107,9 @@ impl Desktop {
             ("XDG_DATA_HOME", path(".local/share")),
             ("XDG_CACHE_HOME", path(".cache")),
             ("XDG_RUNTIME_DIR", path("runtime")),
+            // An X11 session, whatever the one the tests run from: the app offers global
+            // shortcuts only there.
+            ("XDG_SESSION_TYPE", "x11".to_owned()),
             // No keychain daemon runs here: keep secrets in the private file, quietly.
             ("HEARTH_SECRET_STORE", "file".to_owned()),
             // Never look for bridges on a network from a test.

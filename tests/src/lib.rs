@@ -3,6 +3,7 @@
 //! host, a window manager's close), and a small WebDriver client for the real app.
 
 pub mod desktop;
+pub mod keys;
 pub mod oidc;
 pub mod process;
 pub mod session;

@@ -12,6 +12,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use hearth_tests::desktop::Desktop;
+use hearth_tests::keys::{Keyboard, keysym, letter};
 use hearth_tests::process::{debug_binary, wait_exit};
 use hearth_tests::session::{NotificationServer, TrayHost, WindowState, Windows};
 use hearth_tests::tray::TrayMenu;
@@ -90,10 +91,56 @@ impl Running {
         assert!(status.success(), "the second instance exited with {status}");
     }
 
+    /// Quits the app (ending the session closes it), runs `meanwhile`, and starts it again with
+    /// `args` on the same desktop, where it finds what it kept.
+    async fn relaunch(self, args: &[&str], meanwhile: impl FnOnce()) -> Self {
+        let Self {
+            app,
+            session,
+            _driver: driver,
+            desktop,
+        } = self;
+        session.close().await.unwrap();
+        // Until the first instance is gone, a second one would hand over to it and exit.
+        wait_until("the first instance to quit", UI_TIMEOUT, async || {
+            !bus_name_owned(&desktop, "org.hearth.desktop.SingleInstance")
+        })
+        .await;
+        meanwhile();
+        let session = driver.launch(&app, args).await.unwrap();
+        Self {
+            app,
+            session,
+            _driver: driver,
+            desktop,
+        }
+    }
+
     async fn stop(mut self) {
         self.desktop.check().unwrap();
         self.session.close().await.unwrap();
     }
+}
+
+/// Whether a client owns `name` on the desktop's session bus.
+fn bus_name_owned(desktop: &Desktop, name: &str) -> bool {
+    let output = desktop
+        .command("gdbus")
+        .args([
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.DBus",
+            "--object-path",
+            "/org/freedesktop/DBus",
+            "--method",
+            "org.freedesktop.DBus.NameHasOwner",
+            name,
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).contains("true")
 }
 
 /// Polls `check` until it holds.
@@ -217,7 +264,9 @@ async fn shown_on(running: &Running, room: &str) -> Option<bool> {
 }
 
 /// `hearth --demo`: a room toggled in the window reaches the simulated bridge and the tray's check
-/// mark; a room toggled from the tray reaches the bridge and the window.
+/// mark; a room toggled from the tray reaches the bridge and the window. A room and a scene starred
+/// in the window come first in the tray, under their own title, and the scene is recalled from
+/// there.
 #[tokio::test]
 #[ignore = "needs the built app and a desktop: run by `make test`"]
 async fn demo_toggles_stay_in_sync_across_window_tray_and_bridge() {
@@ -266,6 +315,220 @@ async fn demo_toggles_stay_in_sync_across_window_tray_and_bridge() {
     .await;
     wait_until("the tray", UI_TIMEOUT, async || {
         tray.checked(room).unwrap() == Some(!before)
+    })
+    .await;
+
+    // Favourites: a room and one of its scenes that is not active, starred in the window.
+    let room = "Living room";
+    let card = format!("[data-group-name=\"{room}\"]");
+    running
+        .click(&format!("{card} header [data-testid=star]"))
+        .await;
+    let scene = running
+        .session
+        .execute(
+            "const button = document.querySelector(arguments[0] + ' [data-scene-name][aria-pressed=false]');\
+             button.parentElement.querySelector('[data-testid=star]').click();\
+             return button.dataset.sceneName;",
+            &[serde_json::json!(card)],
+        )
+        .await
+        .unwrap();
+    let scene = scene.as_str().unwrap().to_owned();
+    let scene_item = format!("{scene} ({room})");
+    let labels = || -> Vec<String> {
+        tray.entries()
+            .unwrap()
+            .into_iter()
+            .map(|entry| entry.label)
+            .collect()
+    };
+    wait_until("the favourites in the tray", UI_TIMEOUT, async || {
+        labels().contains(&scene_item)
+    })
+    .await;
+    let menu = labels();
+    let at = |label: &str| menu.iter().position(|l| l == label).unwrap();
+    assert!(at("Favourites") < at(room), "{menu:?}");
+    assert!(at(room) < at(&scene_item), "{menu:?}");
+    assert!(at(&scene_item) < at("Rooms"), "{menu:?}");
+    assert_eq!(
+        menu.iter().filter(|label| *label == room).count(),
+        1,
+        "a starred room is not repeated: {menu:?}"
+    );
+    // One click on the scene in the tray recalls it: the bridge says so, and the window shows it.
+    tray.click(&scene_item).unwrap();
+    let scene_button = format!("{card} [data-scene-name=\"{scene}\"]");
+    wait_until("the scene, active", UI_TIMEOUT, async || {
+        running
+            .attribute(&scene_button, "aria-pressed")
+            .await
+            .as_deref()
+            == Some("true")
+    })
+    .await;
+
+    running.stop().await;
+}
+
+/// Presses the combination the Settings screen is recording, as the window's keydown handler
+/// hears it (real key presses are the browser tests'; here it is what Rust does with them).
+async fn record(running: &Running, code: &str) {
+    running.click("[data-testid=hotkey-record]").await;
+    running
+        .session
+        .execute(
+            "document.querySelector('[data-testid=hotkey-record]').dispatchEvent(\
+             new KeyboardEvent('keydown', {code: arguments[0], ctrlKey: true, altKey: true, \
+             bubbles: true, cancelable: true}));",
+            &[serde_json::json!(code)],
+        )
+        .await
+        .unwrap();
+}
+
+/// The window's preferences as `tauri-plugin-store` keeps them (empty before the first write).
+fn preferences(desktop: &Desktop) -> String {
+    std::fs::read_to_string(
+        desktop
+            .home()
+            .join(".local/share/org.hearth.desktop/preferences.json"),
+    )
+    .unwrap_or_default()
+}
+
+/// `hearth --demo` on an X display: a combination another X client holds is refused with the
+/// words for it and nothing kept; a free one is registered, kept, and pressing it (XTEST, with
+/// the focus anywhere) toggles the room on the simulated bridge. At the next start the kept
+/// bindings are registered again: one still free works, one another client took meanwhile is
+/// listed as not active.
+#[tokio::test]
+#[ignore = "needs the built app and a desktop: run by `make test`"]
+async fn global_shortcuts_run_their_action_and_one_another_client_holds_is_refused() {
+    let running = Running::start(&["--demo"], |_| {}).await;
+    let bridge = running
+        .about("[data-testid=demo-bridge]", |text| {
+            text.starts_with("127.0.0.1:")
+        })
+        .await;
+    let room = "Living room";
+    wait_until("the room in the window", UI_TIMEOUT, async || {
+        shown_on(&running, room).await.is_some()
+    })
+    .await;
+    let other = Keyboard::connect(&running.desktop).unwrap();
+    other.hold_control_alt(letter('t')).unwrap();
+
+    running.click("[data-testid=nav-settings]").await;
+    running
+        .text("[data-testid=no-hotkeys]", |text| {
+            text == "No shortcut yet."
+        })
+        .await;
+    let chosen = running
+        .session
+        .execute(
+            "const select = document.querySelector('[data-testid=hotkey-action]');\
+             const option = [...select.options].find((o) => o.text === arguments[0]);\
+             select.value = option.value;\
+             select.dispatchEvent(new Event('change', {bubbles: true}));\
+             return select.value;",
+            &[serde_json::json!(format!("Turn {room} on or off"))],
+        )
+        .await
+        .unwrap();
+    assert!(chosen.as_str().unwrap().starts_with("toggle:"), "{chosen}");
+
+    // Held by another client: refused, in words, and nothing kept.
+    record(&running, "KeyT").await;
+    running
+        .text("[data-testid=hotkey-status]", |text| {
+            text.starts_with("Another application already uses Ctrl+Alt+T")
+        })
+        .await;
+    assert!(
+        running
+            .session
+            .find("[data-testid=no-hotkeys]")
+            .await
+            .is_ok()
+    );
+    assert!(
+        !preferences(&running.desktop).contains("KeyT"),
+        "{}",
+        preferences(&running.desktop)
+    );
+
+    // Free: registered and kept.
+    record(&running, "KeyL").await;
+    running
+        .text("[data-testid=hotkey-status]", |text| {
+            text == format!("Ctrl+Alt+L now does: Turn {room} on or off")
+        })
+        .await;
+    assert_eq!(
+        running
+            .attribute("[data-testid=hotkey]", "data-active")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    assert!(
+        preferences(&running.desktop).contains("control+alt+KeyL"),
+        "{}",
+        preferences(&running.desktop)
+    );
+
+    // Pressed on the display, the focus wherever it is: the room turns.
+    let before = bridge_says_on(&bridge, room).await;
+    other
+        .press(&[keysym::CONTROL_L, keysym::ALT_L, letter('l')])
+        .unwrap();
+    wait_until(
+        "the shortcut's toggle on the bridge",
+        UI_TIMEOUT,
+        async || bridge_says_on(&bridge, room).await != before,
+    )
+    .await;
+
+    // A second binding, then the app quits; another client takes that combination meanwhile.
+    record(&running, "KeyR").await;
+    running
+        .text("[data-testid=hotkey-status]", |text| {
+            text.starts_with("Ctrl+Alt+R now does")
+        })
+        .await;
+    let running = running
+        .relaunch(&["--demo"], || other.hold_control_alt(letter('r')).unwrap())
+        .await;
+    let bridge = running
+        .about("[data-testid=demo-bridge]", |text| {
+            text.starts_with("127.0.0.1:")
+        })
+        .await;
+    running.click("[data-testid=nav-settings]").await;
+    let taken = "[data-shortcut=\"control+alt+KeyR\"]";
+    running
+        .text(taken, |text| text.contains("not active"))
+        .await;
+    assert_eq!(
+        running.attribute(taken, "data-active").await.as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        running
+            .attribute("[data-shortcut=\"control+alt+KeyL\"]", "data-active")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    let before = bridge_says_on(&bridge, room).await;
+    other
+        .press(&[keysym::CONTROL_L, keysym::ALT_L, letter('l')])
+        .unwrap();
+    wait_until("the kept shortcut's toggle", UI_TIMEOUT, async || {
+        bridge_says_on(&bridge, room).await != before
     })
     .await;
 

@@ -7,13 +7,15 @@
 //! - [`remote`]: the Hue cloud account (registration, link, status, unlink) the lights use away
 //!   from home;
 //! - [`home`]: what the app shows (the user's lights, or a demo it is given by `hearth-demo`);
-//! - [`settings`]: the settings the CLI shares with the app (`settings.json`);
+//! - [`settings`]: the settings the CLI shares with the app (`settings.json`), among them the
+//!   [`favourites`] the window, the tray and the CLI show;
 //! - [`problem`]: errors as the UI shows them, a kind and its parameters;
 //! - [`alerts`]: when to notify the user of what happened while the window was not watched;
 //! - [`deeplink`], [`paths`].
 
 pub mod alerts;
 pub mod deeplink;
+pub mod favourites;
 pub mod home;
 pub mod lights;
 pub mod paths;

@@ -182,6 +182,23 @@ pub enum Problem {
         reason: ProxyProblem,
     },
 
+    // The shell's global shortcuts.
+    /// Another application holds this key combination (`shortcut` as the user typed it).
+    HotkeyTaken {
+        shortcut: String,
+    },
+    /// Hearth already binds this combination to another action.
+    HotkeyBound {
+        shortcut: String,
+    },
+    /// Not a combination Hearth binds: a key that types, without Ctrl, Alt or Super, would stop
+    /// typing everywhere.
+    HotkeyInvalid {
+        shortcut: String,
+    },
+    /// The desktop session gives applications no global shortcuts (Wayland), or no display.
+    HotkeysUnavailable,
+
     // The shell.
     Browser {
         detail: String,

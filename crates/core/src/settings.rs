@@ -14,11 +14,12 @@
 use std::net::IpAddr;
 use std::path::Path;
 
-use hearth_files::{FileError, JsonFile};
+use hearth_files::{FileError, JsonFile, Stamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use url::{Host, Url};
 
+use crate::favourites::Favourite;
 use crate::paths::settings_file;
 
 /// The format this version writes.
@@ -34,6 +35,10 @@ pub struct Settings {
     /// Hearth runs no proxy of its own, so none is assumed until the user names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub energy_proxy: Option<EnergyProxy>,
+    /// The rooms, zones and scenes the user starred ([`crate::favourites`]), in the order they
+    /// were starred. Written only once there is one, so that a file without any stays as it was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub favourites: Vec<Favourite>,
     /// Fields this version does not know, kept as they were read.
     #[serde(flatten)]
     other: Map<String, Value>,
@@ -54,13 +59,22 @@ impl Settings {
         config_dir: &Path,
         change: impl FnOnce(&mut Self) -> R,
     ) -> Result<(Self, R), FileError> {
+        Self::update_stamped(config_dir, change).map(|(settings, result, _)| (settings, result))
+    }
+
+    /// [`Self::update`], with the file's stamp after the change: what a model that follows the
+    /// file compares later to notice another process's change.
+    pub fn update_stamped<R>(
+        config_dir: &Path,
+        change: impl FnOnce(&mut Self) -> R,
+    ) -> Result<(Self, R, Stamp), FileError> {
         let updated = JsonFile::new(settings_file(config_dir)).update(|settings: &mut Self| {
             let result = change(settings);
             // Never lowered: a newer version's file stays marked as such.
             settings.version = settings.version.max(VERSION);
             result
         })?;
-        Ok((updated.value, updated.result))
+        Ok((updated.value, updated.result, updated.stamp))
     }
 
     /// Sets (or with `None`, forgets) the energy proxy, under the lock; returns the settings

@@ -451,3 +451,83 @@ async fn the_app_follows_what_the_cli_pairs_and_forgets() {
     wait_for(&app, |s| s.bridges.iter().map(|v| &v.id).eq(&only_a)).await;
     assert_eq!(known_ids(&app), only_a);
 }
+
+/// Favourites: starred in the app, marked in its snapshot at once, kept in `settings.json` by
+/// bridge and id, picked up by the CLI on the same folder; one whose bridge is gone is kept but
+/// no longer shown, and shows again when the bridge is back.
+#[tokio::test]
+async fn favourites_are_shared_through_settings_json_and_outlive_their_bridge() {
+    use hearth_core::favourites::{Favourite, FavouriteKind};
+
+    let sim = Arc::new(
+        BridgeSim::start(SimConfig {
+            cert: CertMode::SelfSigned,
+            ..SimConfig::default()
+        })
+        .await
+        .unwrap(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let secrets: Arc<dyn SecretStore> = Arc::new(FileStore::new(dir.path().join("secrets.json")));
+    let mut app_config = config(Some(dir.path()), &sim);
+    app_config.files_check = None;
+    let app = Lights::open(app_config, Arc::clone(&secrets))
+        .await
+        .unwrap();
+    pair(&app, &sim).await;
+    let snapshot = app.wait_until_live(PATIENCE).await.unwrap();
+    assert!(snapshot.rooms.iter().all(|r| !r.favourite));
+    let room = snapshot.rooms[0].clone();
+    let scene = snapshot.scenes[0].clone();
+    let starred_room = Favourite {
+        bridge_id: room.bridge_id.clone(),
+        kind: FavouriteKind::Room,
+        id: room.id.clone(),
+    };
+    let starred_scene = Favourite {
+        bridge_id: scene.bridge_id.clone(),
+        kind: FavouriteKind::Scene,
+        id: scene.id.clone(),
+    };
+    app.set_favourite(&starred_room, true).unwrap();
+    app.set_favourite(&starred_scene, true).unwrap();
+    let shown = app.snapshot();
+    assert!(shown.group(&room.id).unwrap().favourite);
+    let marked: Vec<&str> = shown
+        .scenes
+        .iter()
+        .filter(|s| s.favourite)
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(marked, [scene.id.as_str()]);
+    assert_eq!(
+        shown.rooms.iter().filter(|r| r.favourite).count(),
+        1,
+        "only the starred room"
+    );
+
+    // The CLI, on the same folder, reads them.
+    let mut cli_config = config(Some(dir.path()), &sim);
+    cli_config.files_check = None;
+    let cli = Lights::open(cli_config, Arc::clone(&secrets))
+        .await
+        .unwrap();
+    assert_eq!(
+        cli.favourites(),
+        [starred_room.clone(), starred_scene.clone()]
+    );
+    let seen = cli.wait_until_live(PATIENCE).await.unwrap();
+    assert!(seen.group(&room.id).unwrap().favourite);
+
+    // The CLI unstars the scene; the app notices when it looks.
+    cli.set_favourite(&starred_scene, false).unwrap();
+    assert!(app.reload_if_changed().await.unwrap());
+    assert!(app.snapshot().scenes.iter().all(|s| !s.favourite));
+
+    // The bridge forgotten: nothing shown, the favourite kept; paired again: shown again.
+    app.forget(&sim.bridge_id()).await.unwrap();
+    assert!(app.snapshot().rooms.is_empty());
+    assert_eq!(app.favourites(), std::slice::from_ref(&starred_room));
+    pair(&app, &sim).await;
+    wait_for(&app, |s| s.group(&room.id).is_some_and(|r| r.favourite)).await;
+}

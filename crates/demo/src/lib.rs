@@ -14,6 +14,11 @@
 //! the bridge off the "local network" (its LAN listener closes, its cloud tunnel stays): the
 //! bridge then goes through the cloud if remote access is linked, and comes back to the LAN when
 //! the switch is turned back.
+//!
+//! [`EnergyDemo`] is the energy half: the Enedis simulator and an in-process `hearth-proxy` in
+//! front of it, so that linking a Linky meter runs the real device flow on 127.0.0.1.
+
+mod energy;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +33,8 @@ use hearth_sim::cloud::{BridgeTarget, CloudSim, CloudSimHandle};
 
 pub use hearth_sim::cloud::Consent;
 
+pub use crate::energy::{ENERGY_CLIENT_ID, EnergyDemo};
+
 /// Why the demo could not start or switch. The simulators run in this process: these mean a
 /// local failure (no free port, a TLS setup error), never the user's network.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +45,8 @@ pub enum DemoError {
     Cloud(String),
     #[error("the demo bridge did not switch networks: {0}")]
     Switch(String),
+    #[error("the demo's energy services did not start: {0}")]
+    Energy(String),
     #[error("the demo is not running")]
     NotRunning,
     #[error(transparent)]
@@ -49,11 +58,12 @@ pub enum DemoError {
 impl From<&DemoError> for Problem {
     fn from(err: &DemoError) -> Self {
         match err {
-            DemoError::Bridge(detail) | DemoError::Cloud(detail) | DemoError::Switch(detail) => {
-                Problem::DemoFailed {
-                    detail: detail.clone(),
-                }
-            }
+            DemoError::Bridge(detail)
+            | DemoError::Cloud(detail)
+            | DemoError::Switch(detail)
+            | DemoError::Energy(detail) => Problem::DemoFailed {
+                detail: detail.clone(),
+            },
             DemoError::NotRunning => Problem::DemoNotRunning,
             DemoError::Lights(err) => err.into(),
             DemoError::Remote(err) => err.into(),

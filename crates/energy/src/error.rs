@@ -33,10 +33,25 @@ pub enum DataError {
     /// The link's tokens were refused and could not be renewed: the user must link again.
     #[error("the link was refused; link the meter again")]
     Unauthorized,
+    /// The meter's saved tokens could not be read or saved (a locked keychain): the link itself
+    /// may be fine, try again once the store answers.
+    #[error("the meter's saved link could not be read or saved: {0}")]
+    Keychain(String),
     /// The proxy could not be reached, or answered something that is not the API.
     #[error("the energy proxy could not be reached: {0}")]
     Transport(String),
     /// An answer that does not read as the v5 shape.
     #[error("the energy proxy's answer could not be read: {0}")]
     Malformed(String),
+}
+
+impl DataError {
+    /// How long to wait before asking again, for a quota or an outage (`None`: asking again
+    /// will not help until something changes).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Quota { retry_after } | Self::Outage { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
 }

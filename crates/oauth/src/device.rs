@@ -113,6 +113,62 @@ impl fmt::Debug for DeviceAuthorization {
     }
 }
 
+/// What an approved flow yields: the tokens, and the token response's other string fields
+/// (a provider's additions, such as hearth-proxy's `usage_point_id`), which RFC 6749 allows and
+/// `TokenSet` has no room for.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceGrant {
+    pub tokens: TokenSet,
+    extra: Vec<(String, String)>,
+}
+
+/// The token response's own fields, never kept among the extras.
+const TOKEN_FIELDS: [&str; 6] = [
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "token_type",
+    "expires_in",
+    "scope",
+];
+
+impl DeviceGrant {
+    fn from_body(body: &[u8], tokens: TokenSet) -> Self {
+        let extra = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(name, _)| !TOKEN_FIELDS.contains(&name.as_str()))
+            .filter_map(|(name, value)| match value {
+                serde_json::Value::String(value) => Some((name, value)),
+                _ => None,
+            })
+            .collect();
+        Self { tokens, extra }
+    }
+
+    /// A string field of the token response beside the tokens (`None` for the tokens
+    /// themselves).
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.extra
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+impl fmt::Debug for DeviceGrant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Only the names: a provider's extra field could be a credential too.
+        f.debug_struct("DeviceGrant")
+            .field("tokens", &self.tokens)
+            .field(
+                "extra",
+                &self.extra.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
 /// Progress while waiting for the user, after each poll.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeviceProgress {
@@ -162,7 +218,7 @@ pub struct DeviceFlow {
 }
 
 enum Poll {
-    Done(TokenSet),
+    Done(DeviceGrant),
     Pending,
     SlowDown,
     Unreachable,
@@ -234,8 +290,21 @@ impl DeviceFlow {
         &self,
         authorization: &DeviceAuthorization,
         cancel: &CancellationToken,
-        mut progress: impl FnMut(DeviceProgress) + Send,
+        progress: impl FnMut(DeviceProgress) + Send,
     ) -> Result<TokenSet, DeviceError> {
+        self.wait_for_grant(authorization, cancel, progress)
+            .await
+            .map(|grant| grant.tokens)
+    }
+
+    /// [`Self::wait`], with the token response's other fields (what the provider says the grant
+    /// covers, for one).
+    pub async fn wait_for_grant(
+        &self,
+        authorization: &DeviceAuthorization,
+        cancel: &CancellationToken,
+        mut progress: impl FnMut(DeviceProgress) + Send,
+    ) -> Result<DeviceGrant, DeviceError> {
         let mut interval = authorization.interval;
         let mut wait = interval;
         let mut polls = 0_u32;
@@ -302,10 +371,8 @@ impl DeviceFlow {
         if response.status().is_success() {
             let tokens: BasicTokenResponse =
                 serde_json::from_slice(response.body()).map_err(|_| DeviceError::BadReply)?;
-            return Ok(Poll::Done(TokenSet::from_response(
-                &tokens,
-                std::time::SystemTime::now(),
-            )));
+            let tokens = TokenSet::from_response(&tokens, std::time::SystemTime::now());
+            return Ok(Poll::Done(DeviceGrant::from_body(response.body(), tokens)));
         }
         if response.status().is_server_error() || response.status() == 429 {
             return Ok(Poll::Unreachable);
@@ -442,7 +509,7 @@ mod tests {
         match answer {
             "tokens" => Json(json!({
                 "access_token": "AT", "refresh_token": "RT", "token_type": "Bearer",
-                "expires_in": 3600,
+                "expires_in": 3600, "usage_point_id": "22516914714270", "count": 1,
             }))
             .into_response(),
             "unavailable" => StatusCode::SERVICE_UNAVAILABLE.into_response(),
@@ -520,6 +587,28 @@ mod tests {
                 ] if *next_poll_in == INTERVAL && *interval == 2 * INTERVAL
             ),
             "{events:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn hands_over_the_token_response_s_other_fields() {
+        let (flow, _server) = start(vec!["tokens"]).await;
+        let authorization = authorize(&flow).await;
+        let grant = flow
+            .wait_for_grant(&authorization, &CancellationToken::new(), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(grant.tokens.access_token.expose(), "AT");
+        assert_eq!(grant.field("usage_point_id"), Some("22516914714270"));
+        // The tokens are not extras, and a field that is not a string is left out.
+        assert_eq!(grant.field("access_token"), None);
+        assert_eq!(grant.field("refresh_token"), None);
+        assert_eq!(grant.field("count"), None);
+        let debug = format!("{grant:?}");
+        assert!(debug.contains("usage_point_id"), "{debug}");
+        assert!(
+            !debug.contains("22516914714270") && !debug.contains("\"AT\""),
+            "{debug}"
         );
     }
 

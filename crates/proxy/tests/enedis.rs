@@ -905,3 +905,31 @@ async fn change_of_time_days_keep_every_half_hour_end_to_end() {
     seen.dedup();
     assert_eq!(seen, [46, 50], "spring and autumn changes in two years");
 }
+
+/// A closed period with a day Enedis has not published yet is not cached: once the day is
+/// published, asking the same range again gets it (and that complete answer is cached).
+#[tokio::test]
+async fn a_period_with_a_day_missing_is_not_cached() {
+    let s = setup(Backing::sqlite()).await;
+    let tokens = link_meter(&s, HOUSE).await;
+    let access = tokens["access_token"].as_str().unwrap();
+    let device = Device::new(&s.proxy.url);
+    let path = "metering_data_dc/v5/daily_consumption";
+    let late = time::OffsetDateTime::now_utc().date() - time::Duration::days(5);
+    s.sim.withhold(late);
+    let (status, first) = device.data(access, path, &range(HOUSE, -9, -3)).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(readings(&first).len(), 5);
+    s.sim.publish(late);
+    let calls = s.sim.calls("metering");
+    let (_, again) = device.data(access, path, &range(HOUSE, -9, -3)).await;
+    assert_eq!(
+        readings(&again).len(),
+        6,
+        "the day published since: {again}"
+    );
+    assert_eq!(s.sim.calls("metering"), calls + 1, "asked Enedis again");
+    let (_, third) = device.data(access, path, &range(HOUSE, -9, -3)).await;
+    assert_eq!(third, again);
+    assert_eq!(s.sim.calls("metering"), calls + 1, "complete: cached");
+}

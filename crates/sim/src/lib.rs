@@ -1,6 +1,7 @@
-//! Simulators of the services Hearth talks to: the Hue bridge, the Hue cloud and Enedis Data
-//! Connect. They are real HTTP(S) servers on 127.0.0.1, faithful to the real APIs (including their
-//! errors and limits), with switches for the faults tests need. The tests, the benchmarks and the
+//! Simulators of the services Hearth talks to: the Hue bridge, the Hue cloud, Enedis Data
+//! Connect and the grid operator's Tempo calendar. They are real HTTP(S) servers on 127.0.0.1,
+//! faithful to the real APIs (including their errors and limits), with switches for the faults
+//! tests need. The tests, the benchmarks and the
 //! app's demo mode use them; this is the only crate that pretends to be someone else.
 
 mod background;
@@ -8,6 +9,7 @@ pub mod bridge;
 pub mod cloud;
 pub mod enedis;
 mod standalone;
+pub mod tempo;
 
 /// Most faults one HTTP fault switch (`/sim/fail/…`, `/__sim/fail/…`) queues: each takes memory,
 /// and a count typed by hand (or a `usize::MAX`) must not take the simulator down.

@@ -21,6 +21,8 @@ enum Command {
     Bridge(hearth_sim::bridge::cli::Args),
     /// The Hue cloud simulator (Remote API OAuth with Basic and Digest, /route/… to a bridge).
     Cloud(hearth_sim::cloud::cli::Args),
+    /// The grid operator's Tempo calendar feed (tomorrow's colour published at 10:40).
+    Tempo(hearth_sim::tempo::cli::Args),
 }
 
 fn main() {
@@ -29,5 +31,6 @@ fn main() {
         Command::Enedis(args) => hearth_sim::enedis::cli::run(args),
         Command::Bridge(args) => hearth_sim::bridge::cli::run(args),
         Command::Cloud(args) => hearth_sim::cloud::cli::run(args),
+        Command::Tempo(args) => hearth_sim::tempo::cli::run(args),
     }
 }

@@ -577,3 +577,152 @@ async fn subscribed_services_stay_empty_for_a_while_after_consent() {
     tokio::time::sleep(Duration::from_millis(450)).await;
     assert_eq!(ask().await, 1);
 }
+
+/// A day published late, a meter activated recently, and the calls counted per endpoint.
+#[tokio::test]
+async fn withheld_days_recent_activation_and_calls_per_endpoint() {
+    let sim = EnedisSim::builder()
+        .client("app", "secret", REDIRECT)
+        .today(date!(2026 - 11 - 20))
+        .quota(1_000, 100_000)
+        .activated_on("24880057139941", date!(2026 - 11 - 10))
+        .start()
+        .await
+        .unwrap();
+    let token = app_token(&sim).await;
+    consent(&sim, "22516914714270").await;
+    consent(&sim, "24880057139941").await;
+    let daily = |prm: &str, start: &str, end: &str| {
+        format!(
+            "/mesure_synchrone_auto/v2/consommation_quotidienne?pointId={prm}&dateDebut={start}&dateFin={end}"
+        )
+    };
+    let days = |body: &Value| -> Vec<String> {
+        body["grandeur"][0]["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["d"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // Withheld: left out of a range, 404 `no_data_found` when it is the whole range, in every
+    // measure (the curve too), until published.
+    sim.withhold(date!(2026 - 11 - 18));
+    let (status, body) = get(
+        &sim,
+        &token,
+        &daily("22516914714270", "2026-11-17", "2026-11-20"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(days(&body), ["2026-11-17", "2026-11-19"]);
+    let (status, body) = get(
+        &sim,
+        &token,
+        &daily("22516914714270", "2026-11-18", "2026-11-19"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (404, Some("no_data_found")),
+        "{body}"
+    );
+    let (status, _) = get(
+        &sim,
+        &token,
+        "/mesure_synchrone_auto/v2/courbe_de_charge_consommation?pointId=22516914714270&dateDebut=2026-11-18&dateFin=2026-11-19",
+    )
+    .await;
+    assert_eq!(status, 404);
+    let stats: Value = http()
+        .get(format!("{}/__sim/stats", sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["withheld"], json!(["2026-11-18"]));
+    sim.publish(date!(2026 - 11 - 18));
+    let (status, body) = get(
+        &sim,
+        &token,
+        &daily("22516914714270", "2026-11-17", "2026-11-20"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(days(&body), ["2026-11-17", "2026-11-18", "2026-11-19"]);
+    // The same over HTTP.
+    let admin = http()
+        .post(format!("{}/__sim/withhold?day=2026-11-19", sim.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admin.status(), 204);
+    let (_, body) = get(
+        &sim,
+        &token,
+        &daily("22516914714270", "2026-11-17", "2026-11-20"),
+    )
+    .await;
+    assert_eq!(days(&body), ["2026-11-17", "2026-11-18"]);
+
+    // Activated on 10 November: the contract starts then, and a range that starts before it is
+    // refused with ADAM-ERR0123, one that starts on it answered.
+    let (status, body) = get(&sim, &token, "/situation_contrat_auto/v1/24880057139941").await;
+    assert_eq!(status, 200);
+    assert_eq!(body[0]["contract_start"], "2026-11-10T00:00:00+01:00");
+    let (status, body) = get(
+        &sim,
+        &token,
+        &daily("24880057139941", "2026-11-09", "2026-11-12"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("ADAM-ERR0123")),
+        "{body}"
+    );
+    let (status, _) = get(
+        &sim,
+        &token,
+        &daily("24880057139941", "2026-11-10", "2026-11-12"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let admin = http()
+        .post(format!(
+            "{}/__sim/activation?prm=24880057139941",
+            sim.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admin.status(), 204);
+    let (status, _) = get(
+        &sim,
+        &token,
+        &daily("24880057139941", "2026-11-09", "2026-11-12"),
+    )
+    .await;
+    assert_eq!(status, 200, "activation cleared");
+
+    // A meter that does not produce: production answers 404 `no_data_found`.
+    let (status, body) = get(
+        &sim,
+        &token,
+        "/mesure_synchrone_auto/v2/production_quotidienne?pointId=22516914714270&dateDebut=2026-11-10&dateFin=2026-11-12",
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (404, Some("no_data_found"))
+    );
+
+    // Counted per endpoint, refused calls included, and all together under `metering`.
+    assert_eq!(sim.calls("metering/consommation_quotidienne"), 7);
+    assert_eq!(sim.calls("metering/courbe_de_charge_consommation"), 1);
+    assert_eq!(sim.calls("metering/production_quotidienne"), 1);
+    assert_eq!(sim.calls("metering"), 9);
+}

@@ -39,6 +39,17 @@ export const commands = {
 	setColor: (target: Target, xy: Xy) => __TAURI_INVOKE<null>("set_color", { target, xy }),
 	recallScene: (sceneId: string) => __TAURI_INVOKE<null>("recall_scene", { sceneId }),
 	allOff: () => __TAURI_INVOKE<null>("all_off"),
+	/**  Stars a room, zone or scene, or not. The `lights` event that follows marks it. */
+	setFavourite: (favourite: Favourite, on: boolean) => __TAURI_INVOKE<null>("set_favourite", { favourite, on }),
+	/**  The shortcuts bound, and whether this desktop session allows any. */
+	hotkeysView: () => __TAURI_INVOKE<HotkeysView>("hotkeys_view"),
+	/**
+	 *  Binds `shortcut` (as the window records it: `Control+Alt+KeyL`) to `action`. Refused whole
+	 *  when another application holds it or it cannot be kept.
+	 */
+	bindHotkey: (shortcut: string, action: HotkeyAction) => __TAURI_INVOKE<HotkeysView>("bind_hotkey", { shortcut, action }),
+	/**  Removes the binding of `shortcut` (as [`crate::hotkeys::Binding`] spells it). */
+	unbindHotkey: (shortcut: string) => __TAURI_INVOKE<HotkeysView>("unbind_hotkey", { shortcut }),
 	remoteView: () => __TAURI_INVOKE<RemoteView | null>("remote_view"),
 	/**
 	 *  Saves the app registered on the Hue developer portal. The secret goes to the keychain and is
@@ -121,6 +132,24 @@ export type AppInfo = {
 	/**  Where the app's log files go. */
 	log_dir: string | null,
 };
+
+/**  A key combination and what it does. */
+export type Binding = {
+	/**
+	 *  As `tauri-plugin-global-shortcut` writes it (`shift+control+alt+super+KeyL`, the
+	 *  modifiers in that order): one spelling per combination.
+	 */
+	shortcut: string,
+	action: HotkeyAction,
+};
+
+export type BindingView = {
+	/**
+	 *  Registered now. False for a binding kept from an earlier run that could not be registered
+	 *  again at start (another application took the combination meanwhile).
+	 */
+	active: boolean,
+} & Binding;
 
 /**  Serialized as the text users type (`host` or `host:port`). */
 export type BridgeAddress = string;
@@ -218,6 +247,17 @@ export type EnergyProxy = {
 	client_id: string,
 };
 
+/**  A starred room, zone or scene. Serialized as `{"bridge_id": "…", "kind": "room", "id": "…"}`. */
+export type Favourite = {
+	bridge_id: string,
+	kind: FavouriteKind,
+	/**  The resource's id on its bridge. */
+	id: string,
+};
+
+/**  What can be starred. */
+export type FavouriteKind = "room" | "zone" | "scene";
+
 /**
  *  The SHA-256 of a certificate (DER). Shown and stored as colon-separated upper-case hex, the way
  *  browsers and `openssl x509 -fingerprint -sha256` show it, so that users can compare.
@@ -258,6 +298,8 @@ export type GroupView = {
 	lights: string[],
 	/**  What any of its lights can do (the bridge sends each light the nearest it can show). */
 	capabilities: Capabilities,
+	/**  The user starred it ([`crate::favourites`]). */
+	favourite: boolean,
 };
 
 /**  The home's status (ready, demo), after every change. */
@@ -283,6 +325,19 @@ export type HomeStatus = {
 	 *  the UI says so instead of "starting").
 	 */
 	problem: Problem | null,
+};
+
+/**  What a shortcut does. */
+export type HotkeyAction = 
+/**  Toggles a room or a zone. */
+{ action: "toggle"; target: Target } | { action: "all_off" } | 
+/**  Recalls a scene, by id. */
+{ action: "scene"; scene_id: string };
+
+/**  What Settings shows. */
+export type HotkeysView = {
+	support: Support,
+	bindings: BindingView[],
 };
 
 /**  A language Hearth speaks (its ISO 639-1 code on the wire). */
@@ -393,7 +448,18 @@ export type Problem = { kind: "unreachable"; address: string; detail: string } |
 /**  The bridge did not grant a username through the cloud. */
 { kind: "remote_username"; detail: string } | 
 /**  The energy proxy's address or client id was refused. */
-{ kind: "proxy_setting"; reason: ProxyProblem } | { kind: "browser"; detail: string } | 
+{ kind: "proxy_setting"; reason: ProxyProblem } | 
+/**  Another application holds this key combination (`shortcut` as the user typed it). */
+{ kind: "hotkey_taken"; shortcut: string } | 
+/**  Hearth already binds this combination to another action. */
+{ kind: "hotkey_bound"; shortcut: string } | 
+/**
+ *  Not a combination Hearth binds: a key that types, without Ctrl, Alt or Super, would stop
+ *  typing everywhere.
+ */
+{ kind: "hotkey_invalid"; shortcut: string } | 
+/**  The desktop session gives applications no global shortcuts (Wayland), or no display. */
+{ kind: "hotkeys_unavailable" } | { kind: "browser"; detail: string } | 
 /**  Launching at login could not be read or changed (the system's login items). */
 { kind: "launch_at_login"; detail: string } | { kind: "internal"; detail: string };
 
@@ -462,6 +528,8 @@ export type SceneView = {
 	group: Target | null,
 	group_name: string | null,
 	active: boolean,
+	/**  The user starred it ([`crate::favourites`]). */
+	favourite: boolean,
 };
 
 /**  The screens a link may open. */
@@ -494,6 +562,13 @@ export type Snapshot = {
 
 /**  Where a candidate came from. */
 export type Source = "mdns" | "cloud" | "manual";
+
+/**  Whether this desktop session lets applications have global shortcuts. */
+export type Support = "available" | 
+/**  A Wayland session: only the desktop itself binds global shortcuts. */
+"wayland" | 
+/**  No display to grab keys on. */
+"no_display";
 
 /**  A light, a room or a zone, by id. Serialized as `{"kind": "room", "id": "…"}`. */
 export type Target = {

@@ -138,7 +138,7 @@ test("scenes are under their room, the active one pressed", async () => {
   const { page, problems } = await open({ ...ready, lights_snapshot: withActive });
   const group = groups.find((g) => g.id === scene.group.id);
   const list = page.locator(`[data-group-name="${group.name}"]`).getByTestId("scenes");
-  const buttons = list.getByRole("button");
+  const buttons = list.locator("[data-scene-name]");
   const names = withActive.scenes.filter((s) => s.group?.id === group.id).map((s) => s.name);
   assert.deepEqual(await buttons.allTextContents().then((t) => t.map((s) => s.trim())), names);
   for (const other of withActive.scenes.filter((s) => s.group?.id === group.id)) {

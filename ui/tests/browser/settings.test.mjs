@@ -25,6 +25,8 @@ const base = (overrides = {}) => ({
   set_language: null,
   set_energy_proxy: changed.energy_proxy,
   clear_energy_proxy: null,
+  // The favourites and shortcuts sections share the screen (favourites-shortcuts.test.mjs).
+  hotkeys_view: fixture("hotkeys"),
   ...overrides,
 });
 
@@ -42,9 +44,16 @@ test("the screen is reached from the header, its heading takes the focus, and no
   const { page, problems } = await openSettings(base());
   const heading = page.getByRole("heading", { level: 2, name: "Settings" });
   assert.equal(await heading.evaluate((element) => element === document.activeElement), true);
-  for (const name of ["General", "Energy proxy", "Remote access", "Notifications"]) {
-    await page.getByRole("heading", { level: 3, name }).waitFor();
-  }
+  // What is changed often first, what is set up once last.
+  await page.getByRole("heading", { level: 3, name: "Energy proxy" }).waitFor();
+  assert.deepEqual(await page.getByTestId("settings").getByRole("heading", { level: 3 }).allTextContents(), [
+    "General",
+    "Favourites",
+    "Keyboard shortcuts",
+    "Notifications",
+    "Remote access",
+    "Energy proxy",
+  ]);
   // Where the login items cannot be read (the fixture's mock runtime), the switch is not faked.
   await page.getByTestId("settings-launch-unavailable").waitFor();
   assert.equal(await page.getByTestId("settings-launch").count(), 0);

@@ -26,7 +26,8 @@
 //! - The app and `hearth-cli` share those files: every change reads them again under a lock both
 //!   take (`hearth_files`), so neither drops what the other paired, and a model picks up the
 //!   other's changes every [`LightsConfig::files_check`] or when asked
-//!   ([`Lights::reload_if_changed`]).
+//!   ([`Lights::reload_if_changed`]). The favourites ([`Lights::set_favourite`]) are in
+//!   `settings.json` there, marked in the snapshot.
 //! - [`Lights::pair`] reports [`PairingProgress`] (with the link-button countdown) to a callback;
 //!   it can be cancelled with a token, or by dropping its future.
 //! - Commands go through each bridge's pacer (rate limits, coalescing: a slider may call
@@ -74,6 +75,7 @@ pub use target::{Target, TargetKind, resolve, resolve_scene};
 use connection::Connection;
 use snapshot::BridgePart;
 
+use crate::favourites::{Favourite, Favourites};
 use crate::lock;
 use crate::problem::Problem;
 use crate::remote::{Remote, RemoteBridge};
@@ -129,6 +131,8 @@ pub(crate) struct Inner {
     remote_only: Mutex<Vec<String>>,
     connections: Mutex<BTreeMap<String, Connection>>,
     parts: Mutex<BTreeMap<String, BridgePart>>,
+    /// Marked in the snapshot; kept in `settings.json` beside `bridges.json`.
+    favourites: Favourites,
     snapshot: watch::Sender<Arc<Snapshot>>,
     events: broadcast::Sender<LightsEvent>,
     /// Follows the remote account (bridges linked only through the cloud come and go with it).
@@ -184,15 +188,21 @@ impl Inner {
             },
         };
         parts.insert(entry.id().to_owned(), part);
-        self.snapshot
-            .send_replace(Arc::new(snapshot::assemble(parts.values())));
+        self.assemble(&parts);
     }
 
     fn unpublish(&self, bridge_id: &str) {
         let mut parts = lock(&self.parts);
         parts.remove(bridge_id);
+        self.assemble(&parts);
+    }
+
+    /// Publishes the snapshot of `parts` (held locked by the caller, so that snapshots go out in
+    /// the order their parts changed), with the favourites as they are now.
+    fn assemble(&self, parts: &BTreeMap<String, BridgePart>) {
+        let favourites = self.favourites.list();
         self.snapshot
-            .send_replace(Arc::new(snapshot::assemble(parts.values())));
+            .send_replace(Arc::new(snapshot::assemble(parts.values(), &favourites)));
     }
 }
 
@@ -217,6 +227,7 @@ impl Lights {
                 return Err(LightsError::UnknownBridge(only.clone()));
             }
         }
+        let favourites = Favourites::open(config.config_dir.clone());
         let lights = Self {
             inner: Arc::new(Inner {
                 config,
@@ -229,6 +240,7 @@ impl Lights {
                 remote_only: Mutex::new(Vec::new()),
                 connections: Mutex::new(BTreeMap::new()),
                 parts: Mutex::new(BTreeMap::new()),
+                favourites,
                 snapshot: watch::channel(Arc::new(Snapshot::default())).0,
                 events: broadcast::channel(256).0,
                 watcher: Mutex::new(None),
@@ -283,15 +295,35 @@ impl Lights {
             Ok(None) => (false, None),
             Err(err) => (false, Some(err)),
         };
+        let favourites = self.inner.favourites.reload_if_changed();
+        if matches!(favourites, Ok(true)) {
+            self.inner.assemble(&lock(&self.inner.parts));
+        }
         let remote_changed = remote?;
         if remote_changed {
             self.follow_remote_bridges().await;
             self.refresh_remote_available();
         }
-        match bridges_problem {
-            Some(err) => Err(err),
-            None => Ok(remote_changed || bridges_changed),
+        match (bridges_problem, favourites) {
+            (Some(err), _) | (None, Err(err)) => Err(err),
+            (None, Ok(favourites_changed)) => {
+                Ok(remote_changed || bridges_changed || favourites_changed)
+            }
         }
+    }
+
+    /// Stars a room, zone or scene (`on`), or not. The snapshot marks it at once: unlike the
+    /// lights' state, favourites are Hearth's, not the bridge's.
+    pub fn set_favourite(&self, favourite: &Favourite, on: bool) -> Result<(), LightsError> {
+        if self.inner.favourites.set(favourite, on)? {
+            self.inner.assemble(&lock(&self.inner.parts));
+        }
+        Ok(())
+    }
+
+    /// Every favourite, those whose room, zone or scene is not shown now included.
+    pub fn favourites(&self) -> Vec<Favourite> {
+        self.inner.favourites.list()
     }
 
     /// Reads `bridges.json` again if it changed since it was read or written here.
@@ -406,9 +438,7 @@ impl Lights {
             }
         }
         if changed {
-            self.inner
-                .snapshot
-                .send_replace(Arc::new(snapshot::assemble(parts.values())));
+            self.inner.assemble(&parts);
         }
     }
 

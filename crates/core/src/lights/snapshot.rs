@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::Entry;
 use super::registry::Trust;
 use super::target::{Target, TargetKind};
+use crate::favourites::{Favourite, FavouriteKind};
 use crate::problem::Problem;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, specta::Type)]
@@ -119,6 +120,8 @@ pub struct GroupView {
     pub lights: Vec<String>,
     /// What any of its lights can do (the bridge sends each light the nearest it can show).
     pub capabilities: Capabilities,
+    /// The user starred it ([`crate::favourites`]).
+    pub favourite: bool,
 }
 
 impl GroupView {
@@ -219,6 +222,8 @@ pub struct SceneView {
     pub group: Option<Target>,
     pub group_name: Option<String>,
     pub active: bool,
+    /// The user starred it ([`crate::favourites`]).
+    pub favourite: bool,
 }
 
 /// One bridge's share of the snapshot.
@@ -277,6 +282,7 @@ pub fn part(bridge: BridgeView, cache: &Cache) -> BridgePart {
             brightness: state.and_then(|s| s.dimming).map(|d| d.brightness),
             lights: cache.light_ids_of(group),
             capabilities: Capabilities::default(),
+            favourite: false,
         }
     };
     let mut rooms: Vec<GroupView> = cache.rooms().map(|g| group(g, TargetKind::Room)).collect();
@@ -327,6 +333,7 @@ pub fn part(bridge: BridgeView, cache: &Cache) -> BridgePart {
                     .status
                     .as_ref()
                     .is_some_and(|s| s.active != "inactive"),
+                favourite: false,
             }
         })
         .collect();
@@ -343,8 +350,11 @@ pub fn part(bridge: BridgeView, cache: &Cache) -> BridgePart {
     }
 }
 
-/// All bridges' parts, in bridge order.
-pub fn assemble<'a>(parts: impl Iterator<Item = &'a BridgePart>) -> Snapshot {
+/// All bridges' parts, in bridge order, with the favourites among them marked.
+pub fn assemble<'a>(
+    parts: impl Iterator<Item = &'a BridgePart>,
+    favourites: &[Favourite],
+) -> Snapshot {
     let mut snapshot = Snapshot::default();
     for part in parts {
         snapshot.bridges.extend(part.bridge.clone());
@@ -352,6 +362,21 @@ pub fn assemble<'a>(parts: impl Iterator<Item = &'a BridgePart>) -> Snapshot {
         snapshot.zones.extend(part.zones.iter().cloned());
         snapshot.lights.extend(part.lights.iter().cloned());
         snapshot.scenes.extend(part.scenes.iter().cloned());
+    }
+    let starred = |bridge_id: &str, kind, id: &str| {
+        favourites
+            .iter()
+            .any(|f| f.kind == kind && f.id == id && f.bridge_id == bridge_id)
+    };
+    for group in snapshot.rooms.iter_mut().chain(&mut snapshot.zones) {
+        let kind = match group.kind {
+            TargetKind::Zone => FavouriteKind::Zone,
+            TargetKind::Room | TargetKind::Light => FavouriteKind::Room,
+        };
+        group.favourite = starred(&group.bridge_id, kind, &group.id);
+    }
+    for scene in &mut snapshot.scenes {
+        scene.favourite = starred(&scene.bridge_id, FavouriteKind::Scene, &scene.id);
     }
     snapshot
 }

@@ -198,6 +198,7 @@ mod tests {
             brightness: None,
             lights: Vec::new(),
             capabilities: Capabilities::default(),
+            favourite: false,
         };
         let light = |id: &str, name: &str| LightView {
             id: id.into(),
@@ -224,6 +225,7 @@ mod tests {
             group: Some(Target::room(group)),
             group_name: Some(group.into()),
             active: false,
+            favourite: false,
         };
         Snapshot {
             bridges: Vec::new(),

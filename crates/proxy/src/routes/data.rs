@@ -2,6 +2,7 @@
 //! paths of the v5 API, only for the PRMs the token is bound to, answered in the v5 shape from
 //! the 2026 API. Closed past periods are cached, so asking again costs no upstream call.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use axum::Router;
@@ -9,6 +10,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hearth_metering::{MeterReadingResponse, paris};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
@@ -131,13 +133,14 @@ pub async fn data(
                 state.metrics.cache("hit");
                 return Ok(json(hit));
             }
-            let body = to_json(
-                &enedis
-                    .measure(&grant.grant_id, measure, &prm, start, end)
-                    .await
-                    .map_err(upstream_refusal)?,
-            )?;
-            if closed {
+            let reading = enedis
+                .measure(&grant.grant_id, measure, &prm, start, end)
+                .await
+                .map_err(upstream_refusal)?;
+            let body = to_json(&reading)?;
+            // Enedis publishes some days late: an answer with a day missing is not cached, or
+            // the day, once published, would stay missing for whoever asks the same range.
+            if closed && covers_every_day(&reading, start, end) {
                 state.metrics.cache("miss");
                 let ttl = Duration::from_secs(state.config.cache_days * 86_400);
                 state
@@ -150,6 +153,18 @@ pub async fn data(
         }
     };
     Ok(json(body))
+}
+
+/// Whether `reading` has a point in every French day of `[start, end)`.
+fn covers_every_day(reading: &MeterReadingResponse, start: Date, end: Date) -> bool {
+    let Ok(intervals) = reading.meter_reading.intervals() else {
+        return false;
+    };
+    let days: BTreeSet<jiff::civil::Date> = intervals
+        .iter()
+        .map(|interval| interval.start.to_zoned(paris::zone().clone()).date())
+        .collect();
+    usize::try_from((end - start).whole_days()).is_ok_and(|expected| days.len() >= expected)
 }
 
 fn to_json(value: &impl serde::Serialize) -> Result<String, ApiError> {

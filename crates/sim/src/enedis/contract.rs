@@ -10,9 +10,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::SimState;
 use super::data::SandboxPrm;
 use super::gate::data_access;
+use super::{SimState, fmt_date};
 
 /// The simulated holder: what a proxy must never relay.
 pub const HOLDER_NAME: &str = "Camille Dupont";
@@ -35,10 +35,15 @@ pub(super) async fn contract_situation(
     } else {
         json!({"unit": "kVA", "value": meter.subscribed_kva.to_string()})
     };
+    // A meter activated recently has a contract that starts then.
+    let contract_start = state.lock().activations.get(&prm).map_or_else(
+        || "2019-03-01T00:00:00+01:00".to_owned(),
+        |day| format!("{}T00:00:00+01:00", fmt_date(*day)),
+    );
     let (first, last) = HOLDER_NAME.split_once(' ').unwrap_or((HOLDER_NAME, ""));
     Json(json!([{
         "usage_point_id": prm,
-        "contract_start": "2019-03-01T00:00:00+01:00",
+        "contract_start": contract_start,
         "contract_type": "CARD-S",
         "contractor": "GRD",
         "pricing_structure": "Base",

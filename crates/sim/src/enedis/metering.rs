@@ -51,6 +51,12 @@ pub(super) async fn metering(
         "courbe_de_charge_production" => ("PROD", "PA", true, 7, 2 * 365 + 1),
         _ => return error(StatusCode::NOT_FOUND, "not_found", "Ressource inconnue"),
     };
+    // Per endpoint too, refused calls included, so that a test can count what a client asked.
+    *state
+        .lock()
+        .calls
+        .entry(format!("metering/{name}"))
+        .or_default() += 1;
     let prm = query.point_id.unwrap_or_default();
     let meter = match data_access(&state, "metering", &headers, &prm) {
         Ok(meter) => meter,
@@ -96,6 +102,17 @@ pub(super) async fn metering(
             "Période demandée invalide",
         );
     }
+    let (activation, withheld) = {
+        let inner = state.lock();
+        (inner.activations.get(&prm).copied(), inner.withheld.clone())
+    };
+    if activation.is_some_and(|activated| start < activated) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "ADAM-ERR0123",
+            "La période demandée commence avant la date de mise en service du compteur",
+        );
+    }
     let produced = metier == "PROD";
     if produced && meter.solar_peak_w == 0 {
         return error(
@@ -115,7 +132,9 @@ pub(super) async fn metering(
     let mut points = Vec::new();
     let mut day = start;
     while day < end {
-        if curve {
+        if withheld.contains(&day) {
+            // Not published yet: Enedis leaves the day out.
+        } else if curve {
             // A French day: 46, 48 or 50 half hours, dated by the wall clock (the repeated
             // October hour twice), as a meter writes them.
             for half_hour in data::paris::half_hours(day) {
@@ -140,6 +159,13 @@ pub(super) async fn metering(
             points.push(json!({"v": value(data::daily_wh(meter, day, produced)), "d": fmt_date(day), "p": "P1D", "n": "B"}));
         }
         day = day.next_day().unwrap_or(end);
+    }
+    if points.is_empty() {
+        return error(
+            StatusCode::NOT_FOUND,
+            "no_data_found",
+            "Aucune donnée pour la période demandée",
+        );
     }
     let unit = match (physique, kilo) {
         ("EA", false) => "Wh",

@@ -3,7 +3,9 @@
 //! `autorisation_id`, the client-credentials token, `/subscribed_services/v1`, the metering and
 //! contract endpoints with deterministic synthetic data (the `data` module: French days of 46, 48
 //! or 50 half hours), the documented errors (ADAM codes, the gateway's 429 `900804` with a
-//! `nextAccessTime` above the quota, 403 `900908` and 5xx on demand) and a few sandbox PRMs.
+//! `nextAccessTime` above the quota, 403 `900908` and 5xx on demand), days withheld and
+//! published later (left out of answers; 404 `no_data_found` when nothing is left), meters
+//! activated recently (400 `ADAM-ERR0123` before) and a few sandbox PRMs.
 //!
 //! Start it in-process with [`EnedisSim::builder`] (tests, demo mode) or as
 //! `hearth-sim enedis --listen 127.0.0.1:PORT`. Faults and switches are also reachable over HTTP
@@ -24,7 +26,7 @@ mod metering;
 mod services;
 mod token;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -73,6 +75,7 @@ pub struct EnedisSimBuilder {
     curve_marks_start: bool,
     today: Option<Date>,
     token_lifetime: Duration,
+    activations: HashMap<String, Date>,
 }
 
 impl Default for EnedisSimBuilder {
@@ -87,6 +90,7 @@ impl Default for EnedisSimBuilder {
             curve_marks_start: false,
             today: None,
             token_lifetime: Duration::from_secs(12_600),
+            activations: HashMap::new(),
         }
     }
 }
@@ -154,6 +158,14 @@ impl EnedisSimBuilder {
         self
     }
 
+    /// The meter `prm` was activated on `day` (a new home, a new contract): its contract starts
+    /// then, and a data call that starts before it answers 400 `ADAM-ERR0123`, as Enedis does.
+    #[must_use]
+    pub fn activated_on(mut self, prm: &str, day: Date) -> Self {
+        self.activations.insert(prm.to_owned(), day);
+        self
+    }
+
     fn into_state(self) -> Arc<SimState> {
         let clients = if self.clients.is_empty() {
             vec![SimClient {
@@ -175,7 +187,10 @@ impl EnedisSimBuilder {
             today: self.today,
             token_lifetime: self.token_lifetime,
             next_autorisation: AtomicU64::new(1_000_001),
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(Inner {
+                activations: self.activations,
+                ..Inner::default()
+            }),
         })
     }
 
@@ -257,8 +272,31 @@ impl EnedisSimHandle {
         self.state.set_quota(per_second, per_hour);
     }
 
+    /// Data for `day` is not published yet (Enedis publishes late, sometimes days late): every
+    /// metering answer leaves it out, and a range with nothing else answers 404
+    /// `no_data_found`. [`Self::publish`] ends it.
+    pub fn withhold(&self, day: Date) {
+        self.state.lock().withheld.insert(day);
+    }
+
+    /// Publishes a day [`Self::withhold`] kept back.
+    pub fn publish(&self, day: Date) {
+        self.state.lock().withheld.remove(&day);
+    }
+
+    /// Sets (or with `None` clears) the day meter `prm` was activated on (see
+    /// [`EnedisSimBuilder::activated_on`]).
+    pub fn set_activation(&self, prm: &str, day: Option<Date>) {
+        let mut inner = self.state.lock();
+        match day {
+            Some(day) => inner.activations.insert(prm.to_owned(), day),
+            None => inner.activations.remove(prm),
+        };
+    }
+
     /// API calls received per endpoint (`token`, `subscribed_services`, `metering`,
-    /// `contracts`), refused ones included.
+    /// `contracts`), refused ones included; each metering endpoint also counts under
+    /// `metering/<name>` (`metering/consommation_quotidienne`, …).
     pub fn calls(&self, endpoint: &str) -> u64 {
         self.state.lock().calls.get(endpoint).copied().unwrap_or(0)
     }
@@ -313,6 +351,10 @@ struct Inner {
     /// A throttle set by `throttle_for`.
     throttled_until: Option<Instant>,
     calls: HashMap<String, u64>,
+    /// Days not published yet.
+    withheld: BTreeSet<Date>,
+    /// PRM → the day its meter was activated, for meters activated recently.
+    activations: HashMap<String, Date>,
 }
 
 /// A consent: one PRM, as in the 2026 API.

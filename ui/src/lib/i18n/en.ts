@@ -3,8 +3,12 @@
 // nowhere.
 
 import type { CallbackProblem, ProxyProblem } from "../bindings";
+import { describeShortcut, type KeyNames } from "../hotkeys";
 import type { ProblemTexts } from "./catalogue";
 import { formats } from "./format";
+
+const keyNames: KeyNames = { control: "Ctrl", alt: "Alt", shift: "Shift", super: "Super" };
+const shortcut = (typed: string) => describeShortcut(typed, keyNames);
 
 const callbackProblems: Record<CallbackProblem, (parameter: string | null) => string> = {
   too_long: () => "The address is too long.",
@@ -92,6 +96,13 @@ const problems: ProblemTexts = {
   no_link_in_progress: () => "No link is waiting for an answer: start one first.",
   remote_username: (p) => `The bridge did not grant access through the Hue cloud${because(p.detail)}.`,
   proxy_setting: (p) => proxyProblems[p.reason],
+  hotkey_taken: (p) =>
+    `Another application already uses ${shortcut(p.shortcut)}: choose another combination, or free it in that application.`,
+  hotkey_bound: (p) =>
+    `${shortcut(p.shortcut)} is already a Hearth shortcut for another action: remove that one first.`,
+  hotkey_invalid: (p) =>
+    `${shortcut(p.shortcut)} cannot be a shortcut: a key that types needs Ctrl, Alt or Super with it.`,
+  hotkeys_unavailable: () => "This desktop session gives applications no keyboard shortcuts.",
   browser: (p) => `Could not open the browser${because(p.detail)}.`,
   launch_at_login: (p) => `Could not change starting at login${because(p.detail)}.`,
   internal: (p) => `Something went wrong inside Hearth${because(p.detail)}.`,
@@ -173,6 +184,39 @@ export const en = {
   },
   confirm: {
     cancel: "Cancel",
+  },
+  favourites: {
+    star: (name: string) => `Favourite: ${name}`,
+    scene: (scene: string, group: string | null) => (group === null ? scene : `${scene} (${group})`),
+    title: "Favourites",
+    intro: "What you star on the Lights screen comes first in the tray’s menu.",
+    none: "No favourites yet: star a room, a zone or a scene on the Lights screen.",
+    remove: (name: string) => `Remove ${name} from favourites`,
+    removeShort: "Remove",
+    kinds: { room: "Room", zone: "Zone", scene: "Scene" },
+  },
+  hotkeys: {
+    title: "Keyboard shortcuts",
+    intro: "A shortcut works whichever application has the keyboard, with Hearth’s window hidden too.",
+    wayland:
+      "This desktop session (Wayland) does not let applications have keyboard shortcuts of their " +
+      "own: only the desktop’s keyboard settings can bind keys there.",
+    noDisplay: "There is no display to take keys from: keyboard shortcuts are not available.",
+    action: "Action",
+    allOff: "All off",
+    toggle: (name: string) => `Turn ${name} on or off`,
+    scene: (name: string) => `Scene ${name}`,
+    gone: "something no longer on the bridge",
+    record: "Record a shortcut",
+    recording: "Press the keys of the shortcut… (Escape cancels)",
+    cancelled: "No shortcut recorded.",
+    bound: (keys: string, action: string) => `${keys} now does: ${action}`,
+    list: "Shortcuts",
+    none: "No shortcut yet.",
+    inactive: "not active: another application holds it",
+    remove: (keys: string) => `Remove ${keys}`,
+    removeShort: "Remove",
+    keys: keyNames,
   },
   lights: {
     title: "Lights",

@@ -5,6 +5,10 @@
 import type { ProxyProblem } from "../bindings";
 import type { Catalogue, ProblemTexts } from "./catalogue";
 import { formats } from "./format";
+import { describeShortcut, type KeyNames } from "../hotkeys";
+
+const keyNames: KeyNames = { control: "Ctrl", alt: "Alt", shift: "Maj", super: "Super" };
+const shortcut = (typed: string) => describeShortcut(typed, keyNames);
 
 const f = formats("fr");
 const seconds = f.seconds;
@@ -98,6 +102,13 @@ const problems: ProblemTexts = {
   no_link_in_progress: () => "Aucune liaison n’attend de réponse\u00a0: commencez-en une d’abord.",
   remote_username: (p) => `Le pont n’a pas accordé l’accès par le cloud Hue${because(p.detail)}.`,
   proxy_setting: (p) => proxyProblems[p.reason],
+  hotkey_taken: (p) =>
+    `Une autre application utilise déjà ${shortcut(p.shortcut)}\u00a0: choisissez une autre combinaison, ou libérez-la dans cette application.`,
+  hotkey_bound: (p) =>
+    `${shortcut(p.shortcut)} est déjà un raccourci de Hearth pour une autre action\u00a0: retirez celui-là d’abord.`,
+  hotkey_invalid: (p) =>
+    `${shortcut(p.shortcut)} ne peut pas être un raccourci\u00a0: une touche qui écrit demande Ctrl, Alt ou Super avec elle.`,
+  hotkeys_unavailable: () => "Cette session de bureau ne donne pas de raccourcis clavier aux applications.",
   browser: (p) => `Impossible d’ouvrir le navigateur${because(p.detail)}.`,
   launch_at_login: (p) => `Impossible de changer le lancement à l’ouverture de session${because(p.detail)}.`,
   internal: (p) => `Une erreur s’est produite dans Hearth${because(p.detail)}.`,
@@ -178,6 +189,39 @@ export const fr: Catalogue = {
   },
   confirm: {
     cancel: "Annuler",
+  },
+  favourites: {
+    star: (name: string) => `Favori\u00a0: ${name}`,
+    scene: (scene: string, group: string | null) => (group === null ? scene : `${scene} (${group})`),
+    title: "Favoris",
+    intro: "Ce que vous marquez d’une étoile sur l’écran Lumières vient en premier dans le menu de la zone de notification.",
+    none: "Aucun favori pour l’instant\u00a0: marquez d’une étoile une pièce, une zone ou une scène sur l’écran Lumières.",
+    remove: (name: string) => `Retirer ${name} des favoris`,
+    removeShort: "Retirer",
+    kinds: { room: "Pièce", zone: "Zone", scene: "Scène" },
+  },
+  hotkeys: {
+    title: "Raccourcis clavier",
+    intro: "Un raccourci fonctionne quelle que soit l’application qui a le clavier, fenêtre de Hearth cachée aussi.",
+    wayland:
+      "Cette session de bureau (Wayland) ne permet pas aux applications d’avoir leurs propres " +
+      "raccourcis clavier\u00a0: seuls les réglages clavier du bureau peuvent y associer des touches.",
+    noDisplay: "Aucun écran d’où recevoir les touches\u00a0: les raccourcis clavier ne sont pas disponibles.",
+    action: "Action",
+    allOff: "Éteindre tout",
+    toggle: (name: string) => `Allumer ou éteindre ${name}`,
+    scene: (name: string) => `Scène ${name}`,
+    gone: "un élément qui n’est plus sur le pont",
+    record: "Enregistrer un raccourci",
+    recording: "Appuyez sur les touches du raccourci… (Échap pour annuler)",
+    cancelled: "Aucun raccourci enregistré.",
+    bound: (keys: string, action: string) => `${keys} fait désormais\u00a0: ${action}`,
+    list: "Raccourcis",
+    none: "Aucun raccourci pour l’instant.",
+    inactive: "inactif\u00a0: une autre application l’utilise",
+    remove: (keys: string) => `Retirer ${keys}`,
+    removeShort: "Retirer",
+    keys: keyNames,
   },
   lights: {
     title: "Lumières",

@@ -1,0 +1,184 @@
+//! The energy half of the demo: the Enedis simulator and a `hearth-proxy` in Enedis mode in
+//! front of it, both in this process on 127.0.0.1, so that *Link my Linky meter* runs the whole
+//! device flow — the proxy's code page, the simulator's consent page with its meter choice,
+//! Accept and Refuse — without an Enedis account.
+//!
+//! The proxy keeps its store in a temporary folder removed when the demo stops: the demo writes
+//! nothing that outlives it.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use clap::Parser;
+use hearth_proxy::Config;
+use hearth_secret::Secret;
+use hearth_sim::enedis::{EnedisSim, EnedisSimHandle};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::DemoError;
+
+/// The demo proxy's device client: what Hearth's energy settings name in demo mode.
+pub const ENERGY_CLIENT_ID: &str = "hearth-demo";
+/// The name the proxy's pages show for it.
+const ENERGY_CLIENT_NAME: &str = "Hearth (demo)";
+/// The proxy's application at the simulated Enedis: sandbox values, not secrets.
+const UPSTREAM_CLIENT_ID: &str = "hearth-demo-proxy";
+const UPSTREAM_SECRET: &str = "hearth-demo-proxy-sandbox-secret";
+
+/// A running energy demo. Dropping it stops the proxy and the simulator and removes the
+/// proxy's store.
+pub struct EnergyDemo {
+    proxy_url: String,
+    sim: EnedisSimHandle,
+    stop: Option<oneshot::Sender<()>>,
+    /// Removed when the demo is dropped.
+    store: tempfile::TempDir,
+}
+
+impl std::fmt::Debug for EnergyDemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnergyDemo")
+            .field("proxy_url", &self.proxy_url)
+            .field("enedis_url", &self.sim.base_url())
+            .field("store", &self.store.path())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EnergyDemo {
+    /// Starts the simulator (its consent page asks: the user picks a meter and accepts or
+    /// refuses) and the proxy in front of it. The quota is the 2026 swagger's per second and
+    /// generous per hour, so that a demo backfill does not wait for the hour to turn.
+    pub async fn start() -> Result<Self, DemoError> {
+        let store = tempfile::tempdir().map_err(|err| DemoError::Energy(err.to_string()))?;
+        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .await
+            .map_err(|err| DemoError::Energy(err.to_string()))?;
+        let address = listener
+            .local_addr()
+            .map_err(|err| DemoError::Energy(err.to_string()))?;
+        let proxy_url = format!("http://{address}");
+        let sim = EnedisSim::builder()
+            .client(
+                UPSTREAM_CLIENT_ID,
+                UPSTREAM_SECRET,
+                &format!("{proxy_url}/auth/redirect"),
+            )
+            .quota(5, 100_000)
+            .start()
+            .await
+            .map_err(|err| DemoError::Energy(err.to_string()))?;
+        let mut config = proxy_config(&proxy_url, &sim, &store)?;
+        config.client_secret = Some(Secret::new(UPSTREAM_SECRET));
+        let state = hearth_proxy::build_state(config)
+            .await
+            .map_err(|err| DemoError::Energy(err.to_string()))?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let shutdown = async {
+                // A dropped sender stops the proxy as a sent one does.
+                let _ = stopped.await;
+            };
+            if let Err(err) = hearth_proxy::serve(state, listener, shutdown).await {
+                tracing::warn!(error = %err, "the demo energy proxy stopped");
+            }
+        });
+        Ok(Self {
+            proxy_url,
+            sim,
+            stop: Some(stop),
+            store,
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`: the proxy the energy settings point at in demo mode.
+    pub fn proxy_url(&self) -> &str {
+        &self.proxy_url
+    }
+
+    /// The device client id those settings name.
+    pub fn client_id(&self) -> &'static str {
+        ENERGY_CLIENT_ID
+    }
+
+    /// The simulated Enedis (its `/__sim/…` switches and call counters, for tests).
+    pub fn enedis(&self) -> &EnedisSimHandle {
+        &self.sim
+    }
+}
+
+impl Drop for EnergyDemo {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The proxy's configuration: Enedis mode in front of `sim`, its store in `store`, the demo's
+/// one device client. Parsed from flags as the `hearth-proxy` program is, so that every default
+/// is the program's.
+fn proxy_config(
+    proxy_url: &str,
+    sim: &EnedisSimHandle,
+    store: &tempfile::TempDir,
+) -> Result<Config, DemoError> {
+    let store_path = store.path().join("proxy.sqlite3");
+    let interval = Duration::from_secs(1);
+    let args = [
+        "hearth-proxy".to_owned(),
+        "--public-url".to_owned(),
+        proxy_url.to_owned(),
+        "--store".to_owned(),
+        store_path.display().to_string(),
+        "--mode".to_owned(),
+        "enedis".to_owned(),
+        "--client".to_owned(),
+        format!("{ENERGY_CLIENT_ID}={ENERGY_CLIENT_NAME}"),
+        "--upstream-client-id".to_owned(),
+        UPSTREAM_CLIENT_ID.to_owned(),
+        "--enedis-authorize-url".to_owned(),
+        sim.authorize_url(),
+        "--enedis-api-url".to_owned(),
+        sim.base_url(),
+        "--interval-ms".to_owned(),
+        interval.as_millis().to_string(),
+        "--quota-per-hour".to_owned(),
+        "100000".to_owned(),
+    ];
+    Config::try_parse_from(args).map_err(|err| DemoError::Energy(err.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EnergyDemo;
+
+    /// The demo's proxy answers a device-code request for the demo client, and its
+    /// verification page is on 127.0.0.1.
+    #[tokio::test]
+    async fn the_demo_proxy_starts_a_device_flow() {
+        let demo = EnergyDemo::start().await.unwrap();
+        assert!(demo.proxy_url().starts_with("http://127.0.0.1:"));
+        let answer: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/device/code", demo.proxy_url()))
+            .form(&[("client_id", demo.client_id())])
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let page = answer["verification_uri_complete"].as_str().unwrap();
+        assert!(page.starts_with(demo.proxy_url()), "{page}");
+        assert_eq!(answer["interval"], 1);
+        let store = demo.store.path().to_owned();
+        drop(demo);
+        assert!(
+            !store.exists(),
+            "the proxy's store is removed with the demo"
+        );
+    }
+}
