@@ -274,10 +274,11 @@ mod tests {
     fn the_proxy_is_kept_with_what_another_process_wrote() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Settings::load(dir.path()).unwrap().energy_proxy, None);
-        // Another process (a newer CLI) wrote a field of its own meanwhile.
+        // Another process wrote meanwhile: a favourite (the CLI), and a field of its own (a newer
+        // CLI).
         std::fs::write(
             dir.path().join("settings.json"),
-            r#"{"version": 1, "offer": {"kind": "tempo"}}"#,
+            r#"{"version": 1, "favourites": [{"bridge_id": "b1", "kind": "room", "id": "r1"}], "offer": {"kind": "tempo"}}"#,
         )
         .unwrap();
         let proxy = EnergyProxy::new("https://energy.example.org", "hearth").unwrap();
@@ -285,6 +286,7 @@ mod tests {
         assert_eq!(saved.energy_proxy.as_ref(), Some(&proxy));
         let loaded = Settings::load(dir.path()).unwrap();
         assert_eq!(loaded.energy_proxy, Some(proxy));
+        assert_eq!(loaded.favourites.len(), 1);
         assert!(loaded.unknown_field("offer").is_some());
         expect![[r#"
             {
@@ -293,6 +295,13 @@ mod tests {
                 "url": "https://energy.example.org/",
                 "client_id": "hearth"
               },
+              "favourites": [
+                {
+                  "bridge_id": "b1",
+                  "kind": "room",
+                  "id": "r1"
+                }
+              ],
               "offer": {
                 "kind": "tempo"
               }
@@ -301,6 +310,12 @@ mod tests {
 
         let cleared = Settings::set_energy_proxy(dir.path(), None).unwrap();
         assert_eq!(cleared.energy_proxy, None);
-        assert_eq!(Settings::load(dir.path()).unwrap().energy_proxy, None);
+        let loaded = Settings::load(dir.path()).unwrap();
+        assert_eq!(loaded.energy_proxy, None);
+        assert_eq!(
+            loaded.favourites.len(),
+            1,
+            "forgetting the proxy keeps the favourites"
+        );
     }
 }
