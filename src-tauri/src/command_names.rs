@@ -35,4 +35,10 @@ pub const COMMANDS: &[&str] = &[
     "remote_unlink",
     "set_demo_away",
     "set_language",
+    "settings_view",
+    "set_launch_at_login",
+    "set_theme",
+    "set_notifications",
+    "set_energy_proxy",
+    "clear_energy_proxy",
 ];

@@ -5,6 +5,7 @@
 use hearth_core::lights::LightsError;
 use hearth_core::problem::Problem;
 use hearth_core::remote::RemoteError;
+use hearth_core::settings::SettingsError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -15,9 +16,13 @@ pub enum CommandError {
     #[error(transparent)]
     Demo(#[from] hearth_demo::DemoError),
     #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
     Hotkey(#[from] crate::hotkeys::HotkeyError),
     #[error("could not open the browser: {0}")]
     Browser(String),
+    #[error("could not change launching at login: {0}")]
+    LaunchAtLogin(String),
     #[error("{0}")]
     Tauri(#[from] tauri::Error),
 }
@@ -29,8 +34,12 @@ impl CommandError {
             Self::Lights(err) => err.into(),
             Self::Remote(err) => err.into(),
             Self::Demo(err) => err.into(),
+            Self::Settings(err) => err.into(),
             Self::Hotkey(err) => err.problem(),
             Self::Browser(detail) => Problem::Browser {
+                detail: detail.clone(),
+            },
+            Self::LaunchAtLogin(detail) => Problem::LaunchAtLogin {
                 detail: detail.clone(),
             },
             Self::Tauri(err) => Problem::Internal {

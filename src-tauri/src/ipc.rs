@@ -12,8 +12,8 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime};
 use tauri_specta::{Builder, Commands, ErrorHandlingMode, Event, Events};
 
-use crate::commands;
 use crate::links::ReceivedLink;
+use crate::{commands, settings};
 
 /// `command_names.rs`, for the test that checks it.
 #[cfg(test)]
@@ -57,6 +57,12 @@ pub fn commands<R: Runtime>() -> Commands<R> {
         commands::remote_unlink,
         commands::set_demo_away,
         commands::set_language::<tauri::Wry>,
+        settings::settings_view::<tauri::Wry>,
+        settings::set_launch_at_login::<tauri::Wry>,
+        settings::set_theme::<tauri::Wry>,
+        settings::set_notifications::<tauri::Wry>,
+        settings::set_energy_proxy,
+        settings::clear_energy_proxy,
     ]
 }
 

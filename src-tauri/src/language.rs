@@ -7,9 +7,9 @@ use tokio::sync::watch;
 
 use crate::texts::{Language, LanguageChoice};
 
-/// The store file of the window's preferences (the shortcuts are kept there too), and the key of
-/// the language in it.
-pub const STORE: &str = "preferences.json";
+/// The store file of the window's preferences (the theme, the window's settings and the
+/// shortcuts are kept there too), and the key of the language in it.
+pub(crate) const STORE: &str = "preferences.json";
 const KEY: &str = "language";
 
 /// Marks an app that registered `tauri-plugin-store` (the real one; the tests' mock runtime

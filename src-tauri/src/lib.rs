@@ -7,6 +7,9 @@ mod hotkeys;
 mod ipc;
 mod language;
 mod links;
+mod notifications;
+mod preferences;
+mod settings;
 mod texts;
 mod tray;
 
@@ -48,8 +51,11 @@ pub fn run() -> ExitCode {
     let builder = Builder::default()
         // First, so that a second instance hands its arguments (a deep link) to this one and exits
         // before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            show_main_window(app);
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            // The login entry run while Hearth already runs asks for nothing to show.
+            if !settings::hidden_from_args(argv) {
+                show_main_window(app);
+            }
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(
@@ -66,6 +72,27 @@ pub fn run() -> ExitCode {
         .plugin(tauri_plugin_store::Builder::new().build())
         .manage(language::Stored)
         .plugin(tauri_plugin_opener::init())
+        // The login entry starts Hearth in the tray, its window hidden.
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .arg(settings::HIDDEN_ARG)
+                .build(),
+        )
+        // Size and place only: whether the window shows is the command line's decision
+        // (`--hidden`), and the rest is the desktop's.
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::SIZE
+                        | tauri_plugin_window_state::StateFlags::POSITION
+                        | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+                )
+                .build(),
+        )
+        .plugin(tauri_plugin_notification::init())
+        .manage(Launch {
+            hidden: settings::hidden_from_args(std::env::args()),
+        })
         // Menus need GTK, which the mock runtime of the tests does not start.
         .plugin(tray::plugin());
     // Only where the session lets applications have global shortcuts (see `hotkeys`).
@@ -81,6 +108,12 @@ pub fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// How the real app was started (the tests' mock app has none: its window is the test's).
+struct Launch {
+    /// `--hidden`: the window is created but not shown.
+    hidden: bool,
 }
 
 /// Builds the app on `builder` and runs it until *Quit*. Tests pass `tauri::test::mock_builder()`
@@ -102,6 +135,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
         .manage(links::Inbox::default())
         .manage(home)
         .manage(tray::Resync::default())
+        .manage(settings::SharedSettings::for_startup(startup))
         .manage(hotkeys::Hotkeys::new(hotkeys::Support::of_env(|name| {
             std::env::var(name).ok()
         })))
@@ -115,8 +149,11 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
             tauri::async_runtime::spawn(relay);
             app.state::<language::Languages>()
                 .choose(language::saved(app.handle()));
+            app.manage(preferences::Preferences::saved(app.handle()));
+            create_main_window(app)?;
             hotkeys::restore(app.handle());
             forward_to_ui(app.handle());
+            notifications::follow(app.handle());
             links::listen(app.handle());
             let app = app.handle().clone();
             tauri::async_runtime::spawn(async move {
@@ -127,6 +164,30 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
             });
             Ok(())
         })
+}
+
+/// Creates the window `tauri.conf.json` describes (with `"create": false`, so that it is made
+/// here): in the theme chosen before its first paint, and hidden when started with `--hidden`.
+fn create_main_window<R: Runtime>(app: &tauri::App<R>) -> tauri::Result<()> {
+    let Some(launch) = app.try_state::<Launch>() else {
+        return Ok(());
+    };
+    let Some(config) = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|window| window.label == MAIN_WINDOW && !window.create)
+        .cloned()
+    else {
+        return Ok(());
+    };
+    let theme = app.state::<preferences::Preferences>().theme();
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .initialization_script(theme.initialization_script())
+        .visible(!launch.hidden)
+        .build()?;
+    Ok(())
 }
 
 /// Opens the user's bridges, or starts the demo.
@@ -215,15 +276,23 @@ pub(crate) fn notify<R: Runtime>(app: &AppHandle<R>, error: &CommandError) {
 }
 
 fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
-    // Closing the window hides it: Hearth lives in the tray until *Quit*.
-    if let WindowEvent::CloseRequested { api, .. } = event
-        && window.label() == MAIN_WINDOW
-        && tray::is_present(window.app_handle())
-    {
-        api.prevent_close();
+    let WindowEvent::CloseRequested { api, .. } = event else {
+        return;
+    };
+    if window.label() != MAIN_WINDOW {
+        return;
+    }
+    api.prevent_close();
+    if tray::is_present(window.app_handle()) {
+        // Closing the window hides it: Hearth lives in the tray until *Quit*.
         if let Err(err) = window.hide() {
             log::warn!("could not hide the window: {err}");
         }
+    } else {
+        // Nothing would show the tray: a hidden window could not be brought back, so closing it
+        // quits, as *Quit* does (and with an exit code, which `on_run_event` lets through).
+        log::info!("no tray on this desktop: closing the window quits");
+        window.app_handle().exit(0);
     }
 }
 
@@ -995,6 +1064,61 @@ mod tests {
         assert_eq!(unreachable["kind"], json!("unreachable"));
         expect_test::expect_file!["../../ui/tests/fixtures/error-unreachable.json"]
             .assert_eq(&pretty(unreachable));
+    }
+
+    /// The Settings screen's answers, for the UI's fixtures: the demo keeps the shared settings
+    /// in memory (it writes no file), the energy proxy is checked, and the window's preferences
+    /// read back as set.
+    #[test]
+    fn the_ui_fixtures_of_settings_are_what_rust_sends() {
+        let (_app, window) = app(Startup::Demo);
+        let view = invoke(&window, "settings_view", json!({})).unwrap();
+        assert_eq!(view["energy_proxy"], Value::Null);
+        assert_eq!(view["memory_only"], json!(true));
+        // The mock runtime has no login items to read.
+        assert_eq!(view["launch_at_login"], Value::Null);
+        expect_test::expect_file!["../../ui/tests/fixtures/settings.json"].assert_eq(&pretty(view));
+
+        let refused = invoke(
+            &window,
+            "set_energy_proxy",
+            json!({"url": "http://energy.example.org", "clientId": "hearth"}),
+        )
+        .unwrap_err();
+        assert_eq!(refused["reason"], json!("not_https"));
+        expect_test::expect_file!["../../ui/tests/fixtures/error-proxy.json"]
+            .assert_eq(&pretty(refused));
+        let no_id = invoke(
+            &window,
+            "set_energy_proxy",
+            json!({"url": "https://energy.example.org", "clientId": " "}),
+        )
+        .unwrap_err();
+        assert_eq!(no_id["reason"], json!("no_client_id"));
+
+        let kept = invoke(
+            &window,
+            "set_energy_proxy",
+            json!({"url": "https://energy.example.org", "clientId": "hearth"}),
+        )
+        .unwrap();
+        assert_eq!(kept["url"], json!("https://energy.example.org/"));
+        invoke(&window, "set_theme", json!({"theme": "dark"})).unwrap();
+        invoke(&window, "set_notifications", json!({"on": false})).unwrap();
+        let changed = invoke(&window, "settings_view", json!({})).unwrap();
+        assert_eq!(changed["energy_proxy"], kept);
+        assert_eq!(changed["theme"], json!("dark"));
+        assert_eq!(changed["notifications"], json!(false));
+        expect_test::expect_file!["../../ui/tests/fixtures/settings-changed.json"]
+            .assert_eq(&pretty(changed));
+        assert!(invoke(&window, "set_theme", json!({"theme": "blue"})).is_err());
+        // Where the login items cannot be reached, the switch says so instead of pretending.
+        let unavailable = invoke(&window, "set_launch_at_login", json!({"on": true})).unwrap_err();
+        assert_eq!(unavailable["kind"], json!("launch_at_login"));
+
+        invoke(&window, "clear_energy_proxy", json!({})).unwrap();
+        let cleared = invoke(&window, "settings_view", json!({})).unwrap();
+        assert_eq!(cleared["energy_proxy"], Value::Null);
     }
 
     /// `ui/src/lib/bindings.ts` is what Rust generates: a renamed field, command or event fails

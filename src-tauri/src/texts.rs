@@ -1,5 +1,5 @@
-//! The words Rust shows itself: the tray's menu and tooltip. One table per language, each a
-//! [`TrayTexts`] with every line filled in (the compiler checks none is missing); the window's
+//! The words Rust shows itself: the tray's menu and tooltip, and the desktop notifications. One
+//! table per language, each a [`TrayTexts`] and a [`NotificationTexts`] with every line filled in (the compiler checks none is missing); the window's
 //! words are the UI's catalogues, in `ui/src/lib/i18n/`. The command line stays English.
 
 use serde::{Deserialize, Serialize};
@@ -68,7 +68,60 @@ impl Language {
             Self::French => &FRENCH,
         }
     }
+
+    pub fn notifications(self) -> &'static NotificationTexts {
+        match self {
+            Self::English => &ENGLISH_NOTIFICATIONS,
+            Self::French => &FRENCH_NOTIFICATIONS,
+        }
+    }
 }
+
+/// Every desktop notification: a title and a body each.
+pub struct NotificationTexts {
+    pub relink_title: &'static str,
+    pub relink_body: &'static str,
+    /// A bridge out of reach for minutes, by its name.
+    pub unreachable_title: fn(bridge: &str) -> String,
+    pub unreachable_body: &'static str,
+    /// The same bridge answering again.
+    pub back_title: fn(bridge: &str) -> String,
+    pub back_body: &'static str,
+}
+
+fn unreachable_en(bridge: &str) -> String {
+    format!("{bridge} is out of reach")
+}
+
+fn back_en(bridge: &str) -> String {
+    format!("{bridge} is back")
+}
+
+pub const ENGLISH_NOTIFICATIONS: NotificationTexts = NotificationTexts {
+    relink_title: "Remote access stopped",
+    relink_body: "The Hue account no longer accepts Hearth. Open Hearth and link it again.",
+    unreachable_title: unreachable_en,
+    unreachable_body: "Hearth has not reached this bridge for over 5 minutes. Its lights cannot be controlled until it answers again.",
+    back_title: back_en,
+    back_body: "Hearth reaches this bridge again.",
+};
+
+fn unreachable_fr(bridge: &str) -> String {
+    format!("{bridge} est injoignable")
+}
+
+fn back_fr(bridge: &str) -> String {
+    format!("{bridge} répond de nouveau")
+}
+
+pub const FRENCH_NOTIFICATIONS: NotificationTexts = NotificationTexts {
+    relink_title: "L’accès à distance s’est arrêté",
+    relink_body: "Le compte Hue n’accepte plus Hearth. Ouvrez Hearth et reliez-le de nouveau.",
+    unreachable_title: unreachable_fr,
+    unreachable_body: "Hearth n’a pas pu joindre ce pont depuis plus de 5\u{a0}minutes. Ses lumières ne répondront pas tant qu’il sera injoignable.",
+    back_title: back_fr,
+    back_body: "Hearth joint de nouveau ce pont.",
+};
 
 /// Every line the tray can show.
 pub struct TrayTexts {
@@ -240,5 +293,22 @@ mod tests {
             (fr.away)("Salon"),
             "Salon\u{a0}: à distance, par le cloud Hue"
         );
+
+        let (en, fr) = (
+            Language::English.notifications(),
+            Language::French.notifications(),
+        );
+        for (english, french) in [
+            (en.relink_title, fr.relink_title),
+            (en.relink_body, fr.relink_body),
+            (en.unreachable_body, fr.unreachable_body),
+            (en.back_body, fr.back_body),
+        ] {
+            assert!(!french.is_empty());
+            assert_ne!(english, french);
+        }
+        assert_eq!((en.unreachable_title)("Hall"), "Hall is out of reach");
+        assert_eq!((fr.unreachable_title)("Salon"), "Salon est injoignable");
+        assert_eq!((fr.back_title)("Salon"), "Salon répond de nouveau");
     }
 }

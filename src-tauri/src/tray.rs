@@ -416,9 +416,45 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     }
 }
 
-/// The tray exists and has a menu: the app stays reachable with its window hidden.
+/// The tray exists and the desktop shows it: the app stays reachable with its window hidden.
 pub fn is_present<R: Runtime>(app: &AppHandle<R>) -> bool {
-    app.tray_by_id(TRAY_ID).is_some()
+    app.tray_by_id(TRAY_ID).is_some() && host::shows_trays()
+}
+
+#[cfg(target_os = "linux")]
+mod host {
+    /// libayatana-appindicator exports the tray on the session bus whether or not anything shows
+    /// it (GNOME without its AppIndicator extension shows nothing): what shows it is a
+    /// StatusNotifierWatcher with a host registered. Desktops that draw only XEmbed trays count as
+    /// having none, which costs them hiding to the tray, never the way back to the window.
+    pub fn shows_trays() -> bool {
+        let ask = || -> zbus::Result<bool> {
+            let connection = zbus::blocking::Connection::session()?;
+            let properties = zbus::blocking::fdo::PropertiesProxy::builder(&connection)
+                .destination("org.kde.StatusNotifierWatcher")?
+                .path("/StatusNotifierWatcher")?
+                .build()?;
+            let registered = properties.get(
+                zbus::names::InterfaceName::from_static_str_unchecked(
+                    "org.kde.StatusNotifierWatcher",
+                ),
+                "IsStatusNotifierHostRegistered",
+            )?;
+            Ok(bool::try_from(registered)?)
+        };
+        ask().unwrap_or_else(|err| {
+            log::info!("no tray host on the session bus: {err}");
+            false
+        })
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod host {
+    /// Windows' notification area and macOS's menu bar are always there.
+    pub fn shows_trays() -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

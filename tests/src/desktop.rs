@@ -18,6 +18,8 @@ pub struct Desktop {
     display_name: String,
     bus_address: String,
     home: TempDir,
+    /// More of the environment, for what this desktop runs ([`Self::set_env`]).
+    extra_env: Vec<(&'static str, String)>,
 }
 
 impl Desktop {
@@ -58,10 +60,21 @@ impl Desktop {
             display_name,
             bus_address,
             home,
+            extra_env: Vec::new(),
         })
     }
 
-    /// The X display's name (`:101`).
+    /// Adds `name=value` to the environment of everything started in this desktop from now on.
+    pub fn set_env(&mut self, name: &'static str, value: impl Into<String>) {
+        self.extra_env.push((name, value.into()));
+    }
+
+    /// The session bus's address (`DBUS_SESSION_BUS_ADDRESS`).
+    pub fn bus_address(&self) -> &str {
+        &self.bus_address
+    }
+
+    /// The X display's name (`DISPLAY`, `:101`).
     pub fn display(&self) -> &str {
         &self.display_name
     }
@@ -86,7 +99,7 @@ impl Desktop {
     pub fn env(&self) -> Vec<(&'static str, String)> {
         let home = self.home.path();
         let path = |sub: &str| home.join(sub).display().to_string();
-        vec![
+        let mut env = vec![
             ("DISPLAY", self.display_name.clone()),
             ("DBUS_SESSION_BUS_ADDRESS", self.bus_address.clone()),
             ("HOME", home.display().to_string()),
@@ -103,7 +116,9 @@ impl Desktop {
             ("HEARTH_DISCOVERY", "off".to_owned()),
             // The tests read the English words, whatever the machine's language.
             ("LC_ALL", "C.UTF-8".to_owned()),
-        ]
+        ];
+        env.extend(self.extra_env.iter().cloned());
+        env
     }
 
     /// A command that runs inside this desktop.

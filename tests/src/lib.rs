@@ -1,10 +1,12 @@
 //! The harness of the end-to-end tests: child processes that die with the test, free ports, a
-//! private X display and session bus, and a small WebDriver client for the real app.
+//! private X display and session bus (with what a desktop session offers: notifications, a tray
+//! host, a window manager's close), and a small WebDriver client for the real app.
 
 pub mod desktop;
 pub mod keys;
 pub mod oidc;
 pub mod process;
+pub mod session;
 pub mod tray;
 pub mod webdriver;
 

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use hearth_tests::desktop::Desktop;
 use hearth_tests::keys::{Keyboard, keysym, letter};
 use hearth_tests::process::{debug_binary, wait_exit};
+use hearth_tests::session::{NotificationServer, TrayHost, WindowState, Windows};
 use hearth_tests::tray::TrayMenu;
 use hearth_tests::webdriver::{Session, TauriDriver};
 
@@ -30,10 +31,15 @@ struct Running {
 
 impl Running {
     /// Starts the app with `args`; `prepare` may set the desktop up first.
-    async fn start(args: &[&str], prepare: impl FnOnce(&Desktop)) -> Self {
+    async fn start(args: &[&str], prepare: impl FnOnce(&mut Desktop)) -> Self {
+        let mut desktop = Desktop::start().unwrap();
+        prepare(&mut desktop);
+        Self::start_on(desktop, args).await
+    }
+
+    /// Starts the app with `args` on `desktop` (one an earlier run of the app left).
+    async fn start_on(desktop: Desktop, args: &[&str]) -> Self {
         let app = debug_binary("hearth", "hearth-app").unwrap();
-        let desktop = Desktop::start().unwrap();
-        prepare(&desktop);
         let driver = TauriDriver::start(&desktop).unwrap();
         let session = driver.launch(&app, args).await.unwrap();
         Self {
@@ -667,5 +673,230 @@ async fn demo_links_remote_access_by_deep_link_and_works_away_from_home() {
         .into_owned();
     assert!(!page.to_string().contains(&code));
 
+    running.stop().await;
+}
+
+impl Running {
+    /// Calls a command of the app as its window does (what the window may call, nothing more),
+    /// for a window that is not on screen to click.
+    async fn invoke(&self, command: &str, args: serde_json::Value) -> serde_json::Value {
+        self.session
+            .execute(
+                "return window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]);",
+                &[command.into(), args],
+            )
+            .await
+            .unwrap_or_else(|err| panic!("`{command}`: {err}"))
+    }
+}
+
+/// Started as the login entry starts it (`--hidden`), the app stays in the tray; while its window
+/// is not on screen, a bridge out of reach for longer than the delay (shortened for the test with
+/// `HEARTH_BRIDGE_OUTAGE_SECS`, read by debug builds only) is notified once, and its return too
+/// (in the language chosen meanwhile), through the session's notification server.
+#[tokio::test]
+#[ignore = "needs the built app and a desktop: run by `make test`"]
+async fn a_hidden_window_notifies_once_of_a_bridge_out_of_reach_and_of_its_return() {
+    let mut server = None;
+    let running = Running::start(&["--demo", "--hidden"], |desktop| {
+        desktop.set_env("HEARTH_BRIDGE_OUTAGE_SECS", "2");
+        server = Some(NotificationServer::start(desktop).unwrap());
+    })
+    .await;
+    let server = server.unwrap();
+    wait_until("the demo's bridge", Duration::from_secs(60), async || {
+        running
+            .invoke("lights_snapshot", serde_json::json!({}))
+            .await["bridges"][0]["connection"]["state"]
+            == "live"
+    })
+    .await;
+    let windows = Windows::connect(&running.desktop).unwrap();
+    assert!(
+        !windows.any_shown("Hearth").unwrap(),
+        "--hidden showed the window"
+    );
+    assert_eq!(server.received(), [], "nothing to tell yet");
+
+    // The demo's bridge leaves the LAN; remote access is not linked, so nothing reaches it.
+    running
+        .invoke("set_demo_away", serde_json::json!({"away": true}))
+        .await;
+    let out = server
+        .wait_for("the bridge out of reach", UI_TIMEOUT, |n| {
+            n.summary.ends_with(" is out of reach")
+        })
+        .unwrap();
+    assert!(out.body.contains("over 5 minutes"), "{out:?}");
+    // Once per outage: however long it lasts.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let told = server
+        .received()
+        .into_iter()
+        .filter(|n| n.summary.ends_with(" is out of reach"))
+        .count();
+    assert_eq!(told, 1, "{:?}", server.received());
+
+    // In the language chosen in the window (the desktop's is English).
+    running
+        .invoke("set_language", serde_json::json!({"choice": "fr"}))
+        .await;
+    running
+        .invoke("set_demo_away", serde_json::json!({"away": false}))
+        .await;
+    let back = server
+        .wait_for("the bridge back", Duration::from_secs(120), |n| {
+            n.summary.ends_with(" répond de nouveau")
+        })
+        .unwrap();
+    assert_eq!(
+        back.summary.trim_end_matches(" répond de nouveau"),
+        out.summary.trim_end_matches(" is out of reach"),
+        "the same bridge"
+    );
+    assert_eq!(back.body, "Hearth joint de nouveau ce pont.");
+    let log = wait_for_log(&running.desktop, "notifying BridgeBack").await;
+    assert!(log.contains("notifying BridgeUnreachable"), "{log}");
+    running.stop().await;
+}
+
+/// Closing the window: where a panel shows the tray, the window hides and the tray brings it
+/// back; where nothing shows trays, closing quits (a hidden window could not be reached again).
+#[tokio::test]
+#[ignore = "needs the built app and a desktop: run by `make test`"]
+async fn closing_the_window_hides_it_to_a_shown_tray_and_quits_without_one() {
+    let mut host = None;
+    let running = Running::start(&["--demo"], |desktop| {
+        host = Some(TrayHost::start(desktop).unwrap());
+    })
+    .await;
+    running
+        .text("[data-testid=app-name]", |text| text == "Hearth")
+        .await;
+    let windows = Windows::connect(&running.desktop).unwrap();
+    let window = windows.find("Hearth", UI_TIMEOUT).unwrap();
+    windows.close(window).unwrap();
+    windows
+        .wait_for(window, WindowState::Hidden, UI_TIMEOUT)
+        .unwrap();
+    let tray = TrayMenu::find(&running.desktop, UI_TIMEOUT).unwrap();
+    tray.click("Open Hearth").unwrap();
+    windows
+        .wait_for(window, WindowState::Shown, UI_TIMEOUT)
+        .unwrap();
+    running.stop().await;
+
+    let running = Running::start(&["--demo"], |_| {}).await;
+    running
+        .text("[data-testid=app-name]", |text| text == "Hearth")
+        .await;
+    let windows = Windows::connect(&running.desktop).unwrap();
+    let window = windows.find("Hearth", UI_TIMEOUT).unwrap();
+    windows.close(window).unwrap();
+    windows
+        .wait_for(window, WindowState::Gone, UI_TIMEOUT)
+        .unwrap();
+    wait_for_log(
+        &running.desktop,
+        "no tray on this desktop: closing the window quits",
+    )
+    .await;
+    // The app is gone: its tray menu left the bus with it.
+    assert!(TrayMenu::find(&running.desktop, Duration::from_secs(3)).is_err());
+}
+
+impl Running {
+    /// *Quit* from the tray; returns the desktop, with what the app left in it.
+    fn quit(self) -> Desktop {
+        let tray = TrayMenu::find(&self.desktop, UI_TIMEOUT).unwrap();
+        tray.click("Quit").unwrap();
+        hearth_tests::process::wait_for("the app to quit", UI_TIMEOUT, || {
+            TrayMenu::find(&self.desktop, Duration::from_millis(500))
+                .is_err()
+                .then_some(())
+        })
+        .unwrap();
+        let Self {
+            session,
+            _driver: driver,
+            desktop,
+            ..
+        } = self;
+        // The session and the driver go with the app; the desktop stays for the next run.
+        drop(session);
+        drop(driver);
+        desktop
+    }
+}
+
+/// What Settings keeps outlives a restart: starting at login (the login entry starts Hearth
+/// hidden), the theme, and the window's size, remembered by `tauri-plugin-window-state`.
+#[tokio::test]
+#[ignore = "needs the built app and a desktop: run by `make test`"]
+async fn settings_and_the_window_s_size_outlive_a_restart() {
+    let running = Running::start(&["--demo"], |_| {}).await;
+    running
+        .text("[data-testid=app-name]", |text| text == "Hearth")
+        .await;
+    let login_entry = running
+        .desktop
+        .home()
+        .join(".config/autostart/Hearth.desktop");
+    let view = running.invoke("settings_view", serde_json::json!({})).await;
+    assert_eq!(view["launch_at_login"], false);
+    assert!(!login_entry.exists());
+
+    // Starting at login, from the Settings screen.
+    running.click("[data-testid=nav-settings]").await;
+    running.click("[data-testid=settings-launch]").await;
+    wait_until("the login entry", UI_TIMEOUT, async || login_entry.exists()).await;
+    let entry = std::fs::read_to_string(&login_entry).unwrap();
+    let exec = entry
+        .lines()
+        .find_map(|line| line.strip_prefix("Exec="))
+        .unwrap();
+    assert!(exec.ends_with(" --hidden"), "{entry}");
+    assert_eq!(
+        running
+            .attribute("[data-testid=settings-launch]", "aria-checked")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    running.click("[data-testid=theme-dark]").await;
+
+    let windows = Windows::connect(&running.desktop).unwrap();
+    let window = windows.find("Hearth", UI_TIMEOUT).unwrap();
+    let (width, height) = windows.size(window).unwrap();
+    let wanted = (width - 123, height - 77);
+    windows.resize(window, wanted.0, wanted.1).unwrap();
+    hearth_tests::process::wait_for("the resize", UI_TIMEOUT, || {
+        (windows.size(window).ok()? == wanted).then_some(())
+    })
+    .unwrap();
+    let desktop = running.quit();
+
+    let running = Running::start_on(desktop, &["--demo"]).await;
+    running
+        .text("[data-testid=app-name]", |text| text == "Hearth")
+        .await;
+    let theme = running
+        .session
+        .execute("return document.documentElement.dataset.theme", &[])
+        .await
+        .unwrap();
+    assert_eq!(theme, "dark");
+    let windows = Windows::connect(&running.desktop).unwrap();
+    let window = windows.find("Hearth", UI_TIMEOUT).unwrap();
+    assert_eq!(windows.size(window).unwrap(), wanted);
+    let view = running.invoke("settings_view", serde_json::json!({})).await;
+    assert_eq!(view["launch_at_login"], true);
+    assert_eq!(view["theme"], "dark");
+
+    // And off again: the entry goes.
+    running
+        .invoke("set_launch_at_login", serde_json::json!({"on": false}))
+        .await;
+    assert!(!login_entry.exists());
     running.stop().await;
 }

@@ -168,7 +168,7 @@ mod tests {
         let path = dir.path().join("settings.json");
         std::fs::write(
             &path,
-            r#"{"version": 1, "energy_proxy": "https://p.example"}"#,
+            r#"{"version": 1, "energy_proxy": {"url": "https://p.example/", "client_id": "hearth"}, "offer": "tempo"}"#,
         )
         .unwrap();
         let favourites = Favourites::open(Some(dir.path().to_path_buf()));
@@ -182,7 +182,11 @@ mod tests {
 
         let saved: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        assert_eq!(saved["energy_proxy"], "https://p.example");
+        assert_eq!(
+            saved["energy_proxy"],
+            serde_json::json!({"url": "https://p.example/", "client_id": "hearth"})
+        );
+        assert_eq!(saved["offer"], "tempo");
         assert_eq!(
             saved["favourites"],
             serde_json::json!([{"bridge_id": "001788fffe000001", "kind": "room", "id": "r2"}])

@@ -11,8 +11,10 @@
 //! - [`settings`]: the settings the CLI shares with the app (`settings.json`), among them the
 //!   [`favourites`] the window, the tray and the CLI show;
 //! - [`problem`]: errors as the UI shows them, a kind and its parameters;
+//! - [`alerts`]: when to notify the user of what happened while the window was not watched;
 //! - [`deeplink`], [`paths`].
 
+pub mod alerts;
 pub mod deeplink;
 pub mod energy;
 pub mod favourites;

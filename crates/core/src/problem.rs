@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::lights::LightsError;
 use crate::remote::RemoteError;
+use crate::settings::SettingsError;
 
 /// See the module documentation. Serialized as `{"kind": "not_found", "name": "Attic"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
@@ -198,6 +199,13 @@ pub enum Problem {
     EnergyQuota {
         retry_at: String,
     },
+
+    // Settings.
+    /// The energy proxy's address or client id was refused.
+    ProxySetting {
+        reason: ProxyProblem,
+    },
+
     // The shell's global shortcuts.
     /// Another application holds this key combination (`shortcut` as the user typed it).
     HotkeyTaken {
@@ -219,9 +227,28 @@ pub enum Problem {
     Browser {
         detail: String,
     },
+    /// Launching at login could not be read or changed (the system's login items).
+    LaunchAtLogin {
+        detail: String,
+    },
     Internal {
         detail: String,
     },
+}
+
+/// Why the energy proxy typed was refused (`crate::settings::SettingsError`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ProxyProblem {
+    /// Not a whole web address.
+    Malformed,
+    /// Plain http to another computer.
+    NotHttps,
+    /// Neither http nor https.
+    Scheme,
+    /// A user name or password in the address.
+    Credentials,
+    NoClientId,
 }
 
 /// Why an address was not taken as the sign-in's answer (`hearth_oauth::callback::CallbackError`).
@@ -434,6 +461,26 @@ impl From<&RemoteError> for Problem {
             },
             E::LinkFailed { problem, .. } => Problem::clone(problem),
         }
+    }
+}
+
+impl From<&SettingsError> for Problem {
+    fn from(err: &SettingsError) -> Self {
+        use SettingsError as E;
+        let reason = match err {
+            E::Malformed(_) => ProxyProblem::Malformed,
+            E::NotHttps => ProxyProblem::NotHttps,
+            E::Scheme(_) => ProxyProblem::Scheme,
+            E::Credentials => ProxyProblem::Credentials,
+            E::NoClientId => ProxyProblem::NoClientId,
+            E::File(err) => {
+                return Self::Config {
+                    path: err.path().display().to_string(),
+                    detail: crate::storage::reason(err, "move it away to start afresh"),
+                };
+            }
+        };
+        Self::ProxySetting { reason }
     }
 }
 

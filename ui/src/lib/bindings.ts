@@ -72,6 +72,18 @@ export const commands = {
 	setDemoAway: (away: boolean) => __TAURI_INVOKE<null>("set_demo_away", { away }),
 	/**  Speaks `choice` from now on (the tray follows at once) and keeps it for the next run. */
 	setLanguage: (choice: LanguageChoice) => __TAURI_INVOKE<void>("set_language", { choice }),
+	settingsView: () => __TAURI_INVOKE<SettingsView>("settings_view"),
+	/**
+	 *  Starts Hearth at login (hidden, in the tray) or stops doing so; returns the state the system
+	 *  reports afterwards.
+	 */
+	setLaunchAtLogin: (on: boolean) => __TAURI_INVOKE<boolean>("set_launch_at_login", { on }),
+	/**  Keeps the theme for the next start (the page applies it itself at once). */
+	setTheme: (theme: Theme) => __TAURI_INVOKE<void>("set_theme", { theme }),
+	setNotifications: (on: boolean) => __TAURI_INVOKE<void>("set_notifications", { on }),
+	/**  Names the energy proxy (checked: https, or http on this computer only); returns it as kept. */
+	setEnergyProxy: (url: string, clientId: string) => __TAURI_INVOKE<EnergyProxy>("set_energy_proxy", { url, clientId }),
+	clearEnergyProxy: () => __TAURI_INVOKE<null>("clear_energy_proxy"),
 };
 
 /** Events */
@@ -271,6 +283,16 @@ export type DiscoveredBridge = {
 export type DiscoveryReport = {
 	bridges: DiscoveredBridge[],
 	problems: string[],
+};
+
+/**
+ *  Where the energy screens sign in: a `hearth-proxy` and the client id it knows Hearth by.
+ *  Neither is a secret (a device-flow client is public), so both live in `settings.json`.
+ */
+export type EnergyProxy = {
+	/**  The proxy's base address, as [`EnergyProxy::new`] normalized it. */
+	url: string,
+	client_id: string,
 };
 
 /**  The energy screen's state. */
@@ -605,6 +627,8 @@ export type Problem = { kind: "unreachable"; address: string; detail: string } |
 { kind: "energy_outage"; retry_at: string } | 
 /**  Enedis's quota for the proxy is spent; Hearth tries again at `retry_at`. */
 { kind: "energy_quota"; retry_at: string } | 
+/**  The energy proxy's address or client id was refused. */
+{ kind: "proxy_setting"; reason: ProxyProblem } | 
 /**  Another application holds this key combination (`shortcut` as the user typed it). */
 { kind: "hotkey_taken"; shortcut: string } | 
 /**  Hearth already binds this combination to another action. */
@@ -615,7 +639,20 @@ export type Problem = { kind: "unreachable"; address: string; detail: string } |
  */
 { kind: "hotkey_invalid"; shortcut: string } | 
 /**  The desktop session gives applications no global shortcuts (Wayland), or no display. */
-{ kind: "hotkeys_unavailable" } | { kind: "browser"; detail: string } | { kind: "internal"; detail: string };
+{ kind: "hotkeys_unavailable" } | { kind: "browser"; detail: string } | 
+/**  Launching at login could not be read or changed (the system's login items). */
+{ kind: "launch_at_login"; detail: string } | { kind: "internal"; detail: string };
+
+/**  Why the energy proxy typed was refused (`crate::settings::SettingsError`). */
+export type ProxyProblem = 
+/**  Not a whole web address. */
+"malformed" | 
+/**  Plain http to another computer. */
+"not_https" | 
+/**  Neither http nor https. */
+"scheme" | 
+/**  A user name or password in the address. */
+"credentials" | "no_client_id";
 
 /**  The energy proxy's settings as the screen may show them (none is a secret). */
 export type ProxyView = {
@@ -693,6 +730,23 @@ export type SceneView = {
 /**  The screens a link may open. */
 export type Screen = "lights" | "remote" | "energy" | "settings";
 
+/**  What the Settings screen shows. */
+export type SettingsView = {
+	theme: Theme,
+	notifications: boolean,
+	/**
+	 *  Whether Hearth starts at login, as the system's login items say; `None` where this
+	 *  cannot be known or changed here.
+	 */
+	launch_at_login: boolean | null,
+	/**  The energy proxy, if one was named. */
+	energy_proxy: EnergyProxy | null,
+	/**  Why the shared settings could not be read, if so. */
+	problem: Problem | null,
+	/**  The shared settings last only until Hearth quits (the demo writes no file). */
+	memory_only: boolean,
+};
+
 export type Snapshot = {
 	bridges: BridgeView[],
 	rooms: GroupView[],
@@ -718,6 +772,9 @@ export type Target = {
 };
 
 export type TargetKind = "light" | "room" | "zone";
+
+/**  The window's colours: the system's (followed live), or always light or dark. */
+export type Theme = "system" | "light" | "dark";
 
 /**  This month so far against the same days a year before, and the whole of last year's month. */
 export type Totals = {

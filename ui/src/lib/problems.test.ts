@@ -34,7 +34,9 @@ function sample(kind: string): Problem {
         : key === "candidates"
           ? ["a", "b"]
           : key === "reason"
-            ? "wrong_state"
+            ? kind === "proxy_setting"
+              ? "not_https"
+              : "wrong_state"
             : "<param>",
     has: () => true,
   });
@@ -70,6 +72,22 @@ describe("the catalogues", () => {
       }
     });
   }
+});
+
+describe("the energy proxy's refusals", () => {
+  it("each reason Rust gives has its own sentence, in each language", async () => {
+    const [, union = ""] = declaration("ProxyProblem").split("=");
+    const reasons = [...union.matchAll(/"([a-z_]+)"/g)].map((match) => match[1] ?? "");
+    expect(reasons).toContain("not_https");
+    const { fr } = await import("./i18n/fr");
+    for (const catalogue of [en, fr]) {
+      const sentences = reasons.map((reason) =>
+        describeProblem({ kind: "proxy_setting", reason } as Problem, catalogue),
+      );
+      for (const sentence of sentences) expect(sentence).not.toMatch(/undefined/);
+      expect(new Set(sentences).size).toBe(reasons.length);
+    }
+  });
 });
 
 describe("errorMessage", () => {

@@ -1,197 +1,200 @@
-// Favourites and keyboard shortcuts, in Debian's Chromium against what Rust sends
-// (ui/tests/fixtures: the demo's snapshot with a room and a scene starred, the shortcuts Settings
-// lists, a shortcut another application holds, a Wayland session): the stars on the lights screen,
-// the Settings screen's sections, all of it with the keyboard.
+// The Settings screen in Debian's Chromium, with Tauri's IPC mocked by what Rust answers
+// (ui/tests/fixtures/settings*.json and error-proxy.json, written by a src-tauri test from the
+// real commands): starting at login, language, theme (following the system live), the energy
+// proxy and its refusals, remote access's summary, notifications; all with the keyboard.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { appInBrowser, callsTo, fixture, snapshot } from "./harness.mjs";
 
 const open = appInBrowser();
-const starred = fixture("snapshot-favourites");
-const hotkeys = fixture("hotkeys");
 
-const ready = {
+const view = fixture("settings");
+const changed = fixture("settings-changed");
+
+const base = (overrides = {}) => ({
   app_info: { name: "Hearth", version: "1.2.3", language: "en" },
   last_deep_link: null,
   home_status: fixture("home-demo"),
   lights_snapshot: snapshot,
-  remote_view: fixture("remote-registered"),
-  set_favourite: null,
-  hotkeys_view: hotkeys,
-  bind_hotkey: hotkeys,
-  unbind_hotkey: hotkeys,
-};
+  remote_view: fixture("remote-linked"),
+  settings_view: view,
+  set_launch_at_login: true,
+  set_theme: null,
+  set_notifications: null,
+  set_language: null,
+  set_energy_proxy: changed.energy_proxy,
+  clear_energy_proxy: null,
+  // The favourites and shortcuts sections share the screen (favourites-shortcuts.test.mjs).
+  hotkeys_view: fixture("hotkeys"),
+  ...overrides,
+});
 
-const room = starred.rooms.find((r) => r.favourite);
-const scene = starred.scenes.find((s) => s.favourite);
-
-/** Opens Settings with the keyboard's Enter on its navigation button. */
-async function toSettings(page) {
-  await page.getByTestId("nav-settings").focus();
-  await page.keyboard.press("Enter");
-  await page.getByTestId("favourites").waitFor();
+async function openSettings(responses, options) {
+  const opened = await open(responses, options);
+  await opened.page.getByTestId("nav-settings").click();
+  await opened.page.getByTestId("settings").waitFor();
+  return opened;
 }
 
-test("a star on a room and on a scene, pressed with the keyboard, asks Rust and follows the snapshot", async () => {
-  const { page, problems } = await open(ready);
-  const card = page.locator(`[data-group-name="${room.name}"]`);
-  const star = card.getByRole("button", { name: `Favourite: ${room.name}`, exact: true });
-  assert.equal(await star.getAttribute("aria-pressed"), "false");
-  await star.focus();
-  await page.keyboard.press("Space");
-  await page.waitForFunction(() => window.__ipc.calls.some((call) => call.cmd === "set_favourite"));
-  assert.deepEqual((await callsTo(page, "set_favourite"))[0].args, {
-    favourite: { bridge_id: room.bridge_id, kind: "room", id: room.id },
-    on: true,
-  });
-  // Pressed only when Rust says so; the focus stays on the star meanwhile.
-  assert.equal(await star.getAttribute("aria-pressed"), "false");
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), `Favourite: ${room.name}`);
-  await page.evaluate((next) => window.__ipc.emit("lights", next), starred);
-  await page.waitForFunction(
-    (name) => document.querySelector(`[data-group-name="${name}"] [data-testid=star]`)?.getAttribute("aria-pressed") === "true",
-    room.name,
-  );
+/** The page's background colour, as painted. */
+const background = (page) => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
 
-  // A scene's star names the scene and its room (scenes of different rooms share names).
-  const sceneStar = card.getByRole("button", { name: `Favourite: ${scene.name} (${room.name})`, exact: true });
-  assert.equal(await sceneStar.getAttribute("aria-pressed"), "true");
-  await sceneStar.focus();
-  await page.keyboard.press("Enter");
-  await page.waitForFunction(() => window.__ipc.calls.filter((call) => call.cmd === "set_favourite").length === 2);
-  assert.deepEqual((await callsTo(page, "set_favourite"))[1].args, {
-    favourite: { bridge_id: scene.bridge_id, kind: "scene", id: scene.id },
-    on: false,
-  });
-  assert.deepEqual(problems, []);
-  await page.close();
-});
-
-test("Settings lists the favourites, and each can be removed with the keyboard", async () => {
-  const { page, problems } = await open({ ...ready, lights_snapshot: starred });
-  await toSettings(page);
-  const rows = page.getByTestId("favourite");
-  assert.deepEqual(
-    (await rows.allTextContents()).map((text) => text.replace(/\s+/g, " ").trim()),
-    [`Room ${room.name} Remove`, `Scene ${scene.name} (${room.name}) Remove`],
-  );
-  const remove = page.getByRole("button", { name: `Remove ${room.name} from favourites` });
-  await remove.focus();
-  await page.keyboard.press("Enter");
-  await page.waitForFunction(() => window.__ipc.calls.some((call) => call.cmd === "set_favourite"));
-  assert.deepEqual((await callsTo(page, "set_favourite"))[0].args, {
-    favourite: { bridge_id: room.bridge_id, kind: "room", id: room.id },
-    on: false,
-  });
-  // None starred: the section says where stars are given.
-  await page.evaluate((next) => window.__ipc.emit("lights", next), snapshot);
-  await page.getByTestId("no-favourites").waitFor();
-  assert.deepEqual(problems, []);
-  await page.close();
-});
-
-test("the shortcuts are listed with what they do, and one not active says why", async () => {
-  const { page, problems } = await open(ready);
-  await toSettings(page);
-  const rows = page.getByTestId("hotkey");
-  await rows.first().waitFor();
-  const shown = (await rows.allTextContents()).map((text) => text.replace(/\s+/g, " ").trim());
-  const sceneView = snapshot.scenes.find((s) => s.id === hotkeys.bindings[2].action.scene_id);
-  const target = [...snapshot.rooms, ...snapshot.zones].find((g) => g.id === hotkeys.bindings[0].action.target.id);
-  assert.deepEqual(shown, [
-    `Ctrl+Alt+L Turn ${target.name} on or off Remove`,
-    "Super+0 All off Remove",
-    `Ctrl+Alt+R Scene ${sceneView.name} (${sceneView.group_name}) (not active: another application holds it) Remove`,
+test("the screen is reached from the header, its heading takes the focus, and nothing breaks the CSP", async () => {
+  const { page, problems } = await openSettings(base());
+  const heading = page.getByRole("heading", { level: 2, name: "Settings" });
+  assert.equal(await heading.evaluate((element) => element === document.activeElement), true);
+  // What is changed often first, what is set up once last.
+  await page.getByRole("heading", { level: 3, name: "Energy proxy" }).waitFor();
+  assert.deepEqual(await page.getByTestId("settings").getByRole("heading", { level: 3 }).allTextContents(), [
+    "General",
+    "Favourites",
+    "Keyboard shortcuts",
+    "Notifications",
+    "Remote access",
+    "Energy proxy",
   ]);
-  // Removing one, by keyboard, names the combination Rust spells.
-  await page.getByRole("button", { name: "Remove Super+0" }).focus();
-  await page.keyboard.press("Enter");
-  await page.waitForFunction(() => window.__ipc.calls.some((call) => call.cmd === "unbind_hotkey"));
-  assert.deepEqual((await callsTo(page, "unbind_hotkey"))[0].args, { shortcut: "super+Digit0" });
+  // Where the login items cannot be read (the fixture's mock runtime), the switch is not faked.
+  await page.getByTestId("settings-launch-unavailable").waitFor();
+  assert.equal(await page.getByTestId("settings-launch").count(), 0);
   assert.deepEqual(problems, []);
   await page.close();
 });
 
-test("recording: pick an action, press the keys; Escape cancels and binds nothing", async () => {
-  const { page, problems } = await open({ ...ready, hotkeys_view: { ...hotkeys, bindings: [] } });
-  await toSettings(page);
-  const action = page.getByTestId("hotkey-action");
-  const wanted = `toggle:${snapshot.rooms[0].id}`;
-  await action.selectOption(wanted);
-  const recordButton = page.getByTestId("hotkey-record");
-  const status = page.getByTestId("hotkey-status");
-
-  await recordButton.focus();
-  await page.keyboard.press("Enter");
-  assert.match(await recordButton.textContent(), /Press the keys/);
-  assert.match(await status.textContent(), /Escape cancels/);
-  await page.keyboard.press("Escape");
-  assert.equal((await recordButton.textContent()).trim(), "Record a shortcut");
-  assert.equal((await status.textContent()).trim(), "No shortcut recorded.");
-  assert.deepEqual(await callsTo(page, "bind_hotkey"), []);
-
-  // Modifiers alone wait for their key; the combination is sent as KeyboardEvent.code names it.
-  await page.keyboard.press("Enter");
-  await page.keyboard.down("Control");
-  await page.keyboard.down("Alt");
-  await page.keyboard.press("KeyK");
-  await page.keyboard.up("Alt");
-  await page.keyboard.up("Control");
-  await page.waitForFunction(() => window.__ipc.calls.some((call) => call.cmd === "bind_hotkey"));
-  assert.deepEqual((await callsTo(page, "bind_hotkey"))[0].args, {
-    shortcut: "Control+Alt+KeyK",
-    action: { action: "toggle", target: { kind: snapshot.rooms[0].kind, id: snapshot.rooms[0].id } },
-  });
-  await page.waitForFunction(() => document.querySelectorAll("[data-testid=hotkey]").length === 3);
-  assert.equal(
-    (await status.textContent()).trim(),
-    `Ctrl+Alt+K now does: Turn ${snapshot.rooms[0].name} on or off`,
+test("starting at login shows what the system reports after the change", async () => {
+  const { page } = await openSettings(base({ settings_view: { ...view, launch_at_login: false } }));
+  const launch = page.getByRole("switch", { name: "Start Hearth when I log in" });
+  assert.equal(await launch.getAttribute("aria-checked"), "false");
+  await launch.focus();
+  await page.keyboard.press("Space");
+  await page.waitForFunction(
+    () => document.querySelector("[data-testid=settings-launch]")?.getAttribute("aria-checked") === "true",
   );
-  // The focus stayed on the button, to record another at once.
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "hotkey-record");
-  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    (await callsTo(page, "set_launch_at_login")).map((call) => call.args),
+    [{ on: true }],
+  );
   await page.close();
 });
 
-test("a shortcut another application holds is refused, in the language in use", async () => {
-  const taken = fixture("error-hotkey-taken");
-  const { page, problems } = await open({
-    ...ready,
-    hotkeys_view: { ...hotkeys, bindings: [] },
-    bind_hotkey: { reject: taken },
-  });
-  await toSettings(page);
-  await page.getByTestId("hotkey-record").focus();
-  await page.keyboard.press("Enter");
-  await page.keyboard.press("Control+Alt+KeyL");
-  const status = page.getByTestId("hotkey-status");
-  await page.waitForFunction(() => document.querySelector("[data-testid=hotkey-status]")?.textContent.trim() !== "");
-  assert.equal(
-    (await status.textContent()).trim(),
-    "Another application already uses Ctrl+Alt+L: choose another combination, or free it in that application.",
-  );
-  assert.equal(await status.getAttribute("role"), "status");
-  // Nothing was kept: the list is still empty.
-  assert.equal(await page.getByTestId("no-hotkeys").count(), 1);
+test("the theme: System follows the desktop live, Light and Dark hold whatever it does", async () => {
+  const { page, problems } = await openSettings(base());
+  await page.emulateMedia({ colorScheme: "light" });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "system");
+  const light = await background(page);
+  await page.emulateMedia({ colorScheme: "dark" });
+  const dark = await background(page);
+  assert.notEqual(light, dark, "System follows the desktop's mode as it changes");
 
-  // The same, in French.
-  await page.getByTestId("language").selectOption("fr");
-  assert.equal(
-    (await status.textContent()).trim(),
-    "Une autre application utilise déjà Ctrl+Alt+L\u00a0: choisissez une autre combinaison, ou libérez-la dans cette application.",
+  // With the keyboard: the radio group moves with the arrow keys.
+  await page.getByTestId("theme-system").focus();
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "light");
+  assert.equal(await background(page), light, "Light while the desktop is dark");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+  await page.emulateMedia({ colorScheme: "light" });
+  assert.equal(await background(page), dark, "Dark while the desktop is light");
+  assert.deepEqual(
+    (await callsTo(page, "set_theme")).map((call) => call.args),
+    [{ theme: "light" }, { theme: "dark" }],
   );
   assert.deepEqual(problems, []);
   await page.close();
 });
 
-test("in a Wayland session the section says so and offers no controls", async () => {
-  const { page, problems } = await open({ ...ready, hotkeys_view: fixture("hotkeys-wayland") });
-  await toSettings(page);
-  const notice = page.getByTestId("hotkeys-unavailable");
-  assert.match(await notice.textContent(), /Wayland.*does not let applications have keyboard shortcuts/s);
-  assert.equal(await page.getByTestId("hotkey-record").count(), 0);
-  assert.equal(await page.getByTestId("hotkey-action").count(), 0);
+test("a theme kept by Rust is applied when the window opens", async () => {
+  const { page } = await open(base({ settings_view: changed }));
+  await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+  await page.getByTestId("nav-settings").click();
+  assert.equal(await page.getByTestId("theme-dark").isChecked(), true);
+  await page.close();
+});
+
+test("with no proxy, the section says how to get one; a refused address says why", async () => {
+  const { page, problems } = await openSettings(base({ set_energy_proxy: { reject: fixture("error-proxy") } }));
+  const howTo = await page.getByTestId("settings-proxy-howto").textContent();
+  assert.match(howTo, /hearth-proxy/);
+  assert.equal(await page.getByTestId("settings-proxy-current").count(), 0);
+  // The demo's settings last until Hearth quits: the section says so.
+  await page.getByText("lasts only until Hearth quits").waitFor();
+
+  await page.getByLabel("Proxy address").fill("http://energy.example.org");
+  await page.getByLabel("Client ID").fill("hearth");
+  await page.getByLabel("Client ID").press("Enter");
+  const error = page.getByTestId("settings-proxy-error");
+  await error.waitFor();
+  assert.match(await error.textContent(), /must be reached over https/);
+  assert.equal(await page.getByLabel("Proxy address").getAttribute("aria-invalid"), "true");
+  assert.deepEqual(
+    (await callsTo(page, "set_energy_proxy")).map((call) => call.args),
+    [{ url: "http://energy.example.org", clientId: "hearth" }],
+  );
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("an accepted proxy is shown as Rust kept it, and can be forgotten after a confirmation", async () => {
+  const { page } = await openSettings(base());
+  await page.getByLabel("Proxy address").fill(" https://energy.example.org ");
+  await page.getByLabel("Client ID").fill("hearth");
+  await page.getByTestId("settings-proxy-save").click();
+  await page.getByTestId("settings-proxy-saved").waitFor();
+  assert.equal(
+    await page.getByTestId("settings-proxy-current").textContent(),
+    `Using the proxy at ${changed.energy_proxy.url}.`,
+  );
+  await page.getByTestId("settings-proxy-forget").click();
+  await page.getByRole("dialog").getByRole("button", { name: "Forget this proxy" }).click();
+  await page.getByTestId("settings-proxy-howto").waitFor();
+  assert.equal((await callsTo(page, "clear_energy_proxy")).length, 1);
+  await page.close();
+});
+
+test("remote access is summed up, with the way to its screen", async () => {
+  const { page } = await openSettings(base());
+  const state = page.getByTestId("settings-remote-state");
+  assert.equal(await state.getAttribute("data-state"), "linked");
+  assert.match(await state.textContent(), /Linked/);
+  await page.getByTestId("settings-remote-open").click();
+  const heading = page.getByRole("heading", { level: 2, name: "Remote access" });
+  await heading.waitFor();
+  assert.equal(await heading.evaluate((element) => element === document.activeElement), true);
+  await page.close();
+
+  const unregistered = await openSettings(base({ remote_view: fixture("remote-unregistered") }));
+  assert.equal(
+    await unregistered.page.getByTestId("settings-remote-state").getAttribute("data-state"),
+    "unregistered",
+  );
+  await unregistered.page.close();
+});
+
+test("notifications switch off and on with the keyboard", async () => {
+  const { page } = await openSettings(base());
+  const notify = page.getByRole("switch", { name: /Notify me/ });
+  assert.equal(await notify.getAttribute("aria-checked"), "true");
+  await notify.focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await notify.getAttribute("aria-checked"), "false");
+  await page.keyboard.press("Space");
+  assert.equal(await notify.getAttribute("aria-checked"), "true");
+  assert.deepEqual(
+    (await callsTo(page, "set_notifications")).map((call) => call.args),
+    [{ on: false }, { on: true }],
+  );
+  await page.close();
+});
+
+test("the language can be chosen here too, and the whole screen follows it", async () => {
+  const { page } = await openSettings(base());
+  await page.getByTestId("settings-language").selectOption("fr");
+  await page.getByRole("heading", { level: 2, name: "Paramètres" }).waitFor();
+  await page.getByRole("heading", { level: 3, name: "Proxy d’énergie" }).waitFor();
+  assert.equal(await page.getByTestId("language").inputValue(), "fr");
+  assert.deepEqual(
+    (await callsTo(page, "set_language")).map((call) => call.args),
+    [{ choice: "fr" }],
+  );
   await page.close();
 });

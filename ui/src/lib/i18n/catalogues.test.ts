@@ -98,6 +98,7 @@ describe("the window's catalogues", () => {
       "lights.zones",
       "remote.cloud",
       "app.demo",
+      "settings.notifications",
       // A scene and its room, in parentheses: no words of its own.
       "favourites.scene",
     ]);

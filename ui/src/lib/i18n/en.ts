@@ -2,7 +2,7 @@
 // every other language fills in; a Vitest test fails on a key missing in one language or used
 // nowhere.
 
-import type { CallbackProblem } from "../bindings";
+import type { CallbackProblem, ProxyProblem } from "../bindings";
 import { describeShortcut, type KeyNames } from "../hotkeys";
 import type { ProblemTexts } from "./catalogue";
 import { formats } from "./format";
@@ -20,6 +20,15 @@ const callbackProblems: Record<CallbackProblem, (parameter: string | null) => st
   code_and_error: () => "The answer carries both a code and an error.",
   wrong_state: () => "This answer belongs to another sign-in (old, or forged): Hearth ignored it.",
   no_flow_waiting: () => "No sign-in is waiting for an answer.",
+};
+
+const proxyProblems: Record<ProxyProblem, string> = {
+  malformed: "This is not a whole web address: it starts with https://.",
+  not_https:
+    "The proxy must be reached over https. Plain http is accepted only on this computer (localhost, 127.0.0.1, ::1).",
+  scheme: "The proxy's address starts with https://.",
+  credentials: "Leave any user name or password out of the address.",
+  no_client_id: "Enter the client ID the proxy's operator gave you.",
 };
 
 const f = formats("en");
@@ -99,6 +108,7 @@ const problems: ProblemTexts = {
   energy_outage: (p) => `Enedis is unavailable; Hearth tries again on ${f.clock(p.retry_at)}.`,
   energy_quota: (p) =>
     `Enedis's quota for this proxy is used up; Hearth tries again on ${f.clock(p.retry_at)}.`,
+  proxy_setting: (p) => proxyProblems[p.reason],
   hotkey_taken: (p) =>
     `Another application already uses ${shortcut(p.shortcut)}: choose another combination, or free it in that application.`,
   hotkey_bound: (p) =>
@@ -107,6 +117,7 @@ const problems: ProblemTexts = {
     `${shortcut(p.shortcut)} cannot be a shortcut: a key that types needs Ctrl, Alt or Super with it.`,
   hotkeys_unavailable: () => "This desktop session gives applications no keyboard shortcuts.",
   browser: (p) => `Could not open the browser${because(p.detail)}.`,
+  launch_at_login: (p) => `Could not change starting at login${because(p.detail)}.`,
   internal: (p) => `Something went wrong inside Hearth${because(p.detail)}.`,
 };
 
@@ -186,9 +197,6 @@ export const en = {
   },
   confirm: {
     cancel: "Cancel",
-  },
-  settings: {
-    title: "Settings",
   },
   favourites: {
     star: (name: string) => `Favourite: ${name}`,
@@ -447,5 +455,40 @@ export const en = {
     awayHelp:
       "Takes the simulated bridge off the local network: once linked, Hearth goes through the " +
       "(simulated) Hue cloud, and back when the bridge returns.",
+  },
+  settings: {
+    title: "Settings",
+    general: "General",
+    launchAtLogin: "Start Hearth when I log in",
+    launchAtLoginHelp: "It then waits in the tray, its window closed.",
+    launchAtLoginUnavailable: "Starting at login cannot be set on this system.",
+    language: "Language",
+    theme: "Theme",
+    themes: { system: "System", light: "Light", dark: "Dark" },
+    themeHelp: "System follows your desktop's light or dark mode, as it changes.",
+    energy: "Energy proxy",
+    energyIntro:
+      "The energy screens sign in to Enedis through a proxy, which keeps the application's " +
+      "credentials away from this computer. Hearth has no proxy of its own.",
+    energyHowTo:
+      "To get one, run hearth-proxy yourself (its README says how), or ask someone who runs one " +
+      "for a community for its address and a client ID.",
+    energyUsing: (url: string) => `Using the proxy at ${url}.`,
+    proxyUrl: "Proxy address",
+    proxyClientId: "Client ID",
+    save: "Save",
+    saved: "Saved.",
+    forget: "Forget this proxy",
+    forgetQuestion: "Forget this proxy? The energy screens will have none until you enter one again.",
+    memoryOnly: "Demo: what you enter here lasts only until Hearth quits.",
+    remote: "Remote access",
+    remoteStarting: "Starting…",
+    remoteNotRegistered: "Not set up.",
+    remoteOpen: "Open Remote access",
+    notifications: "Notifications",
+    notify: "Notify me while Hearth's window is closed or in the background",
+    notifyHelp:
+      "When remote access needs linking again, and when a bridge has been out of reach for more " +
+      "than 5 minutes (and when it answers again).",
   },
 };

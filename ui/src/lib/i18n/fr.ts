@@ -2,6 +2,7 @@
 // (U+00A0) before « : », a narrow one (U+202F) before « ; », « ? » and « ! », no-break spaces
 // inside guillemets; written as escapes so that they show in review.
 
+import type { ProxyProblem } from "../bindings";
 import type { Catalogue, ProblemTexts } from "./catalogue";
 import { formats } from "./format";
 import { describeShortcut, type KeyNames } from "../hotkeys";
@@ -14,6 +15,15 @@ const seconds = f.seconds;
 const secs = (n: number) => `${f.number(n)}\u00a0s`;
 /** Technical details (an operating system's or a server's own words) are shown as they are. */
 const because = (detail: string) => (detail === "" ? "" : ` (${detail})`);
+
+const proxyProblems: Record<ProxyProblem, string> = {
+  malformed: "Ce n’est pas une adresse web complète\u00a0: elle commence par https://.",
+  not_https:
+    "Le proxy doit être joint en https. Le http simple n’est accepté que sur cet ordinateur (localhost, 127.0.0.1, ::1).",
+  scheme: "L’adresse du proxy commence par https://.",
+  credentials: "Retirez de l’adresse tout nom d’utilisateur ou mot de passe.",
+  no_client_id: "Saisissez l’identifiant client que vous a donné l’exploitant du proxy.",
+};
 
 const callbackProblems: Catalogue["callbackProblems"] = {
   too_long: () => "L’adresse est trop longue.",
@@ -105,6 +115,7 @@ const problems: ProblemTexts = {
   energy_outage: (p) => `Enedis est indisponible\u202f; Hearth réessaie le ${f.clock(p.retry_at)}.`,
   energy_quota: (p) =>
     `Le quota Enedis de ce proxy est épuisé\u202f; Hearth réessaie le ${f.clock(p.retry_at)}.`,
+  proxy_setting: (p) => proxyProblems[p.reason],
   hotkey_taken: (p) =>
     `Une autre application utilise déjà ${shortcut(p.shortcut)}\u00a0: choisissez une autre combinaison, ou libérez-la dans cette application.`,
   hotkey_bound: (p) =>
@@ -113,6 +124,7 @@ const problems: ProblemTexts = {
     `${shortcut(p.shortcut)} ne peut pas être un raccourci\u00a0: une touche qui écrit demande Ctrl, Alt ou Super avec elle.`,
   hotkeys_unavailable: () => "Cette session de bureau ne donne pas de raccourcis clavier aux applications.",
   browser: (p) => `Impossible d’ouvrir le navigateur${because(p.detail)}.`,
+  launch_at_login: (p) => `Impossible de changer le lancement à l’ouverture de session${because(p.detail)}.`,
   internal: (p) => `Une erreur s’est produite dans Hearth${because(p.detail)}.`,
 };
 
@@ -191,9 +203,6 @@ export const fr: Catalogue = {
   },
   confirm: {
     cancel: "Annuler",
-  },
-  settings: {
-    title: "Paramètres",
   },
   favourites: {
     star: (name: string) => `Favori\u00a0: ${name}`,
@@ -456,5 +465,41 @@ export const fr: Catalogue = {
     awayHelp:
       "Retire le pont simulé du réseau local\u00a0: une fois lié, Hearth passe par le cloud Hue (simulé), " +
       "et revient au réseau local quand le pont revient.",
+  },
+  settings: {
+    title: "Paramètres",
+    general: "Général",
+    launchAtLogin: "Lancer Hearth à l’ouverture de session",
+    launchAtLoginHelp: "Il attend alors dans la zone de notification, sa fenêtre fermée.",
+    launchAtLoginUnavailable: "Ce système ne permet pas de lancer Hearth à l’ouverture de session.",
+    language: "Langue",
+    theme: "Thème",
+    themes: { system: "Système", light: "Clair", dark: "Sombre" },
+    themeHelp: "Système suit le mode clair ou sombre de votre bureau, à mesure qu’il change.",
+    energy: "Proxy d’énergie",
+    energyIntro:
+      "Les écrans d’énergie se connectent à Enedis par un proxy, qui garde les identifiants de " +
+      "l’application loin de cet ordinateur. Hearth n’a pas de proxy à lui.",
+    energyHowTo:
+      "Pour en avoir un, lancez hearth-proxy vous-même (son README explique comment), ou demandez " +
+      "son adresse et un identifiant client à quelqu’un qui en fait tourner un pour une communauté.",
+    energyUsing: (url: string) => `Proxy utilisé\u00a0: ${url}.`,
+    proxyUrl: "Adresse du proxy",
+    proxyClientId: "Identifiant client",
+    save: "Enregistrer",
+    saved: "Enregistré.",
+    forget: "Oublier ce proxy",
+    forgetQuestion:
+      "Oublier ce proxy\u202f? Les écrans d’énergie n’en auront plus tant que vous n’en saisirez pas un autre.",
+    memoryOnly: "Démo\u00a0: ce que vous saisissez ici ne dure que jusqu’à la fermeture de Hearth.",
+    remote: "Lien à distance",
+    remoteStarting: "Démarrage…",
+    remoteNotRegistered: "Pas encore configuré.",
+    remoteOpen: "Ouvrir le lien à distance",
+    notifications: "Notifications",
+    notify: "Me prévenir quand la fenêtre de Hearth est fermée ou en arrière-plan",
+    notifyHelp:
+      "Quand le lien à distance doit être refait, et quand un pont est injoignable depuis plus de " +
+      "5\u00a0minutes (puis quand il répond de nouveau).",
   },
 };
