@@ -3,6 +3,7 @@
 
 mod browser;
 mod commands;
+mod energy;
 mod output;
 mod remote;
 
@@ -25,6 +26,16 @@ Exit codes:
   8  pairing: the link button was not pressed in time
   9  remote access: not set up, not linked, or to be linked again
  10  remote access: linking failed (declined, refused, timed out, port busy)
+ 11  energy: no energy proxy set (hearth-cli energy link --proxy URL --client-id ID)
+ 12  energy: no meter linked
+ 13  energy: the link was refused (at the proxy's page or at Enedis)
+ 14  energy: the link's code expired before it was approved
+ 15  energy: the energy proxy could not be reached
+ 16  energy: sync paused by Enedis's quota or an outage (the time to retry is printed)
+ 17  energy: the meter must be linked again (consent gone or refused, not the holder)
+ In energy commands, 3 is a --meter no linked meter has, 4 several meters linked and no
+ --meter, and 2 also `unlink` without --keep-history or --delete-history when standard input
+ is not a terminal.
 
 Environment:
   HEARTH_CONFIG_DIR       the configuration directory (like --config-dir)
@@ -147,6 +158,27 @@ enum Command {
     /// Remote access through the Hue cloud: link, status, unlink.
     #[command(subcommand)]
     Remote(RemoteCommand),
+    /// Enedis Linky meters through an energy proxy: link, meters, sync, daily, curve,
+    /// max-power, production, export, unlink.
+    Energy(energy::EnergyArgs),
+}
+
+/// Why a command failed: the lights' errors, or the energy commands'.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Lights(#[from] LightsError),
+    #[error(transparent)]
+    Energy(#[from] energy::EnergyError),
+}
+
+impl Failure {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Lights(err) => exit_code(err),
+            Failure::Energy(err) => err.exit_code(),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -252,7 +284,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("hearth-cli: {err}");
-            ExitCode::from(exit_code(&err))
+            ExitCode::from(err.exit_code())
         }
     }
 }
