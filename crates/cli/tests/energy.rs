@@ -294,3 +294,56 @@ async fn a_refused_link_says_so_and_exits_13() {
     let meters = run(dir.path(), &["meters"]).await;
     assert_eq!(meters.stdout, "No meter linked: hearth-cli energy link\n");
 }
+
+#[tokio::test]
+async fn an_expired_code_says_so_and_exits_14() {
+    let setup = Setup::start_with(6, &["--code-lifetime-secs", "2"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let expired = run(
+        dir.path(),
+        &[
+            "link",
+            "--proxy",
+            &setup.proxy_url,
+            "--client-id",
+            CLIENT_ID,
+            "--no-browser",
+        ],
+    )
+    .await;
+    assert_eq!(expired.code, 14, "{}\n{}", expired.stdout, expired.stderr);
+    assert!(
+        expired.stdout.starts_with("Link page: "),
+        "{}",
+        expired.stdout
+    );
+    assert!(
+        expired.stderr.contains("the code expired"),
+        "{}",
+        expired.stderr
+    );
+}
+
+#[tokio::test]
+async fn a_sync_stopped_by_an_outage_exits_16_with_the_time_to_retry() {
+    let setup = Setup::start(6).await;
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let linked = link(dir, &setup, Decision::Accept(HOUSE)).await;
+    assert_eq!(linked.code, 0, "{}", linked.stderr);
+    setup.sim.fail_next(1000, 503);
+    let paused = run(dir, &["sync"]).await;
+    assert_eq!(paused.code, 16, "{}\n{}", paused.stdout, paused.stderr);
+    let said: Vec<&str> = paused
+        .stderr
+        .lines()
+        .filter(|line| line.starts_with("hearth-cli: "))
+        .collect();
+    assert_eq!(said.len(), 1, "said once: {}", paused.stderr);
+    assert!(
+        said[0].contains("Enedis is unavailable")
+            && said[0].contains("run `hearth-cli energy sync` again after 20"),
+        "{}",
+        paused.stderr
+    );
+}

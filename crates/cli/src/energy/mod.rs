@@ -414,8 +414,9 @@ async fn sync(energy: &Energy, meter: Option<&str>) -> Result<(), EnergyError> {
                         ""
                     };
                     println!(
-                        "{prm}: up to date{waited}: {} calls, {} days fetched; data up to {until}",
-                        report.calls, report.days
+                        "{prm}: up to date{waited}: {}, {} days fetched; data up to {until}",
+                        calls(report.calls),
+                        report.days
                     );
                     Ok(())
                 }
@@ -423,8 +424,8 @@ async fn sync(energy: &Energy, meter: Option<&str>) -> Result<(), EnergyError> {
                     let retry_at = hearth_core::energy::series::instant_string(retry_at);
                     Err(EnergyError::Paused {
                         what: format!(
-                            "{prm}: paused after {} calls: {}",
-                            report.calls,
+                            "{prm}: paused after {}: {}",
+                            calls(report.calls),
                             match reason {
                                 Pause::Quota => "Enedis's quota is spent",
                                 Pause::Outage => "Enedis is unavailable",
@@ -436,12 +437,25 @@ async fn sync(energy: &Energy, meter: Option<&str>) -> Result<(), EnergyError> {
             },
             Err(problem) => Err(from_problem(problem)),
         };
+        // The first failure is what the command exits with (and main prints); later meters'
+        // are printed here so that none goes unsaid.
         if let Err(err) = outcome {
-            eprintln!("hearth-cli: {err}");
-            first_error.get_or_insert(err);
+            if first_error.is_none() {
+                first_error = Some(err);
+            } else {
+                eprintln!("hearth-cli: {err}");
+            }
         }
     }
     first_error.map_or(Ok(()), Err)
+}
+
+fn calls(n: usize) -> String {
+    if n == 1 {
+        "1 call".to_owned()
+    } else {
+        format!("{n} calls")
+    }
 }
 
 /// Prints meter `prm`'s sync progress as the model reports it.

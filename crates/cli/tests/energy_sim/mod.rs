@@ -78,6 +78,11 @@ impl Setup {
     /// activated `activated_days_ago` days ago so that a first sync is a handful of calls, the
     /// hourly quota raised; the proxy polled fast.
     pub async fn start(activated_days_ago: i64) -> Self {
+        Self::start_with(activated_days_ago, &[]).await
+    }
+
+    /// [`Setup::start`] with `extra` flags for the proxy.
+    pub async fn start_with(activated_days_ago: i64, extra: &[&str]) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let proxy_url = format!("http://{}", listener.local_addr().unwrap());
         let activation = sim_day(add(today(), -activated_days_ago));
@@ -91,7 +96,7 @@ impl Setup {
             .await
             .unwrap();
         let store_dir = tempfile::tempdir().unwrap();
-        let argv: Vec<String> = [
+        let mut argv: Vec<String> = [
             "hearth-proxy",
             "--public-url",
             &proxy_url,
@@ -117,6 +122,7 @@ impl Setup {
         .iter()
         .map(ToString::to_string)
         .collect();
+        argv.extend(extra.iter().map(ToString::to_string));
         let mut config = Config::try_parse_from(argv).unwrap();
         config.client_secret = Some(Secret::from(APP_SECRET));
         let state = hearth_proxy::build_state(config).await.unwrap();
