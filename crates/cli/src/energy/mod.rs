@@ -10,7 +10,7 @@ use std::io::{BufRead, IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use hearth_core::energy::{Energy, EnergyOptions, EnergyView, LinkView, MeterState};
+use hearth_core::energy::{Energy, EnergyOptions, EnergyView, LinkView, MeterState, series};
 use hearth_core::lights::SECRET_SERVICE;
 use hearth_core::problem::Problem;
 use hearth_core::settings::{EnergyProxy, Settings, SettingsError};
@@ -30,6 +30,8 @@ use args::{Day, EnergyCommand, ExportMeasure, RangeArgs};
 pub enum EnergyError {
     #[error("there is no home directory: give --config-dir")]
     NoConfigDir,
+    #[error("there is no home directory for the energy history: set HEARTH_DATA_DIR")]
+    NoDataDir,
     /// Wrong usage that clap cannot see (a proxy refused, a range backwards, unlink's choice).
     #[error("{0}")]
     Usage(String),
@@ -63,7 +65,7 @@ pub enum EnergyError {
 impl EnergyError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::NoConfigDir | Self::Other(_) => 1,
+            Self::NoConfigDir | Self::NoDataDir | Self::Other(_) => 1,
             Self::Usage(_) => 2,
             Self::UnknownMeter(_) => 3,
             Self::SeveralMeters(_) => 4,
@@ -127,7 +129,7 @@ pub async fn run(cli: &crate::Cli, args: &EnergyArgs) -> Result<(), EnergyError>
             ..
         } => {
             let prm = choose_meter(&energy, meter, true).await?;
-            let (from, to) = range(*from, *to)?;
+            let (from, to) = range(*from, *to, *measure == ExportMeasure::Curve)?;
             let text = match measure {
                 ExportMeasure::Daily => output::daily_csv(
                     &energy.daily(&prm, from, to).map_err(from_problem)?,
@@ -183,7 +185,7 @@ pub async fn run(cli: &crate::Cli, args: &EnergyArgs) -> Result<(), EnergyError>
 /// The user's energy model: the app's settings and secret store in `dir`, the history in the
 /// app's data folder. No background task: a command does what it is asked and ends.
 async fn open(dir: &Path) -> Result<Energy, EnergyError> {
-    let data_dir = hearth_core::paths::data_dir().ok_or(EnergyError::NoConfigDir)?;
+    let data_dir = hearth_core::paths::data_dir().ok_or(EnergyError::NoDataDir)?;
     let secrets: Arc<dyn SecretStore> = hearth_secret::open(SECRET_SERVICE, dir);
     let options = EnergyOptions {
         schedule: false,
@@ -220,7 +222,9 @@ fn from_problem(problem: Problem) -> EnergyError {
 }
 
 /// `--from`/`--to` (both included) as the model's `[from, to)`.
-fn range(from: Day, to: Day) -> Result<(Date, Date), EnergyError> {
+/// A load curve covers at most `series::MAX_CURVE_DAYS`, a daily series `MAX_DAILY_DAYS`: a
+/// longer range is wrong usage, said before anything is read.
+fn range(from: Day, to: Day, curve: bool) -> Result<(Date, Date), EnergyError> {
     let today = paris_today();
     let bad = || EnergyError::Usage("a date is out of range".to_owned());
     let from = from.resolve(today).ok_or_else(bad)?;
@@ -228,6 +232,18 @@ fn range(from: Day, to: Day) -> Result<(Date, Date), EnergyError> {
     if to < from {
         return Err(EnergyError::Usage(format!(
             "--to {to} is before --from {from}"
+        )));
+    }
+    let max = if curve {
+        series::MAX_CURVE_DAYS
+    } else {
+        series::MAX_DAILY_DAYS
+    };
+    let days = from.until(to).map_or(i32::MAX, |span| span.get_days()) + 1;
+    if days > max {
+        return Err(EnergyError::Usage(format!(
+            "{days} days: at most {max} at once{}",
+            if curve { " for the load curve" } else { "" }
         )));
     }
     Ok((from, to.tomorrow().map_err(|_| bad())?))
@@ -287,7 +303,7 @@ async fn series(
     args: RangeArgs,
 ) -> Result<(), EnergyError> {
     let prm = choose_meter(energy, meter, true).await?;
-    let (from, to) = range(args.from, args.to)?;
+    let (from, to) = range(args.from, args.to, matches!(which, Series::Curve))?;
     let text = match which {
         Series::Daily | Series::Production => {
             let series = if matches!(which, Series::Daily) {
@@ -563,7 +579,43 @@ fn stdin_is_terminal() -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{EnergyError, HistoryChoice, history_choice};
+    use jiff::civil::date;
+
+    use super::args::Day;
+    use super::{EnergyError, HistoryChoice, history_choice, range};
+
+    #[test]
+    fn ranges_include_their_last_day_and_are_bounded() {
+        let (from, to) = range(
+            Day::Date(date(2026, 3, 1)),
+            Day::Date(date(2026, 3, 31)),
+            true,
+        )
+        .unwrap();
+        assert_eq!((from, to), (date(2026, 3, 1), date(2026, 4, 1)));
+        let long = range(
+            Day::Date(date(2026, 3, 1)),
+            Day::Date(date(2026, 4, 1)),
+            true,
+        )
+        .unwrap_err();
+        assert_eq!(long.exit_code(), 2, "{long}");
+        assert!(
+            range(
+                Day::Date(date(2026, 3, 1)),
+                Day::Date(date(2026, 4, 1)),
+                false
+            )
+            .is_ok()
+        );
+        let backwards = range(
+            Day::Date(date(2026, 3, 2)),
+            Day::Date(date(2026, 3, 1)),
+            false,
+        )
+        .unwrap_err();
+        assert!(matches!(backwards, EnergyError::Usage(_)), "{backwards}");
+    }
 
     #[test]
     fn unlink_takes_the_flag_asks_a_terminal_and_refuses_to_guess_otherwise() {
