@@ -437,7 +437,7 @@ async fn sync(energy: &Energy, meter: Option<&str>) -> Result<(), EnergyError> {
                     Ok(())
                 }
                 SyncEnd::Paused { reason, retry_at } => {
-                    let retry_at = hearth_core::energy::series::instant_string(retry_at);
+                    let retry_at = series::instant_string(retry_at);
                     Err(EnergyError::Paused {
                         what: format!(
                             "{prm}: paused after {}: {}",
