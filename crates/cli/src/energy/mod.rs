@@ -128,8 +128,8 @@ pub async fn run(cli: &crate::Cli, args: &EnergyArgs) -> Result<(), EnergyError>
             output: file,
             ..
         } => {
-            let prm = choose_meter(&energy, meter, true).await?;
             let (from, to) = range(*from, *to, *measure == ExportMeasure::Curve)?;
+            let prm = choose_meter(&energy, meter, true).await?;
             let text = match measure {
                 ExportMeasure::Daily => output::daily_csv(
                     &energy.daily(&prm, from, to).map_err(from_problem)?,
@@ -302,8 +302,8 @@ async fn series(
     which: Series,
     args: RangeArgs,
 ) -> Result<(), EnergyError> {
-    let prm = choose_meter(energy, meter, true).await?;
     let (from, to) = range(args.from, args.to, matches!(which, Series::Curve))?;
+    let prm = choose_meter(energy, meter, true).await?;
     let text = match which {
         Series::Daily | Series::Production => {
             let series = if matches!(which, Series::Daily) {
