@@ -22,6 +22,8 @@ pub struct EnergyState {
     slot: Mutex<Slot>,
     /// Bumped each time the model is replaced, so that the forwarder follows the new one.
     replaced: watch::Sender<u64>,
+    /// The view of the model in use, whichever it is (the tray and the notifications follow it).
+    current: watch::Sender<Option<EnergyView>>,
 }
 
 #[derive(Default)]
@@ -53,6 +55,11 @@ impl EnergyState {
             slot.demo = demo.map(Arc::new);
         }
         self.replaced.send_modify(|n| *n += 1);
+    }
+
+    /// Follows the view of the model in use, across a switch to the demo.
+    pub fn subscribe_view(&self) -> watch::Receiver<Option<EnergyView>> {
+        self.current.subscribe()
     }
 
     /// The demo's simulated Enedis, while the demo is shown (tests read its data there).
@@ -126,13 +133,18 @@ pub fn forward_to_ui<R: Runtime>(app: &AppHandle<R>) {
                 continue;
             };
             let mut views = energy.subscribe();
-            crate::ipc::emit(&app, &crate::ipc::EnergyChanged(energy.view()));
+            let first = energy.view();
+            app.state::<EnergyState>()
+                .current
+                .send_replace(Some(first.clone()));
+            crate::ipc::emit(&app, &crate::ipc::EnergyChanged(first));
             drop(energy);
             loop {
                 tokio::select! {
                     changed = views.changed() => {
                         if changed.is_err() { break }
                         let view = views.borrow_and_update().clone();
+                        app.state::<EnergyState>().current.send_replace(Some(view.clone()));
                         crate::ipc::emit(&app, &crate::ipc::EnergyChanged(view));
                     }
                     changed = replaced.changed() => {
@@ -143,6 +155,18 @@ pub fn forward_to_ui<R: Runtime>(app: &AppHandle<R>) {
             }
         }
     });
+}
+
+/// Brings the window up at the energy screen (the tray's meter lines), through the path a
+/// `hearth://open/energy` link takes.
+pub fn show_screen<R: Runtime>(app: &AppHandle<R>) {
+    crate::show_main_window(app);
+    crate::ipc::emit(
+        app,
+        &crate::ipc::DeepLinkReceived(crate::ReceivedLink::Open {
+            screen: Some(hearth_core::deeplink::Screen::Energy),
+        }),
+    );
 }
 
 /// Tells the model in use that the Settings screen changed the proxy.

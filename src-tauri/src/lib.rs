@@ -505,9 +505,11 @@ mod tests {
             let (sender, mut models) = mpsc::unbounded_channel();
             let resync = Arc::new(tokio::sync::Notify::new());
             let language = app.state::<language::Languages>().subscribe();
+            let energy = app.state::<crate::energy::EnergyState>().subscribe_view();
             tokio::spawn(tray::follow(
                 home.clone(),
                 language,
+                energy,
                 Arc::clone(&resync),
                 Recorder(sender),
             ));

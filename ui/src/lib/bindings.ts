@@ -553,6 +553,8 @@ export type MeterView = {
 	state: MeterState,
 	/**  The last day whose data is complete (`YYYY-MM-DD`). */
 	data_until: string | null,
+	/**  That day's consumption (Wh): what the tray shows ("Yesterday: 12.4 kWh"). */
+	last_day_wh: number | null,
 	/**  When the next sync is planned (an instant). */
 	next_sync: string | null,
 	/**  The consent's end (`YYYY-MM-DD`); it lasts up to 3 years. */
