@@ -81,8 +81,12 @@ pub fn lights_snapshot(home: State<'_, Home>) -> Snapshot {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn start_demo(home: State<'_, Home>) -> Result<(), CommandError> {
-    Ok(hearth_demo::show(&home, hearth_demo::DemoOptions::default()).await?)
+pub async fn start_demo<R: Runtime>(
+    app: AppHandle<R>,
+    home: State<'_, Home>,
+) -> Result<(), CommandError> {
+    hearth_demo::show(&home, hearth_demo::DemoOptions::default()).await?;
+    crate::energy::start_demo(&app).await
 }
 
 /// Looks for bridges (mDNS and the Hue discovery endpoint unless switched off) and confirms the

@@ -237,6 +237,11 @@ async fn link_sync_series_unlink_and_relink() {
         curve.days[0].wh, expected,
         "the curve's energy is the day's"
     );
+    // What the tray shows: the last day's consumption.
+    assert_eq!(
+        meter.last_day_wh,
+        Some(u32::try_from(data::daily_wh(sandbox, sim_day(yesterday), false)).unwrap())
+    );
     let totals = energy.totals(HOUSE).unwrap();
     assert_eq!(totals.through, yesterday.to_string());
     let month: u32 = (0..31)

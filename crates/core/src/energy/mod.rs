@@ -91,6 +91,8 @@ pub struct MeterView {
     pub state: MeterState,
     /// The last day whose data is complete (`YYYY-MM-DD`).
     pub data_until: Option<String>,
+    /// That day's consumption (Wh): what the tray shows ("Yesterday: 12.4 kWh").
+    pub last_day_wh: Option<u32>,
     /// When the next sync is planned (an instant).
     pub next_sync: Option<String>,
     /// The consent's end (`YYYY-MM-DD`); it lasts up to 3 years.

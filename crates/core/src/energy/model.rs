@@ -572,6 +572,22 @@ impl Energy {
             name: None,
             state,
             data_until: daily_until.map(date_string),
+            last_day_wh: daily_until.and_then(|day| {
+                let next = add_days(day, 1).ok()?;
+                let value = history
+                    .daily(
+                        prm,
+                        Measure::DailyConsumption,
+                        DayRange {
+                            start: day,
+                            end: next,
+                        },
+                    )
+                    .ok()?
+                    .first()?
+                    .value?;
+                u32::try_from(value).ok()
+            }),
             next_sync,
             consent_end: consent_end.map(date_string),
             consent_ending_soon,
