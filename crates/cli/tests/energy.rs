@@ -241,6 +241,26 @@ async fn links_syncs_prints_the_simulators_numbers_and_unlinks() {
     );
     let still = run(dir, &["meters"]).await;
     assert!(still.stdout.starts_with(HOUSE), "{}", still.stdout);
+    // The last complete day (yesterday from 08:00 French time, the day before until then).
+    let listed = run(dir, &["meters", "--json"]).await;
+    let listed: Value = serde_json::from_str(&listed.stdout).unwrap();
+    let until: jiff::civil::Date = listed[0]["data_until"].as_str().unwrap().parse().unwrap();
+    assert!(until >= day, "{listed}");
+    let until_wh = data::daily_wh(data::sandbox(HOUSE).unwrap(), sim_day(until), false);
+    assert!(
+        still.stdout.contains(&format!(
+            "data up to:   {until} ({}.{:03} kWh that day)",
+            until_wh / 1000,
+            until_wh % 1000
+        )),
+        "{}",
+        still.stdout
+    );
+    assert_eq!(
+        listed[0]["last_day_wh"].as_u64(),
+        Some(until_wh),
+        "{listed}"
+    );
 
     let unlinked = run(dir, &["unlink", "--keep-history"]).await;
     assert_eq!(unlinked.code, 0, "{}", unlinked.stderr);

@@ -162,9 +162,12 @@ pub fn meters(meters: &[MeterView]) -> String {
             .as_deref()
             .map_or_else(String::new, |n| format!(" ({n})"));
         let _ = writeln!(out, "{}{name}  {state}", meter.prm);
+        let last_day = meter.last_day_wh.map_or_else(String::new, |wh| {
+            format!(" ({} kWh that day)", kwh(wh, '.'))
+        });
         let _ = writeln!(
             out,
-            "  data up to:   {}",
+            "  data up to:   {}{last_day}",
             meter.data_until.as_deref().unwrap_or("nothing yet")
         );
         if let Some(next) = &meter.next_sync {
