@@ -1026,6 +1026,28 @@ async fn energy_data_dir(running: &Running) -> PathBuf {
     history.parent().unwrap().to_owned()
 }
 
+/// What `hearth-cli energy daily --json` prints for meter `prm` on `date` (Wh; `None` for a
+/// gap), reading the history in `data_dir` with a configuration folder of its own.
+async fn cli_daily_wh(data_dir: &Path, prm: &str, date: &str) -> Option<u64> {
+    let cli = debug_binary("hearth-cli", "hearth-cli").unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let output = tokio::process::Command::new(cli)
+        .env("HEARTH_CONFIG_DIR", config.path())
+        .env("HEARTH_DATA_DIR", data_dir)
+        .env("HEARTH_SECRET_STORE", "file")
+        .args([
+            "energy", "daily", "--meter", prm, "--from", date, "--to", date, "--json",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed["days"][0]["date"], date, "{printed}");
+    printed["days"][0]["wh"].as_u64()
+}
+
 /// The simulator's daily consumption (Wh) of meter `prm` on `date` (`YYYY-MM-DD`).
 fn simulated_daily_wh(prm: &str, date: &str) -> u64 {
     use hearth_sim::enedis::data;
@@ -1040,7 +1062,8 @@ fn simulated_daily_wh(prm: &str, date: &str) -> u64 {
 /// `hearth --demo`, energy: *Link my Linky meter* opens the demo proxy's page in the system
 /// browser (recorded); refused at Enedis, the window says so and *Try again* starts a new link;
 /// accepted with the house's meter, the charts fill with the simulator's household — the number
-/// shown for a day is the simulator's for that day — and the tray's line says the last day's kWh.
+/// shown for a day is the simulator's for that day, and the one `hearth-cli energy daily --json`
+/// prints — and the tray's line says the last day's kWh.
 #[tokio::test]
 #[ignore = "needs the built app and a desktop: run by `make test`"]
 async fn demo_links_a_linky_meter_and_shows_the_simulator_s_numbers() {
@@ -1131,6 +1154,14 @@ async fn demo_links_a_linky_meter_and_shows_the_simulator_s_numbers() {
     // The history the CLI would read is the demo's, in its temporary folder.
     let dir = energy_data_dir(&running).await;
     assert!(dir.join("energy.sqlite3").exists(), "{}", dir.display());
+    // `hearth-cli energy daily --json` over that history prints the number the window shows.
+    // The demo's tokens live in the app's memory, so the CLI names the meter: a meter whose
+    // history is there is readable linked or not.
+    assert_eq!(
+        cli_daily_wh(&dir, HOUSE, &date).await,
+        Some(wh),
+        "the CLI's {date}"
+    );
 
     running.stop().await;
 }
