@@ -42,7 +42,10 @@ pub enum EnergyError {
     NoProxy,
     #[error("no meter is linked: hearth-cli energy link")]
     NoMeter,
-    #[error("no linked meter has the PRM {0} (hearth-cli energy meters lists them)")]
+    #[error(
+        "no meter linked here, nor kept in the history, has the PRM {0} (hearth-cli energy \
+         meters lists the linked ones)"
+    )]
     UnknownMeter(String),
     #[error("several meters are linked ({}): choose one with --meter PRM", .0.join(", "))]
     SeveralMeters(Vec<String>),
