@@ -1075,10 +1075,14 @@ async fn demo_links_a_linky_meter_and_shows_the_simulator_s_numbers() {
     .await;
     running.click("[data-testid=nav-energy]").await;
     running
-        .text("[data-testid=energy-proxy]", |text| {
-            text.contains("127.0.0.1")
-        })
+        .text("[data-testid=energy-proxy]", |text| text.contains("demo"))
         .await;
+    let view = running.invoke("energy_view", serde_json::json!({})).await;
+    let proxy = view["proxy"]["url"].as_str().unwrap();
+    assert!(
+        proxy.starts_with("http://127.0.0.1:"),
+        "the demo's proxy: {proxy}"
+    );
 
     // Refused at Enedis: the window says so, and Try again starts a new link.
     running.click("button[data-testid=energy-link]").await;
