@@ -367,3 +367,36 @@ async fn a_sync_stopped_by_an_outage_exits_16_with_the_time_to_retry() {
         paused.stderr
     );
 }
+
+#[tokio::test]
+async fn unlinking_with_delete_history_forgets_the_meter_s_data() {
+    let setup = Setup::start(6).await;
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let linked = link(dir, &setup, Decision::Accept(HOUSE)).await;
+    assert_eq!(linked.code, 0, "{}", linked.stderr);
+    let synced = run(dir, &["sync"]).await;
+    assert_eq!(synced.code, 0, "{}", synced.stderr);
+    let day = add(today(), -2).to_string();
+    let before = run(dir, &["daily", "--from", &day, "--to", &day, "--json"]).await;
+    let before: Value = serde_json::from_str(&before.stdout).unwrap();
+    assert!(before["days"][0]["wh"].as_u64().is_some(), "{before}");
+
+    let unlinked = run(dir, &["unlink", "--delete-history"]).await;
+    assert_eq!(unlinked.code, 0, "{}", unlinked.stderr);
+    let deleted: u64 = unlinked
+        .stdout
+        .split("history was deleted (")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(deleted > 0, "{}", unlinked.stdout);
+    let gone = run(
+        dir,
+        &["daily", "--meter", HOUSE, "--from", &day, "--to", &day],
+    )
+    .await;
+    assert_eq!(gone.code, 3, "{}\n{}", gone.stdout, gone.stderr);
+}
