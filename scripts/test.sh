@@ -76,7 +76,7 @@ step "install schemathesis" build schemathesis_venv
 step "hearth-proxy against its OpenAPI document (schemathesis)" cargo_tests \
   env HEARTH_SCHEMATHESIS="$schemathesis_dir/bin/schemathesis" \
   cargo test --workspace --locked --test schemathesis -- --ignored
-step "build the binaries" build cargo build --locked -p hearth-app -p hearth-proxy -p hearth-sim --bins
+step "build the binaries" build cargo build --locked -p hearth-app -p hearth-cli -p hearth-proxy -p hearth-sim --bins
 step "browser tests" node_tap npm --prefix ui run --silent test:browser
 step "end-to-end tests of the app" cargo_tests \
   cargo test --locked -p hearth-tests --test app -- --ignored --test-threads=1

@@ -31,6 +31,9 @@ pub struct AppInfo {
     pub data_dir: Option<String>,
     /// Where the app's log files go.
     pub log_dir: Option<String>,
+    /// The energy history in use (shared with `hearth-cli`; the demo's own, in its temporary
+    /// folder, while the demo runs): `HEARTH_DATA_DIR` set to its folder points the CLI at it.
+    pub energy_history: Option<String>,
 }
 
 #[tauri::command]
@@ -46,6 +49,11 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
         config_dir: shown(hearth_core::paths::config_dir()),
         data_dir: shown(app.path().app_data_dir().ok()),
         log_dir: shown(app.path().app_log_dir().ok()),
+        energy_history: app
+            .state::<crate::energy::EnergyState>()
+            .energy()
+            .ok()
+            .and_then(|energy| shown(Some(energy.history_path().to_owned()))),
     }
 }
 
@@ -81,8 +89,12 @@ pub fn lights_snapshot(home: State<'_, Home>) -> Snapshot {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn start_demo(home: State<'_, Home>) -> Result<(), CommandError> {
-    Ok(hearth_demo::show(&home, hearth_demo::DemoOptions::default()).await?)
+pub async fn start_demo<R: Runtime>(
+    app: AppHandle<R>,
+    home: State<'_, Home>,
+) -> Result<(), CommandError> {
+    hearth_demo::show(&home, hearth_demo::DemoOptions::default()).await?;
+    crate::energy::start_demo(&app).await
 }
 
 /// Looks for bridges (mDNS and the Hue discovery endpoint unless switched off) and confirms the

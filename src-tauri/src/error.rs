@@ -25,6 +25,15 @@ pub enum CommandError {
     LaunchAtLogin(String),
     #[error("{0}")]
     Tauri(#[from] tauri::Error),
+    /// What the energy model said (its errors are already `Problem`s).
+    #[error("energy: {0:?}")]
+    Energy(Problem),
+}
+
+impl From<Problem> for CommandError {
+    fn from(problem: Problem) -> Self {
+        Self::Energy(problem)
+    }
 }
 
 impl CommandError {
@@ -45,6 +54,7 @@ impl CommandError {
             Self::Tauri(err) => Problem::Internal {
                 detail: err.to_string(),
             },
+            Self::Energy(problem) => problem.clone(),
         }
     }
 }

@@ -3,7 +3,6 @@
 //! commands, events, constants); a test fails when the committed file is not what this generates,
 //! and another when `build.rs`'s list or the capability's permissions differ from [`commands`].
 
-use hearth_core::energy;
 use hearth_core::home::HomeStatus;
 use hearth_core::lights::{PairingProgress, Snapshot};
 use hearth_core::problem::Problem;
@@ -13,7 +12,7 @@ use tauri::{AppHandle, Emitter, Runtime};
 use tauri_specta::{Builder, Commands, ErrorHandlingMode, Event, Events};
 
 use crate::links::ReceivedLink;
-use crate::{commands, settings};
+use crate::{commands, energy, settings};
 
 /// `command_names.rs`, for the test that checks it.
 #[cfg(test)]
@@ -31,7 +30,7 @@ pub fn commands<R: Runtime>() -> Commands<R> {
         commands::last_deep_link,
         commands::home_status,
         commands::lights_snapshot,
-        commands::start_demo,
+        commands::start_demo::<tauri::Wry>,
         commands::discover_bridges,
         commands::pair_bridge::<tauri::Wry>,
         commands::cancel_pairing,
@@ -61,8 +60,20 @@ pub fn commands<R: Runtime>() -> Commands<R> {
         settings::set_launch_at_login::<tauri::Wry>,
         settings::set_theme::<tauri::Wry>,
         settings::set_notifications::<tauri::Wry>,
-        settings::set_energy_proxy,
-        settings::clear_energy_proxy,
+        settings::set_energy_proxy::<tauri::Wry>,
+        settings::clear_energy_proxy::<tauri::Wry>,
+        energy::energy_view,
+        energy::energy_daily,
+        energy::energy_production,
+        energy::energy_load_curve,
+        energy::energy_max_power,
+        energy::energy_totals,
+        energy::energy_start_link::<tauri::Wry>,
+        energy::energy_open_link_page::<tauri::Wry>,
+        energy::energy_cancel_link,
+        energy::energy_unlink,
+        energy::energy_sync_now,
+        energy::energy_save_csv::<tauri::Wry>,
     ]
 }
 
@@ -97,6 +108,12 @@ pub struct Notice(pub Problem);
 #[tauri_specta(event_name = "remote")]
 pub struct RemoteChanged(pub Option<RemoteView>);
 
+/// The energy screen's state, after every change (a link's step, a sync's progress, a meter
+/// linked or unlinked here or by `hearth-cli`).
+#[derive(Clone, Debug, Serialize, specta::Type, tauri_specta::Event)]
+#[tauri_specta(event_name = "energy")]
+pub struct EnergyChanged(pub hearth_core::energy::EnergyView);
+
 pub fn events() -> Events {
     tauri_specta::collect_events![
         DeepLinkReceived,
@@ -105,6 +122,7 @@ pub fn events() -> Events {
         PairingStep,
         Notice,
         RemoteChanged,
+        EnergyChanged,
     ]
 }
 
@@ -145,13 +163,6 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             "DEEP_LINK_REDIRECT",
             hearth_oauth::receiver::DEEP_LINK_REDIRECT,
         )
-        // The energy screen's views: no command returns them yet (the energy model will), and
-        // the screen is written against them.
-        .typ::<energy::EnergyView>()
-        .typ::<energy::DailySeries>()
-        .typ::<energy::LoadCurve>()
-        .typ::<energy::MaxPowerSeries>()
-        .typ::<energy::Totals>()
 }
 
 /// The generated TypeScript, as `ui/src/lib/bindings.ts` holds it (its test writes it).

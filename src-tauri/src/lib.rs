@@ -2,6 +2,7 @@
 //! the commands the UI calls are thin adapters over `hearth-core`.
 
 mod commands;
+mod energy;
 mod error;
 mod hotkeys;
 mod ipc;
@@ -14,6 +15,7 @@ mod texts;
 mod tray;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use hearth_core::home::Home;
 use hearth_core::lights::{Lights, LightsConfig, LightsError, SECRET_SERVICE, Snapshot};
@@ -90,6 +92,8 @@ pub fn run() -> ExitCode {
                 .build(),
         )
         .plugin(tauri_plugin_notification::init())
+        // The energy screen's *Export CSV*: the save dialog (the file is written in Rust).
+        .plugin(tauri_plugin_dialog::init())
         .manage(Launch {
             hidden: settings::hidden_from_args(std::env::args()),
         })
@@ -135,6 +139,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
         .manage(links::Inbox::default())
         .manage(home)
         .manage(tray::Resync::default())
+        .manage(energy::EnergyState::default())
         .manage(settings::SharedSettings::for_startup(startup))
         .manage(hotkeys::Hotkeys::new(hotkeys::Support::of_env(|name| {
             std::env::var(name).ok()
@@ -153,6 +158,7 @@ pub fn app_builder<R: Runtime>(builder: Builder<R>, startup: Startup) -> Builder
             create_main_window(app)?;
             hotkeys::restore(app.handle());
             forward_to_ui(app.handle());
+            energy::forward_to_ui(app.handle());
             notifications::follow(app.handle());
             links::listen(app.handle());
             let app = app.handle().clone();
@@ -201,7 +207,8 @@ async fn open_home<R: Runtime>(app: &AppHandle<R>, startup: Startup) -> Result<(
                 deep_links,
                 ..DemoOptions::default()
             };
-            Ok(hearth_demo::show(&home, options).await?)
+            hearth_demo::show(&home, options).await?;
+            energy::start_demo(app).await
         }
         Startup::Bridges => {
             let dir = hearth_core::paths::config_dir();
@@ -216,6 +223,7 @@ async fn open_home<R: Runtime>(app: &AppHandle<R>, startup: Startup) -> Result<(
             })
             .await
             .map_err(|err| LightsError::SecretStoreFailed(err.to_string()))?;
+            energy::open_user(app, Arc::clone(&secrets)).await;
             home.set_lights(Lights::open(config, secrets).await?);
             Ok(())
         }
@@ -497,9 +505,11 @@ mod tests {
             let (sender, mut models) = mpsc::unbounded_channel();
             let resync = Arc::new(tokio::sync::Notify::new());
             let language = app.state::<language::Languages>().subscribe();
+            let energy = app.state::<crate::energy::EnergyState>().subscribe_view();
             tokio::spawn(tray::follow(
                 home.clone(),
                 language,
+                energy,
                 Arc::clone(&resync),
                 Recorder(sender),
             ));

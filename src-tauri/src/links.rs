@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use hearth_core::deeplink::{DeepLink, Redacted, Screen};
 use hearth_core::home::Home;
+use hearth_core::settings::EnergyProxy;
 use hearth_oauth::callback::CallbackOutcome;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
@@ -21,6 +22,11 @@ pub enum ReceivedLink {
     #[serde(rename = "oauth_callback")]
     OAuthCallback {
         outcome: CallbackView,
+    },
+    /// `hearth://energy/setup?…`: a proxy's page offers its settings. The UI shows them and
+    /// asks; only the user's confirmation sets them (`set_energy_proxy`).
+    EnergySetup {
+        proxy: EnergyProxy,
     },
 }
 
@@ -45,6 +51,9 @@ impl From<&DeepLink> for ReceivedLink {
                         error: error.clone(),
                     },
                 },
+            },
+            DeepLink::EnergySetup(proxy) => Self::EnergySetup {
+                proxy: proxy.clone(),
             },
         }
     }
@@ -95,7 +104,8 @@ pub fn receive<R: Runtime>(app: &AppHandle<R>, url: &str) -> Option<DeepLink> {
     app.state::<Inbox>().put(view.clone());
     crate::ipc::emit(app, &crate::ipc::DeepLinkReceived(view));
     match &link {
-        DeepLink::Open { .. } => crate::show_main_window(app),
+        // The window shows the setup for the user to confirm.
+        DeepLink::Open { .. } | DeepLink::EnergySetup(_) => crate::show_main_window(app),
         // The sign-in waiting for it checks it again (its `state`, where it is addressed).
         DeepLink::OAuthCallback(_) => {
             let delivered = app

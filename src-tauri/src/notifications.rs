@@ -8,15 +8,66 @@
 use std::time::Duration;
 
 use hearth_core::alerts::{Alert, Alerts, BRIDGE_OUTAGE, Seen};
+use std::collections::BTreeSet;
+
+use hearth_core::energy::{EnergyView, MeterState};
 use hearth_core::home::Home;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::MAIN_WINDOW;
+use crate::energy::EnergyState;
 use crate::language::Languages;
 use crate::preferences::Preferences;
 
+/// The meters that need a new link now and did not at the last look (`told` remembers which
+/// were told, and forgets a meter linked again, so that losing it again is told again).
+pub fn newly_needing_relink(told: &mut BTreeSet<String>, view: &EnergyView) -> Vec<String> {
+    let now: BTreeSet<String> = view
+        .meters
+        .iter()
+        .filter(|meter| meter.state == MeterState::NeedsRelink)
+        .map(|meter| meter.prm.clone())
+        .collect();
+    let new = now.difference(told).cloned().collect();
+    *told = now;
+    new
+}
+
+/// Follows the energy model in use: a meter whose consent is gone is told once, while nobody
+/// looks at the window (the screen says it to whoever does).
+fn follow_energy<R: Runtime>(app: &AppHandle<R>) {
+    let mut views = app.state::<EnergyState>().subscribe_view();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut told = BTreeSet::new();
+        loop {
+            let view = views.borrow_and_update().clone();
+            if let Some(view) = view {
+                for prm in newly_needing_relink(&mut told, &view) {
+                    if !attended(&app) {
+                        let texts = app
+                            .state::<Languages>()
+                            .subscribe()
+                            .borrow()
+                            .notifications();
+                        notify(
+                            &app,
+                            &(texts.energy_relink_title)(&prm),
+                            texts.energy_relink_body,
+                        );
+                    }
+                }
+            }
+            if views.changed().await.is_err() {
+                return;
+            }
+        }
+    });
+}
+
 /// Follows the home for as long as the app runs, notifying as [`Alerts`] says.
 pub fn follow<R: Runtime>(app: &AppHandle<R>) {
+    follow_energy(app);
     let home = app.state::<Home>().inner().clone();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -75,8 +126,6 @@ fn attended<R: Runtime>(app: &AppHandle<R>) -> bool {
 }
 
 fn show<R: Runtime>(app: &AppHandle<R>, alert: &Alert) {
-    use tauri_plugin_notification::NotificationExt as _;
-
     let enabled = app
         .try_state::<Preferences>()
         .is_none_or(|preferences| preferences.notifications());
@@ -101,6 +150,19 @@ fn show<R: Runtime>(app: &AppHandle<R>, alert: &Alert) {
         }
         Alert::BridgeBack { name, .. } => ((texts.back_title)(name), texts.back_body),
     };
+    notify(app, &title, body);
+}
+
+/// Shows a notification, unless the user switched them off (or the runtime has none).
+fn notify<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
+    use tauri_plugin_notification::NotificationExt as _;
+
+    let enabled = app
+        .try_state::<Preferences>()
+        .is_none_or(|preferences| preferences.notifications());
+    if !enabled {
+        return;
+    }
     // The tests' mock runtime has no notification plugin.
     if app
         .try_state::<tauri_plugin_notification::Notification<R>>()
@@ -110,5 +172,56 @@ fn show<R: Runtime>(app: &AppHandle<R>, alert: &Alert) {
     }
     if let Err(err) = app.notification().builder().title(title).body(body).show() {
         log::warn!("could not show a notification: {err}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use hearth_core::energy::{EnergyView, MeterState, MeterView};
+
+    use super::newly_needing_relink;
+
+    fn view(states: &[(&str, MeterState)]) -> EnergyView {
+        EnergyView {
+            proxy: None,
+            demo: false,
+            link: None,
+            meters: states
+                .iter()
+                .map(|(prm, state)| MeterView {
+                    prm: (*prm).to_owned(),
+                    name: None,
+                    state: state.clone(),
+                    data_until: None,
+                    last_day_wh: None,
+                    next_sync: None,
+                    consent_end: None,
+                    consent_ending_soon: false,
+                    subscribed_kva: None,
+                    produces: false,
+                    load_curve_off: false,
+                    problem: None,
+                })
+                .collect(),
+            time_zone: "Europe/Paris".to_owned(),
+        }
+    }
+
+    /// A meter losing its consent is told once; linked again and lost again, told again.
+    #[test]
+    fn a_meter_needing_a_new_link_is_told_once_per_loss() {
+        let mut told = BTreeSet::new();
+        let (a, b) = ("22516914714270", "24880057139941");
+        let linked = view(&[(a, MeterState::Linked), (b, MeterState::Linked)]);
+        assert!(newly_needing_relink(&mut told, &linked).is_empty());
+        let lost = view(&[(a, MeterState::NeedsRelink), (b, MeterState::Linked)]);
+        assert_eq!(newly_needing_relink(&mut told, &lost), [a]);
+        assert!(newly_needing_relink(&mut told, &lost).is_empty());
+        let both = view(&[(a, MeterState::NeedsRelink), (b, MeterState::NeedsRelink)]);
+        assert_eq!(newly_needing_relink(&mut told, &both), [b]);
+        assert!(newly_needing_relink(&mut told, &linked).is_empty());
+        assert_eq!(newly_needing_relink(&mut told, &lost), [a]);
     }
 }

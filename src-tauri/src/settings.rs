@@ -145,20 +145,39 @@ pub fn set_notifications<R: Runtime>(app: AppHandle<R>, on: bool) {
 /// Names the energy proxy (checked: https, or http on this computer only); returns it as kept.
 #[tauri::command]
 #[specta::specta]
-pub fn set_energy_proxy(
+pub fn set_energy_proxy<R: Runtime>(
+    app: AppHandle<R>,
     shared: State<'_, SharedSettings>,
     url: String,
     client_id: String,
 ) -> Result<EnergyProxy, CommandError> {
     let proxy = EnergyProxy::new(&url, &client_id)?;
     shared.set_energy_proxy(Some(proxy.clone()))?;
+    follow_proxy(&app, &shared, Some(proxy.clone()));
     Ok(proxy)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn clear_energy_proxy(shared: State<'_, SharedSettings>) -> Result<(), CommandError> {
-    Ok(shared.set_energy_proxy(None)?)
+pub fn clear_energy_proxy<R: Runtime>(
+    app: AppHandle<R>,
+    shared: State<'_, SharedSettings>,
+) -> Result<(), CommandError> {
+    shared.set_energy_proxy(None)?;
+    follow_proxy(&app, &shared, None);
+    Ok(())
+}
+
+/// The user's energy model follows the file at once (it would at its next look, too). The
+/// demo's keeps the demo's proxy.
+fn follow_proxy<R: Runtime>(
+    app: &AppHandle<R>,
+    shared: &SharedSettings,
+    proxy: Option<EnergyProxy>,
+) {
+    if matches!(shared, SharedSettings::Files(_)) {
+        crate::energy::proxy_changed(app, proxy);
+    }
 }
 
 #[cfg(test)]

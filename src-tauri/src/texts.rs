@@ -81,6 +81,9 @@ impl Language {
 pub struct NotificationTexts {
     pub relink_title: &'static str,
     pub relink_body: &'static str,
+    /// A Linky meter whose consent is gone, by its PRM.
+    pub energy_relink_title: fn(meter: &str) -> String,
+    pub energy_relink_body: &'static str,
     /// A bridge out of reach for minutes, by its name.
     pub unreachable_title: fn(bridge: &str) -> String,
     pub unreachable_body: &'static str,
@@ -97,9 +100,19 @@ fn back_en(bridge: &str) -> String {
     format!("{bridge} is back")
 }
 
+fn energy_relink_en(meter: &str) -> String {
+    format!("Linky {meter}: link it again")
+}
+
+fn energy_relink_fr(meter: &str) -> String {
+    format!("Linky {meter}\u{a0}: à relier de nouveau")
+}
+
 pub const ENGLISH_NOTIFICATIONS: NotificationTexts = NotificationTexts {
     relink_title: "Remote access stopped",
     relink_body: "The Hue account no longer accepts Hearth. Open Hearth and link it again.",
+    energy_relink_title: energy_relink_en,
+    energy_relink_body: "Enedis no longer lets Hearth read this meter. Open Hearth's energy screen and link it again.",
     unreachable_title: unreachable_en,
     unreachable_body: "Hearth has not reached this bridge for over 5 minutes. Its lights cannot be controlled until it answers again.",
     back_title: back_en,
@@ -117,6 +130,8 @@ fn back_fr(bridge: &str) -> String {
 pub const FRENCH_NOTIFICATIONS: NotificationTexts = NotificationTexts {
     relink_title: "L’accès à distance s’est arrêté",
     relink_body: "Le compte Hue n’accepte plus Hearth. Ouvrez Hearth et reliez-le de nouveau.",
+    energy_relink_title: energy_relink_fr,
+    energy_relink_body: "Enedis ne laisse plus Hearth lire ce compteur. Ouvrez l’écran Énergie de Hearth et reliez-le de nouveau.",
     unreachable_title: unreachable_fr,
     unreachable_body: "Hearth n’a pas pu joindre ce pont depuis plus de 5\u{a0}minutes. Ses lumières ne répondront pas tant qu’il sera injoignable.",
     back_title: back_fr,
@@ -144,6 +159,80 @@ pub struct TrayTexts {
     pub every_light_off: &'static str,
     /// How many lights are on (at least one).
     pub lights_on: fn(count: usize) -> String,
+    /// A linked meter's line (clicking it opens the energy screen).
+    pub energy: fn(line: &EnergyLine) -> String,
+}
+
+/// What the tray says of a linked meter. `meter` names it when there are several (the end of
+/// its PRM), `None` when it is the only one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnergyLine {
+    /// The last complete day is yesterday: its consumption.
+    Yesterday { meter: Option<String>, wh: u32 },
+    /// An older day (Enedis publishes late): its date (`YYYY-MM-DD`) and consumption.
+    Day {
+        meter: Option<String>,
+        date: String,
+        wh: u32,
+    },
+    /// The consent is gone: only a new link brings data again.
+    Relink { meter: Option<String> },
+}
+
+/// Wh as kWh with one decimal, with the language's decimal separator.
+fn kwh(wh: u32, comma: bool) -> String {
+    let text = format!("{:.1}", f64::from(wh) / 1000.0);
+    if comma { text.replace('.', ",") } else { text }
+}
+
+fn energy_en(line: &EnergyLine) -> String {
+    let who = |meter: &Option<String>| {
+        meter
+            .as_ref()
+            .map_or_else(String::new, |m| format!("Linky {m}, "))
+    };
+    match line {
+        EnergyLine::Yesterday { meter, wh } => {
+            let who = who(meter);
+            if who.is_empty() {
+                format!("Yesterday: {} kWh", kwh(*wh, false))
+            } else {
+                format!("{who}yesterday: {} kWh", kwh(*wh, false))
+            }
+        }
+        EnergyLine::Day { meter, date, wh } => {
+            format!("{}{date}: {} kWh", who(meter), kwh(*wh, false))
+        }
+        EnergyLine::Relink { meter } => match meter {
+            Some(meter) => format!("Linky {meter}: relink needed"),
+            None => "Linky: relink needed".to_owned(),
+        },
+    }
+}
+
+fn energy_fr(line: &EnergyLine) -> String {
+    let who = |meter: &Option<String>| {
+        meter
+            .as_ref()
+            .map_or_else(String::new, |m| format!("Linky {m}, "))
+    };
+    match line {
+        EnergyLine::Yesterday { meter, wh } => {
+            let who = who(meter);
+            if who.is_empty() {
+                format!("Hier\u{a0}: {}\u{a0}kWh", kwh(*wh, true))
+            } else {
+                format!("{who}hier\u{a0}: {}\u{a0}kWh", kwh(*wh, true))
+            }
+        }
+        EnergyLine::Day { meter, date, wh } => {
+            format!("{}{date}\u{a0}: {}\u{a0}kWh", who(meter), kwh(*wh, true))
+        }
+        EnergyLine::Relink { meter } => match meter {
+            Some(meter) => format!("Linky {meter}\u{a0}: à relier de nouveau"),
+            None => "Linky\u{a0}: à relier de nouveau".to_owned(),
+        },
+    }
 }
 
 fn away_en(bridge: &str) -> String {
@@ -179,6 +268,7 @@ pub const ENGLISH: TrayTexts = TrayTexts {
     no_bridge: "Hearth: no bridge yet",
     every_light_off: "Hearth: every light is off",
     lights_on: lights_on_en,
+    energy: energy_en,
 };
 
 // French typography, as in the window: a no-break space (U+00A0) before `:` (and a narrow one,
@@ -217,6 +307,7 @@ pub const FRENCH: TrayTexts = TrayTexts {
     no_bridge: "Hearth\u{a0}: aucun pont pour l’instant",
     every_light_off: "Hearth\u{a0}: toutes les lumières sont éteintes",
     lights_on: lights_on_fr,
+    energy: energy_fr,
 };
 
 #[cfg(test)]
@@ -310,5 +401,37 @@ mod tests {
         assert_eq!((en.unreachable_title)("Hall"), "Hall is out of reach");
         assert_eq!((fr.unreachable_title)("Salon"), "Salon est injoignable");
         assert_eq!((fr.back_title)("Salon"), "Salon répond de nouveau");
+        assert_ne!(en.energy_relink_body, fr.energy_relink_body);
+        assert_eq!(
+            (fr.energy_relink_title)("22516914714270"),
+            "Linky 22516914714270\u{a0}: à relier de nouveau"
+        );
+    }
+
+    #[test]
+    fn energy_lines_in_both_languages() {
+        use super::EnergyLine;
+
+        let (en, fr) = (Language::English.tray(), Language::French.tray());
+        let yesterday = EnergyLine::Yesterday {
+            meter: None,
+            wh: 12_449,
+        };
+        assert_eq!((en.energy)(&yesterday), "Yesterday: 12.4 kWh");
+        assert_eq!((fr.energy)(&yesterday), "Hier\u{a0}: 12,4\u{a0}kWh");
+        let two = EnergyLine::Yesterday {
+            meter: Some("…4270".to_owned()),
+            wh: 9_000,
+        };
+        assert_eq!((en.energy)(&two), "Linky …4270, yesterday: 9.0 kWh");
+        let older = EnergyLine::Day {
+            meter: None,
+            date: "2026-11-26".to_owned(),
+            wh: 500,
+        };
+        assert_eq!((en.energy)(&older), "2026-11-26: 0.5 kWh");
+        let relink = EnergyLine::Relink { meter: None };
+        assert_eq!((en.energy)(&relink), "Linky: relink needed");
+        assert_eq!((fr.energy)(&relink), "Linky\u{a0}: à relier de nouveau");
     }
 }

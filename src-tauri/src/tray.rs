@@ -16,6 +16,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use hearth_core::energy::{EnergyView, MeterState};
 use hearth_core::home::{Home, HomeStatus};
 use hearth_core::lights::{GroupView, Snapshot, Target, TargetKind, Via};
 use tauri::image::Image;
@@ -27,7 +28,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::{Notify, watch};
 
 use crate::language::Languages;
-use crate::texts::{Language, TrayTexts};
+use crate::texts::{EnergyLine, Language, TrayTexts};
 
 const TRAY_ID: &str = "hearth";
 
@@ -42,6 +43,8 @@ pub enum TrayItem {
     Toggle(Target),
     /// Recalls a scene, by id.
     Scene(String),
+    /// A meter's line: opens the energy screen.
+    Energy,
 }
 
 impl TrayItem {
@@ -50,6 +53,7 @@ impl TrayItem {
             Self::Open => "open".to_owned(),
             Self::Quit => "quit".to_owned(),
             Self::AllOff => "all-off".to_owned(),
+            Self::Energy => "energy".to_owned(),
             Self::Toggle(target) => format!("{}:{}", kind_word(target.kind), target.id),
             Self::Scene(id) => format!("scene:{id}"),
         }
@@ -81,6 +85,7 @@ impl TryFrom<&MenuId> for TrayItem {
             "open" => Ok(Self::Open),
             "quit" => Ok(Self::Quit),
             "all-off" => Ok(Self::AllOff),
+            "energy" => Ok(Self::Energy),
             other => {
                 // Whatever `id()` writes reads back: the word is one of `kind_word`'s.
                 let (word, id) = other.split_once(':').ok_or(())?;
@@ -232,6 +237,69 @@ pub fn model(snapshot: &Snapshot, status: &HomeStatus, texts: &TrayTexts) -> Tra
     }
 }
 
+/// One line per linked meter ("Yesterday: 12.4 kWh", "Linky: relink needed"), each opening the
+/// energy screen; `yesterday` is the French day before today (`YYYY-MM-DD`).
+pub fn energy_entries(view: &EnergyView, yesterday: &str, texts: &TrayTexts) -> Vec<Entry> {
+    let several = view.meters.len() > 1;
+    view.meters
+        .iter()
+        .filter_map(|meter| {
+            // The end of the PRM tells a household's meters apart without spelling all 14 digits.
+            let name = several.then(|| {
+                let tail = meter.prm.len().saturating_sub(4);
+                format!("…{}", meter.prm.get(tail..).unwrap_or(&meter.prm))
+            });
+            let line = match (&meter.state, &meter.data_until, meter.last_day_wh) {
+                (MeterState::NeedsRelink, _, _) => EnergyLine::Relink { meter: name },
+                (_, Some(day), Some(wh)) if day == yesterday => {
+                    EnergyLine::Yesterday { meter: name, wh }
+                }
+                (_, Some(day), Some(wh)) => EnergyLine::Day {
+                    meter: name,
+                    date: day.clone(),
+                    wh,
+                },
+                // Nothing synced yet: no line rather than a line saying nothing.
+                _ => return None,
+            };
+            Some(Entry::Item {
+                item: TrayItem::Energy,
+                label: (texts.energy)(&line),
+                enabled: true,
+            })
+        })
+        .collect()
+}
+
+/// The French day before today, as the energy views write days.
+fn french_yesterday() -> String {
+    let zone = jiff::tz::TimeZone::get("Europe/Paris").unwrap_or(jiff::tz::TimeZone::UTC);
+    let today = jiff::Timestamp::now().to_zoned(zone).date();
+    today
+        .yesterday()
+        .map_or_else(|_| String::new(), |day| day.to_string())
+}
+
+/// `model`'s menu with the meters' lines in a section under *Open Hearth*.
+fn with_energy(mut tray: TrayModel, view: Option<&EnergyView>, texts: &TrayTexts) -> TrayModel {
+    let Some(view) = view else {
+        return tray;
+    };
+    let lines = energy_entries(view, &french_yesterday(), texts);
+    if lines.is_empty() {
+        return tray;
+    }
+    let at = tray
+        .entries
+        .iter()
+        .position(|entry| *entry == Entry::Separator)
+        .unwrap_or(tray.entries.len());
+    let mut section = vec![Entry::Separator];
+    section.extend(lines);
+    tray.entries.splice(at..at, section);
+    tray
+}
+
 /// Where a [`TrayModel`] is shown.
 pub trait TraySink: Send + 'static {
     /// Shows `model`. `previous` is what was shown before (`None` the first time and when the
@@ -244,6 +312,7 @@ pub trait TraySink: Send + 'static {
 pub async fn follow(
     home: Home,
     mut language: watch::Receiver<Language>,
+    mut energy: watch::Receiver<Option<EnergyView>>,
     resync: Arc<Notify>,
     mut sink: impl TraySink,
 ) {
@@ -253,10 +322,15 @@ pub async fn follow(
     let mut shown: Option<TrayModel> = None;
     let mut redo = true;
     loop {
-        let current = model(
-            &snapshots.borrow_and_update(),
-            &status.borrow_and_update(),
-            language.borrow_and_update().tray(),
+        let texts = language.borrow_and_update().tray();
+        let current = with_energy(
+            model(
+                &snapshots.borrow_and_update(),
+                &status.borrow_and_update(),
+                texts,
+            ),
+            energy.borrow_and_update().as_ref(),
+            texts,
         );
         if redo || shown.as_ref() != Some(&current) {
             sink.show(&current, if redo { None } else { shown.as_ref() });
@@ -266,6 +340,7 @@ pub async fn follow(
             changed = snapshots.changed() => if changed.is_err() { return } else { false },
             changed = status.changed() => if changed.is_err() { return } else { false },
             changed = language.changed() => if changed.is_err() { return } else { false },
+            changed = energy.changed() => if changed.is_err() { return } else { false },
             () = resync.notified() => true,
         };
     }
@@ -295,12 +370,13 @@ pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
             let home = app.state::<Home>().inner().clone();
             let resync = Arc::clone(&app.state::<Resync>().0);
             let language = app.state::<Languages>().subscribe();
+            let energy = app.state::<crate::energy::EnergyState>().subscribe_view();
             let sink = MenuSink {
                 app: app.clone(),
                 tray,
                 checks: HashMap::new(),
             };
-            tauri::async_runtime::spawn(follow(home, language, resync, sink));
+            tauri::async_runtime::spawn(follow(home, language, energy, resync, sink));
             Ok(())
         })
         .build()
@@ -392,6 +468,7 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     };
     match item {
         TrayItem::Open => crate::show_main_window(app),
+        TrayItem::Energy => crate::energy::show_screen(app),
         TrayItem::Quit => app.exit(0),
         TrayItem::AllOff | TrayItem::Toggle(_) | TrayItem::Scene(_) => {
             let app = app.clone();
@@ -486,7 +563,12 @@ mod tests {
             "3f1c8b2a-6d5e-4f7a-9b1c-2d3e4f5a6b7c",
             "pièce",
         ];
-        let mut items = vec![TrayItem::Open, TrayItem::Quit, TrayItem::AllOff];
+        let mut items = vec![
+            TrayItem::Open,
+            TrayItem::Quit,
+            TrayItem::AllOff,
+            TrayItem::Energy,
+        ];
         for kind in [TargetKind::Light, TargetKind::Room, TargetKind::Zone] {
             for id in ids {
                 items.push(TrayItem::Toggle(Target {
@@ -664,6 +746,95 @@ mod tests {
             .filter(|e| matches!(e, Entry::Check { .. }))
             .count();
         assert_eq!(checks, 3);
+    }
+
+    /// One line per meter: yesterday's kWh, an older day's with its date, "relink needed"; none
+    /// for a meter with no data yet; the meters told apart when there are several.
+    #[test]
+    fn each_meter_has_its_line() {
+        use hearth_core::energy::{EnergyView, MeterState, MeterView};
+
+        use super::{energy_entries, with_energy};
+
+        let meter = |prm: &str, state, day: Option<&str>, wh| MeterView {
+            prm: prm.to_owned(),
+            name: None,
+            state,
+            data_until: day.map(str::to_owned),
+            last_day_wh: wh,
+            next_sync: None,
+            consent_end: None,
+            consent_ending_soon: false,
+            subscribed_kva: None,
+            produces: false,
+            load_curve_off: false,
+            problem: None,
+        };
+        let view = |meters| EnergyView {
+            proxy: None,
+            demo: false,
+            link: None,
+            meters,
+            time_zone: "Europe/Paris".to_owned(),
+        };
+        let labels = |entries: Vec<Entry>| -> Vec<String> {
+            entries
+                .into_iter()
+                .map(|entry| match entry {
+                    Entry::Item { item, label, .. } => {
+                        assert_eq!(item, TrayItem::Energy);
+                        label
+                    }
+                    other => panic!("{other:?}"),
+                })
+                .collect()
+        };
+        let one = view(vec![meter(
+            "22516914714270",
+            MeterState::Linked,
+            Some("2026-11-29"),
+            Some(12_449),
+        )]);
+        assert_eq!(
+            labels(energy_entries(&one, "2026-11-29", &ENGLISH)),
+            ["Yesterday: 12.4 kWh"]
+        );
+        let several = view(vec![
+            meter(
+                "22516914714270",
+                MeterState::Linked,
+                Some("2026-11-27"),
+                Some(8_000),
+            ),
+            meter("24880057139941", MeterState::NeedsRelink, None, None),
+            meter(
+                "30000000000001",
+                MeterState::Syncing { done: 0, total: 9 },
+                None,
+                None,
+            ),
+        ]);
+        assert_eq!(
+            labels(energy_entries(&several, "2026-11-29", &ENGLISH)),
+            [
+                "Linky …4270, 2026-11-27: 8.0 kWh",
+                "Linky …9941: relink needed"
+            ]
+        );
+        // In the menu: a section right under *Open Hearth*.
+        let tray = with_energy(
+            model(&Snapshot::default(), &HomeStatus::default(), &ENGLISH),
+            Some(&several),
+            &ENGLISH,
+        );
+        assert_eq!(tray.entries[1], Entry::Separator);
+        assert!(matches!(
+            &tray.entries[2],
+            Entry::Item {
+                item: TrayItem::Energy,
+                ..
+            }
+        ));
     }
 
     #[test]

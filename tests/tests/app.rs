@@ -900,3 +900,272 @@ async fn settings_and_the_window_s_size_outlive_a_restart() {
     assert!(!login_entry.exists());
     running.stop().await;
 }
+
+/// A browser for the energy link's pages: one cookie jar (everything is on 127.0.0.1), no
+/// redirect followed by itself, so that each hop is seen.
+#[derive(Default)]
+struct ConsentBrowser {
+    cookies: Vec<(String, String)>,
+}
+
+/// A page's status, `Location` and body.
+struct Page {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+impl ConsentBrowser {
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+        let cookies = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let response = request
+            .header("Cookie", cookies)
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        for value in response.headers().get_all("set-cookie") {
+            let pair = value.to_str().unwrap().split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(k, _)| k != name);
+            self.cookies.push((name.to_owned(), value.to_owned()));
+        }
+        Page {
+            status: response.status().as_u16(),
+            location: response
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_owned()),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    fn http() -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// What a user does in the browser the app opened on `link`: confirms the code on the
+    /// proxy's page, then at (simulated) Enedis picks `meter` and accepts, or refuses (`None`).
+    /// Returns the code the proxy's page showed.
+    async fn consent(&mut self, link: &str, meter: Option<&str>) -> String {
+        let proxy = url::Url::parse(link)
+            .unwrap()
+            .origin()
+            .ascii_serialization();
+        let page = self.send(Self::http().get(link)).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let (code, csrf) = (hidden(&page.body, "code"), hidden(&page.body, "csrf"));
+        let page = self
+            .send(
+                Self::http()
+                    .post(format!("{proxy}/auth/verify_code"))
+                    .form(&[
+                        ("code", code.as_str()),
+                        ("csrf", csrf.as_str()),
+                        ("action", "approve"),
+                    ]),
+            )
+            .await;
+        assert_eq!(page.status, 303, "{}", page.body);
+        let at_enedis = page.location.unwrap();
+        let enedis = url::Url::parse(&at_enedis)
+            .unwrap()
+            .origin()
+            .ascii_serialization();
+        let page = self.send(Self::http().get(&at_enedis)).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        // The simulator's consent page offers the customer's meters.
+        if let Some(meter) = meter {
+            assert!(page.body.contains(meter), "{}", page.body);
+        }
+        let (state, client_id) = (hidden(&page.body, "state"), hidden(&page.body, "client_id"));
+        let mut form = vec![("client_id", client_id.as_str()), ("state", state.as_str())];
+        match meter {
+            Some(meter) => form.extend([("decision", "accept"), ("prm", meter)]),
+            None => form.push(("decision", "refuse")),
+        }
+        let answered = self
+            .send(
+                Self::http()
+                    .post(format!("{enedis}/dataconnect/v2/oauth2/consent"))
+                    .form(&form),
+            )
+            .await;
+        assert_eq!(answered.status, 302, "{}", answered.body);
+        let back = self
+            .send(Self::http().get(answered.location.unwrap()))
+            .await;
+        assert_eq!(back.status, 200, "{}", back.body);
+        code
+    }
+}
+
+/// The value of a hidden form field in a page.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no field {name} in {html}"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The folder of the energy history the app uses (the demo's own while it runs): run
+/// `hearth-cli` with `HEARTH_DATA_DIR` set to it and it reads the same numbers.
+async fn energy_data_dir(running: &Running) -> PathBuf {
+    let info = running.invoke("app_info", serde_json::json!({})).await;
+    let history = PathBuf::from(info["energy_history"].as_str().unwrap());
+    history.parent().unwrap().to_owned()
+}
+
+/// What `hearth-cli energy daily --json` prints for meter `prm` on `date` (Wh; `None` for a
+/// gap), reading the history in `data_dir` with a configuration folder of its own.
+async fn cli_daily_wh(data_dir: &Path, prm: &str, date: &str) -> Option<u64> {
+    let cli = debug_binary("hearth-cli", "hearth-cli").unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let output = tokio::process::Command::new(cli)
+        .env("HEARTH_CONFIG_DIR", config.path())
+        .env("HEARTH_DATA_DIR", data_dir)
+        .env("HEARTH_SECRET_STORE", "file")
+        .args([
+            "energy", "daily", "--meter", prm, "--from", date, "--to", date, "--json",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed["days"][0]["date"], date, "{printed}");
+    printed["days"][0]["wh"].as_u64()
+}
+
+/// The simulator's daily consumption (Wh) of meter `prm` on `date` (`YYYY-MM-DD`).
+fn simulated_daily_wh(prm: &str, date: &str) -> u64 {
+    use hearth_sim::enedis::data;
+    let day = time::Date::parse(
+        date,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap();
+    data::daily_wh(data::sandbox(prm).unwrap(), day, false)
+}
+
+/// `hearth --demo`, energy: *Link my Linky meter* opens the demo proxy's page in the system
+/// browser (recorded); refused at Enedis, the window says so and *Try again* starts a new link;
+/// accepted with the house's meter, the charts fill with the simulator's household — the number
+/// shown for a day is the simulator's for that day, and the one `hearth-cli energy daily --json`
+/// prints — and the tray's line says the last day's kWh.
+#[tokio::test]
+#[ignore = "needs the built app and a desktop: run by `make test`"]
+async fn demo_links_a_linky_meter_and_shows_the_simulator_s_numbers() {
+    const HOUSE: &str = "22516914714270";
+    let mut browser = PathBuf::new();
+    let running = Running::start(&["--demo"], |desktop| {
+        browser = desktop.record_browser().unwrap();
+    })
+    .await;
+    running.click("[data-testid=nav-energy]").await;
+    running
+        .text("[data-testid=energy-proxy]", |text| text.contains("demo"))
+        .await;
+    let view = running.invoke("energy_view", serde_json::json!({})).await;
+    let proxy = view["proxy"]["url"].as_str().unwrap();
+    assert!(
+        proxy.starts_with("http://127.0.0.1:"),
+        "the demo's proxy: {proxy}"
+    );
+
+    // Refused at Enedis: the window says so, and Try again starts a new link.
+    running.click("button[data-testid=energy-link]").await;
+    wait_until("the proxy's page in the browser", UI_TIMEOUT, async || {
+        !opened(&browser).is_empty()
+    })
+    .await;
+    let first = opened(&browser)[0].clone();
+    assert!(first.starts_with("http://127.0.0.1:"), "{first}");
+    let code = running
+        .text("[data-testid=energy-user-code]", |text| !text.is_empty())
+        .await;
+    let confirmed = ConsentBrowser::default().consent(&first, None).await;
+    let plain = |code: &str| code.replace('-', "");
+    assert_eq!(
+        plain(&confirmed),
+        plain(&code),
+        "the page opened is the code shown"
+    );
+    running
+        .text("[data-testid=energy-link-state]", |text| {
+            text.contains("refused")
+        })
+        .await;
+    running.click("[data-testid=energy-try-again]").await;
+    wait_until("a new page in the browser", UI_TIMEOUT, async || {
+        opened(&browser).len() == 2
+    })
+    .await;
+    let second = opened(&browser)[1].clone();
+    assert_ne!(second, first, "a new code");
+
+    // Accepted with the house's meter: the meter syncs, the charts fill.
+    ConsentBrowser::default()
+        .consent(&second, Some(HOUSE))
+        .await;
+    let bar = "[data-testid=energy-daily] rect.now[data-wh]";
+    wait_until("the daily bars", Duration::from_secs(120), async || {
+        running.session.find(bar).await.is_ok()
+    })
+    .await;
+    let shown = running
+        .session
+        .execute(
+            "const bars = [...document.querySelectorAll(arguments[0])];\
+             const last = bars[bars.length - 1];\
+             return [last.dataset.date, Number(last.dataset.wh)];",
+            &[serde_json::json!(bar)],
+        )
+        .await
+        .unwrap();
+    let date = shown[0].as_str().unwrap().to_owned();
+    let wh = shown[1].as_u64().unwrap();
+    assert_eq!(wh, simulated_daily_wh(HOUSE, &date), "the bar of {date}");
+
+    // The tray: the meter's line, the last day's kWh as the simulator counts them.
+    let view = running.invoke("energy_view", serde_json::json!({})).await;
+    let meter = &view["meters"][0];
+    assert_eq!(meter["prm"], HOUSE);
+    let last_day = meter["data_until"].as_str().unwrap().to_owned();
+    let kwh = format!(
+        "{:.1} kWh",
+        f64::from(u32::try_from(simulated_daily_wh(HOUSE, &last_day)).unwrap()) / 1000.0
+    );
+    let tray = TrayMenu::find(&running.desktop, UI_TIMEOUT).unwrap();
+    wait_until("the tray's meter line", UI_TIMEOUT, async || {
+        tray.entries().unwrap().iter().any(|entry| {
+            entry.label.ends_with(&format!(": {kwh}"))
+                && (entry.label.starts_with("Yesterday") || entry.label.starts_with(&last_day))
+        })
+    })
+    .await;
+    // The history the CLI would read is the demo's, in its temporary folder.
+    let dir = energy_data_dir(&running).await;
+    assert!(dir.join("energy.sqlite3").exists(), "{}", dir.display());
+    // `hearth-cli energy daily --json` over that history prints the number the window shows.
+    // The demo's tokens live in the app's memory, so the CLI names the meter: a meter whose
+    // history is there is readable linked or not.
+    assert_eq!(
+        cli_daily_wh(&dir, HOUSE, &date).await,
+        Some(wh),
+        "the CLI's {date}"
+    );
+
+    running.stop().await;
+}

@@ -52,8 +52,8 @@ fn timeout(cli: &Cli) -> Duration {
     Duration::from_secs(cli.timeout)
 }
 
-pub async fn run(cli: Cli) -> Result<(), LightsError> {
-    match &cli.command {
+pub async fn run(cli: Cli) -> Result<(), crate::Failure> {
+    let lights = match &cli.command {
         Command::Discover { addresses, json } => discover(&cli, addresses, *json).await,
         Command::Pair { address, wait } => pair(&cli, address, *wait).await,
         Command::Bridges { json } => {
@@ -126,7 +126,9 @@ pub async fn run(cli: Cli) -> Result<(), LightsError> {
         }
         Command::Watch { json } => watch(&cli, *json).await,
         Command::Remote(command) => crate::remote::run(&cli, command).await,
-    }
+        Command::Energy(command) => return Ok(crate::energy::run(&cli, command).await?),
+    };
+    Ok(lights?)
 }
 
 fn find(lights: &Lights, query: &str) -> Result<(Target, String), LightsError> {

@@ -1,8 +1,9 @@
-//! `hearth-cli`: Hearth's lights from a terminal or a script, over the same code and the same
+//! `hearth-cli`: Hearth's lights and energy from a terminal or a script, over the same code and the same
 //! configuration directory as the app (a bridge paired here is known there, and the reverse).
 
 mod browser;
 mod commands;
+mod energy;
 mod output;
 mod remote;
 
@@ -12,7 +13,25 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hearth_core::lights::LightsError;
 
-const EXIT_CODES: &str = "\
+/// The energy commands' exit codes, listed by `--help` and `energy --help` alike.
+macro_rules! energy_exit_codes {
+    () => {
+        " 11  energy: no energy proxy set (hearth-cli energy link --proxy URL --client-id ID)
+ 12  energy: no meter linked
+ 13  energy: the link was refused (at the proxy's page or at Enedis)
+ 14  energy: the link's code expired before it was approved
+ 15  energy: the energy proxy could not be reached
+ 16  energy: sync paused by Enedis's quota or an outage (the time to retry is printed)
+ 17  energy: the meter must be linked again (consent gone or refused, not the holder)
+ In energy commands, 3 is a --meter no linked meter has, 4 several meters linked and no
+ --meter, and 2 also `unlink` without --keep-history or --delete-history when standard input
+ is not a terminal.
+"
+    };
+}
+
+const EXIT_CODES: &str = concat!(
+    "\
 Exit codes:
   0  done
   1  any other failure
@@ -25,19 +44,23 @@ Exit codes:
   8  pairing: the link button was not pressed in time
   9  remote access: not set up, not linked, or to be linked again
  10  remote access: linking failed (declined, refused, timed out, port busy)
-
+",
+    energy_exit_codes!(),
+    "
 Environment:
   HEARTH_CONFIG_DIR       the configuration directory (like --config-dir)
+  HEARTH_DATA_DIR         the data directory, where the energy history is (shared with the app)
   HEARTH_SECRET_STORE     keychain | file | memory | auto (default)
   HEARTH_DISCOVERY=off    no mDNS and no cloud discovery: manual addresses only
   HEARTH_DISCOVERY_URL    another cloud discovery endpoint
   HEARTH_HUE_EXTRA_ROOTS  a PEM file of extra certificate authorities to trust for bridges
   HEARTH_CLOUD_URL        another Hue cloud (a simulator) for remote access
   HEARTH_CLIENT_SECRET    the app's client secret for `remote link` (instead of --client-secret)
-  HEARTH_LOG              log level on standard error (default: warn)";
+  HEARTH_LOG              log level on standard error (default: warn)"
+);
 
 #[derive(Parser)]
-#[command(name = "hearth-cli", version, about = "Hearth's Hue lights from the command line", after_help = EXIT_CODES)]
+#[command(name = "hearth-cli", version, about = "Hearth's Hue lights and Linky energy from the command line", after_help = EXIT_CODES)]
 struct Cli {
     /// Use only this bridge (its id or its address) when several are paired.
     #[arg(long, global = true)]
@@ -147,6 +170,28 @@ enum Command {
     /// Remote access through the Hue cloud: link, status, unlink.
     #[command(subcommand)]
     Remote(RemoteCommand),
+    /// Enedis Linky meters through an energy proxy: link, meters, sync, daily, curve,
+    /// max-power, production, export, unlink.
+    #[command(after_help = concat!("Exit codes (all of them: hearth-cli --help):\n  0  done\n  1  any other failure\n  2  wrong usage\n", energy_exit_codes!()))]
+    Energy(energy::EnergyArgs),
+}
+
+/// Why a command failed: the lights' errors, or the energy commands'.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Lights(#[from] LightsError),
+    #[error(transparent)]
+    Energy(#[from] energy::EnergyError),
+}
+
+impl Failure {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Lights(err) => exit_code(err),
+            Failure::Energy(err) => err.exit_code(),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -252,7 +297,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("hearth-cli: {err}");
-            ExitCode::from(exit_code(&err))
+            ExitCode::from(err.exit_code())
         }
     }
 }

@@ -10,6 +10,8 @@ use std::fmt;
 use hearth_oauth::callback::{Callback, CallbackError};
 use url::Url;
 
+use crate::settings::EnergyProxy;
+
 /// The scheme Hearth registers with the OS.
 pub const SCHEME: &str = "hearth";
 
@@ -24,6 +26,10 @@ pub enum DeepLink {
     /// `hearth://oauth/callback?…`: the redirect of an OAuth authorization-code flow, its
     /// parameters checked by the same code as the loopback and pasted redirects.
     OAuthCallback(Callback),
+    /// `hearth://energy/setup?proxy=…&client_id=…`: a proxy's page offering "Open in Hearth".
+    /// The proxy is checked as the Settings screen checks what the user types; the app shows it
+    /// and asks before it becomes the setting.
+    EnergySetup(EnergyProxy),
 }
 
 /// The screens a link may open.
@@ -63,6 +69,10 @@ pub enum DeepLinkError {
     UnknownTarget,
     #[error(transparent)]
     Callback(#[from] CallbackError),
+    /// An energy setup link without exactly a `proxy` and a `client_id`, or with a proxy the
+    /// settings refuse.
+    #[error("the energy setup link does not name a usable proxy")]
+    EnergySetup,
 }
 
 impl DeepLink {
@@ -98,9 +108,29 @@ impl DeepLink {
             ("oauth", "/callback") => Ok(Self::OAuthCallback(Callback::from_query(
                 url.query().unwrap_or_default(),
             )?)),
+            ("energy", "/setup") => energy_setup(&url).map(Self::EnergySetup),
             _ => Err(DeepLinkError::UnknownTarget),
         }
     }
+}
+
+/// The proxy of an energy setup link: `proxy` and `client_id` once each, nothing else.
+fn energy_setup(url: &Url) -> Result<EnergyProxy, DeepLinkError> {
+    let (mut proxy, mut client_id) = (None, None);
+    for (key, value) in url.query_pairs() {
+        let slot = match key.as_ref() {
+            "proxy" => &mut proxy,
+            "client_id" => &mut client_id,
+            _ => return Err(DeepLinkError::EnergySetup),
+        };
+        if slot.replace(value.into_owned()).is_some() {
+            return Err(DeepLinkError::EnergySetup);
+        }
+    }
+    let (Some(proxy), Some(client_id)) = (proxy, client_id) else {
+        return Err(DeepLinkError::EnergySetup);
+    };
+    EnergyProxy::new(&proxy, &client_id).map_err(|_| DeepLinkError::EnergySetup)
 }
 
 fn reject_query(url: &Url) -> Result<(), DeepLinkError> {
@@ -172,6 +202,47 @@ mod tests {
             expect![[
                 r#"OAuthCallback(Callback { state: "s", outcome: Error { error: "access_denied", description: Some("The user said no") } })"#
             ]],
+        );
+    }
+
+    #[test]
+    fn energy_setup_links() {
+        check(
+            "hearth://energy/setup?proxy=https%3A%2F%2Fenergy.example.org&client_id=hearth",
+            expect![[
+                r#"EnergySetup(EnergyProxy { url: "https://energy.example.org/", client_id: "hearth" })"#
+            ]],
+        );
+        check(
+            "hearth://energy/setup?client_id=hearth&proxy=http://127.0.0.1:8080/",
+            expect![[
+                r#"EnergySetup(EnergyProxy { url: "http://127.0.0.1:8080/", client_id: "hearth" })"#
+            ]],
+        );
+        for link in [
+            // Plain http to another computer, a password, another scheme.
+            "hearth://energy/setup?proxy=http://energy.example.org&client_id=hearth",
+            "hearth://energy/setup?proxy=https://me:pw@energy.example.org&client_id=hearth",
+            "hearth://energy/setup?proxy=javascript:alert(1)&client_id=hearth",
+            // Missing, repeated or unknown parameters.
+            "hearth://energy/setup?proxy=https://energy.example.org",
+            "hearth://energy/setup?proxy=https://energy.example.org&client_id=",
+            "hearth://energy/setup?proxy=https://a.example.org&proxy=https://b.example.org&client_id=h",
+            "hearth://energy/setup?proxy=https://energy.example.org&client_id=h&secret=x",
+        ] {
+            assert_eq!(
+                DeepLink::parse(link).unwrap_err().to_string(),
+                "the energy setup link does not name a usable proxy",
+                "{link}"
+            );
+        }
+        check(
+            "hearth://energy/other?proxy=https://energy.example.org&client_id=h",
+            expect!["error: Hearth has no page at this link"],
+        );
+        assert_eq!(
+            Redacted("hearth://energy/setup?proxy=https://e.example.org&client_id=h").to_string(),
+            "hearth://energy/setup?<redacted>"
         );
     }
 

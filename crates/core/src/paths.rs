@@ -28,6 +28,25 @@ pub fn settings_file(config_dir: &std::path::Path) -> PathBuf {
     config_dir.join("settings.json")
 }
 
+/// The environment variable that overrides the data directory (tests keep every run's history
+/// in a temporary folder with it; the end-to-end tests read the app's history there).
+pub const DATA_DIR_ENV: &str = "HEARTH_DATA_DIR";
+
+/// The data directory, where what Hearth fetched is kept (the energy history): `$HEARTH_DATA_DIR`,
+/// else `<OS data dir>/hearth` (`~/.local/share/hearth` on Linux). The app and `hearth-cli` use
+/// the same one, so that a sync by either serves both.
+pub fn data_dir() -> Option<PathBuf> {
+    config_dir_from(
+        std::env::var_os(DATA_DIR_ENV).map(PathBuf::from),
+        dirs::data_dir(),
+    )
+}
+
+/// The energy history (SQLite, `hearth_energy::History`) in `data_dir`.
+pub fn energy_history_file(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("energy.sqlite3")
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;

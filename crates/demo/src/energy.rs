@@ -102,6 +102,12 @@ impl EnergyDemo {
         ENERGY_CLIENT_ID
     }
 
+    /// Where the demo's energy history goes: its temporary folder, removed with it, so that the
+    /// demo's meters never mix with the user's history.
+    pub fn history_file(&self) -> std::path::PathBuf {
+        self.store.path().join("energy.sqlite3")
+    }
+
     /// The simulated Enedis (its `/__sim/…` switches and call counters, for tests).
     pub fn enedis(&self) -> &EnedisSimHandle {
         &self.sim

@@ -231,6 +231,12 @@ impl History {
         })
     }
 
+    /// Records a meter just linked, before its first sync, so that every process sharing the
+    /// file lists it (a meter linked by `hearth-cli` shows in the app at once).
+    pub fn add_meter(&self, prm: &str) -> Result<(), HistoryError> {
+        self.write(|tx| ensure_meter(tx, prm))
+    }
+
     /// What the planner needs of a meter (all unknown for a meter never synced).
     pub fn facts(&self, prm: &str) -> Result<MeterFacts, HistoryError> {
         Ok(self

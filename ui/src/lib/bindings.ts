@@ -84,11 +84,42 @@ export const commands = {
 	/**  Names the energy proxy (checked: https, or http on this computer only); returns it as kept. */
 	setEnergyProxy: (url: string, clientId: string) => __TAURI_INVOKE<EnergyProxy>("set_energy_proxy", { url, clientId }),
 	clearEnergyProxy: () => __TAURI_INVOKE<null>("clear_energy_proxy"),
+	/**  The energy screen's state (also pushed as the `energy` event). */
+	energyView: () => __TAURI_INVOKE<EnergyView>("energy_view"),
+	/**  Daily consumption over `[from, to)` (`YYYY-MM-DD`), the year before beside it. */
+	energyDaily: (prm: string, from: string, to: string) => __TAURI_INVOKE<DailySeries>("energy_daily", { prm, from, to }),
+	/**  Daily production over `[from, to)`. */
+	energyProduction: (prm: string, from: string, to: string) => __TAURI_INVOKE<DailySeries>("energy_production", { prm, from, to }),
+	/**  The load curve over whole days `[from, to)`. */
+	energyLoadCurve: (prm: string, from: string, to: string) => __TAURI_INVOKE<LoadCurve>("energy_load_curve", { prm, from, to }),
+	/**  Maximum power per day over `[from, to)`. */
+	energyMaxPower: (prm: string, from: string, to: string) => __TAURI_INVOKE<MaxPowerSeries>("energy_max_power", { prm, from, to }),
+	/**  This month so far against last year's. */
+	energyTotals: (prm: string) => __TAURI_INVOKE<Totals>("energy_totals", { prm }),
+	/**
+	 *  Starts linking a meter and opens the proxy's page in the system browser (the window shows
+	 *  the code and the QR code whether or not a browser opened).
+	 */
+	energyStartLink: () => __TAURI_INVOKE<EnergyView>("energy_start_link"),
+	/**  Opens the link page in the system browser again. */
+	energyOpenLinkPage: () => __TAURI_INVOKE<null>("energy_open_link_page"),
+	/**  Stops waiting for the link, or forgets how the last one ended. */
+	energyCancelLink: () => __TAURI_INVOKE<EnergyView>("energy_cancel_link"),
+	/**  Unlinks a meter: its tokens are forgotten; its history is kept or deleted as the user chose. */
+	energyUnlink: (prm: string, keepHistory: boolean) => __TAURI_INVOKE<EnergyView>("energy_unlink", { prm, keepHistory }),
+	/**  *Sync now* (one meter, or all). */
+	energySyncNow: (prm: string | null) => __TAURI_INVOKE<null>("energy_sync_now", { prm }),
+	/**
+	 *  Saves `text` where the user chooses (`suggested` the file name the dialog offers); `false`
+	 *  when the user cancelled. The file is written here, not by the webview.
+	 */
+	energySaveCsv: (suggested: string, text: string) => __TAURI_INVOKE<boolean>("energy_save_csv", { suggested, text }),
 };
 
 /** Events */
 export const events = {
 	deepLink: makeEvent<DeepLinkReceived, DeepLinkReceived>("deep-link"),
+	energy: makeEvent<EnergyChanged, EnergyChanged>("energy"),
 	home: makeEvent<HomeChanged, HomeChanged>("home"),
 	lights: makeEvent<LightsChanged, LightsChanged>("lights"),
 	notice: makeEvent<Notice, Notice>("notice"),
@@ -284,6 +315,12 @@ export type DiscoveryReport = {
 	bridges: DiscoveredBridge[],
 	problems: string[],
 };
+
+/**
+ *  The energy screen's state, after every change (a link's step, a sync's progress, a meter
+ *  linked or unlinked here or by `hearth-cli`).
+ */
+export type EnergyChanged = EnergyView;
 
 /**
  *  Where the energy screens sign in: a `hearth-proxy` and the client id it knows Hearth by.
@@ -516,6 +553,8 @@ export type MeterView = {
 	state: MeterState,
 	/**  The last day whose data is complete (`YYYY-MM-DD`). */
 	data_until: string | null,
+	/**  That day's consumption (Wh): what the tray shows ("Yesterday: 12.4 kWh"). */
+	last_day_wh: number | null,
 	/**  When the next sync is planned (an instant). */
 	next_sync: string | null,
 	/**  The consent's end (`YYYY-MM-DD`); it lasts up to 3 years. */
@@ -670,7 +709,12 @@ export type QrCode = {
 };
 
 /**  What the UI may know of a received link: its kind, never an authorization code. */
-export type ReceivedLink = { kind: "open"; screen: Screen | null } | { kind: "oauth_callback"; outcome: CallbackView };
+export type ReceivedLink = { kind: "open"; screen: Screen | null } | { kind: "oauth_callback"; outcome: CallbackView } | 
+/**
+ *  `hearth://energy/setup?…`: a proxy's page offers its settings. The UI shows them and
+ *  asks; only the user's confirmation sets them (`set_energy_proxy`).
+ */
+{ kind: "energy_setup"; proxy: EnergyProxy };
 
 /**
  *  What the caller asks for. Serialized as `{"kind": "auto"}`, `{"kind": "loopback-http",

@@ -18,6 +18,8 @@ export function describeLink(link: ReceivedLink, t: Catalogue = en): string {
       return link.outcome.result === "code"
         ? t.links.callback
         : t.links.notCompleted(link.outcome.error);
+    case "energy_setup":
+      return t.links.energySetup;
   }
 }
 

@@ -367,3 +367,40 @@ test("the focus goes to the screen's heading, and Tab reaches every control, eac
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("the screen follows the energy event Rust pushes: no polling", async () => {
+  const linking = fixture("energy-linking");
+  const linked = fixture("energy-linked");
+  const { page, problems } = await openEnergy(linking);
+  await page.getByTestId("energy-user-code").waitFor();
+  const asked = (await callsTo(page, "energy_view")).length;
+  // The consent accepted, then the meter synced: Rust sends the new view as the `energy` event.
+  await page.evaluate((view) => window.__ipc.emit("energy", view), linked);
+  await page.getByTestId(`energy-meter-${linked.meters[0].prm}`).waitFor();
+  await page.waitForTimeout(2500);
+  assert.equal((await callsTo(page, "energy_view")).length, asked, "the view is not asked again");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a hearth://energy/setup link is shown and asks before it sets the proxy", async () => {
+  const proxy = { url: "https://energy.example.org/", client_id: "community" };
+  const { page, problems } = await open({ ...base(fixture("energy-no-proxy")), set_energy_proxy: proxy });
+  await page.getByTestId("app-name").waitFor();
+  await page.evaluate((p) => window.__ipc.emit("deep-link", { kind: "energy_setup", proxy: p }), proxy);
+  const asking = page.getByTestId("energy-setup");
+  await asking.waitFor();
+  assert.match(await text(page.getByTestId("energy-setup-body")), /https:\/\/energy\.example\.org\/.*community/);
+  assert.equal((await callsTo(page, "set_energy_proxy")).length, 0, "nothing set before the answer");
+  await page.getByTestId("energy-setup-ignore").click();
+  await asking.waitFor({ state: "detached" });
+  assert.equal((await callsTo(page, "set_energy_proxy")).length, 0);
+
+  await page.evaluate((p) => window.__ipc.emit("deep-link", { kind: "energy_setup", proxy: p }), proxy);
+  await page.getByTestId("energy-setup-accept").click();
+  const [call] = await callsTo(page, "set_energy_proxy");
+  assert.deepEqual(call.args, { url: proxy.url, clientId: proxy.client_id });
+  await page.getByTestId("energy").waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -8,6 +8,7 @@
 //! both without a time-zone database and shows them in [`EnergyView::time_zone`]. A value that is
 //! missing is `null`, never 0: a gap is drawn as a gap.
 
+mod model;
 pub mod qr;
 pub mod series;
 
@@ -15,6 +16,9 @@ use serde::Serialize;
 
 use crate::problem::Problem;
 
+pub use model::{
+    CONSENT_WARNING_DAYS, Energy, EnergyError, EnergyOptions, data_problem, parse_day,
+};
 pub use qr::QrCode;
 pub use series::{
     CurveDay, CurvePoint, DailySeries, DayPoint, Flow, LoadCurve, MaxPowerSeries, PeakDay,
@@ -87,6 +91,8 @@ pub struct MeterView {
     pub state: MeterState,
     /// The last day whose data is complete (`YYYY-MM-DD`).
     pub data_until: Option<String>,
+    /// That day's consumption (Wh): what the tray shows ("Yesterday: 12.4 kWh").
+    pub last_day_wh: Option<u32>,
     /// When the next sync is planned (an instant).
     pub next_sync: Option<String>,
     /// The consent's end (`YYYY-MM-DD`); it lasts up to 3 years.

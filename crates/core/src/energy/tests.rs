@@ -220,6 +220,7 @@ fn views_serialize_in_the_shape_the_ui_reads() {
             name: None,
             state: MeterState::Syncing { done: 3, total: 40 },
             data_until: Some("2026-11-28".into()),
+            last_day_wh: None,
             next_sync: None,
             consent_end: None,
             consent_ending_soon: false,

@@ -1,15 +1,15 @@
-// Where the energy screen's data comes from: the commands of the energy model (hearth-core's,
-// registered by src-tauri with it). They are not in bindings.ts yet, so their names are written
-// here, once, in the shape the screen needs; when the model lands, each line becomes the
-// generated `commands.…` call and this file shrinks to the `EnergySource` type. Until then a
-// call is refused by Tauri ("command not found"), which the screen shows as an error: nothing
-// here pretends to answer.
+// Where the energy screen's data comes from: the energy model's commands and its `energy` event,
+// as generated in bindings.ts from Rust. The screen takes an `EnergySource` so that its tests
+// can hand it another; the app's is `tauriSource`.
 
-import { invoke } from "@tauri-apps/api/core";
+import { commands, events } from "../bindings";
 import type { DailySeries, EnergyView, LoadCurve, MaxPowerSeries, Totals } from "../bindings";
 
 export interface EnergySource {
   view(): Promise<EnergyView>;
+  /** Calls `onView` with every view Rust pushes (a link's step, a sync's progress); resolves to
+   * what stops listening. */
+  subscribe(onView: (view: EnergyView) => void): Promise<() => void>;
   /** Daily consumption over `[from, to)`, with the year before beside it. */
   daily(prm: string, from: string, to: string): Promise<DailySeries>;
   /** Daily production over `[from, to)` (a meter that produces). */
@@ -32,14 +32,15 @@ export interface EnergySource {
 }
 
 export const tauriSource: EnergySource = {
-  view: () => invoke("energy_view"),
-  daily: (prm, from, to) => invoke("energy_daily", { prm, from, to }),
-  production: (prm, from, to) => invoke("energy_production", { prm, from, to }),
-  loadCurve: (prm, from, to) => invoke("energy_load_curve", { prm, from, to }),
-  maxPower: (prm, from, to) => invoke("energy_max_power", { prm, from, to }),
-  totals: (prm) => invoke("energy_totals", { prm }),
-  startLink: () => invoke("energy_start_link"),
-  openLinkPage: () => invoke("energy_open_link_page"),
-  cancelLink: () => invoke("energy_cancel_link"),
-  saveCsv: (suggested, text) => invoke("energy_save_csv", { suggested, text }),
+  view: () => commands.energyView(),
+  subscribe: (onView) => events.energy.listen(({ payload }) => onView(payload)),
+  daily: (prm, from, to) => commands.energyDaily(prm, from, to),
+  production: (prm, from, to) => commands.energyProduction(prm, from, to),
+  loadCurve: (prm, from, to) => commands.energyLoadCurve(prm, from, to),
+  maxPower: (prm, from, to) => commands.energyMaxPower(prm, from, to),
+  totals: (prm) => commands.energyTotals(prm),
+  startLink: () => commands.energyStartLink(),
+  openLinkPage: async () => void (await commands.energyOpenLinkPage()),
+  cancelLink: () => commands.energyCancelLink(),
+  saveCsv: (suggested, text) => commands.energySaveCsv(suggested, text),
 };

@@ -170,6 +170,12 @@ export const en = {
     openedScreen: (screen: string) => `Opened “${screen}”`,
     callback: "Received a sign-in callback",
     notCompleted: (error: string) => `Sign-in was not completed (${error})`,
+    energySetup: "Received an energy proxy's settings",
+    setupTitle: "Use this energy proxy?",
+    setupBody: (url: string, clientId: string) =>
+      `A link asks Hearth to read your Linky meter through the proxy at ${url} (client ID “${clientId}”). Use it only if you trust whoever runs it.`,
+    setupAccept: "Use this proxy",
+    setupIgnore: "Ignore",
   },
   connection: {
     connecting: "Connecting…",

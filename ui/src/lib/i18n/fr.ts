@@ -175,6 +175,12 @@ export const fr: Catalogue = {
     openedScreen: (screen: string) => `Écran «\u00a0${screen}\u00a0» ouvert`,
     callback: "Retour de connexion reçu",
     notCompleted: (error: string) => `La connexion n’a pas abouti (${error})`,
+    energySetup: "Réglages d’un proxy d’énergie reçus",
+    setupTitle: "Utiliser ce proxy d’énergie\u00a0?",
+    setupBody: (url: string, clientId: string) =>
+      `Un lien demande à Hearth de lire votre compteur Linky par le proxy ${url} (identifiant client «\u00a0${clientId}\u00a0»). Ne l’acceptez que si vous faites confiance à qui le fait tourner.`,
+    setupAccept: "Utiliser ce proxy",
+    setupIgnore: "Ignorer",
   },
   connection: {
     connecting: "Connexion…",
