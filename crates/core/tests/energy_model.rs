@@ -379,6 +379,29 @@ async fn the_demo_model_writes_no_settings() {
             .unwrap()
         )
     );
+    // A household links each of its meters: the house too, beside the flat.
+    link(&energy, &setup, Decision::Accept(HOUSE)).await;
+    let both = until(&energy, "both meters synced", |v| {
+        v.meters.len() == 2
+            && v.meters
+                .iter()
+                .all(|m| m.state == MeterState::Linked && m.data_until.is_some())
+    })
+    .await;
+    let prms: Vec<&str> = both.meters.iter().map(|m| m.prm.as_str()).collect();
+    assert_eq!(prms, [HOUSE, FLAT]);
+    let house = energy.daily(HOUSE, day, add(day, 1)).unwrap();
+    assert_eq!(
+        house.days[0].wh,
+        Some(
+            u32::try_from(data::daily_wh(
+                data::sandbox(HOUSE).unwrap(),
+                sim_day(day),
+                false
+            ))
+            .unwrap()
+        )
+    );
     let entries: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())

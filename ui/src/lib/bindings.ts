@@ -162,6 +162,11 @@ export type AppInfo = {
 	data_dir: string | null,
 	/**  Where the app's log files go. */
 	log_dir: string | null,
+	/**
+	 *  The energy history in use (shared with `hearth-cli`; the demo's own, in its temporary
+	 *  folder, while the demo runs): `HEARTH_DATA_DIR` set to its folder points the CLI at it.
+	 */
+	energy_history: string | null,
 };
 
 /**  A key combination and what it does. */
