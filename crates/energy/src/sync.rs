@@ -161,8 +161,16 @@ struct Lease<'a> {
 
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
-        // Failing to release only delays the next sync until the lease expires.
-        let _ = self.history.release_lease(self.prm, self.owner);
+        // A release can meet a busy file (the other process writing past the busy timeout on a
+        // loaded machine): try again a few times, for a lease left behind makes the next sync
+        // wait until it expires. Past that, expiry is the fallback.
+        for attempt in 0..5 {
+            if self.history.release_lease(self.prm, self.owner).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50 << attempt));
+        }
+        tracing::warn!("a sync's lease could not be given back; the next waits for its expiry");
     }
 }
 
