@@ -63,8 +63,16 @@ impl Running {
         self.session.attribute(&element, name).await.ok()?
     }
 
+    /// Clicks `css` once it is there: under load the window may still be rendering it.
     async fn click(&self, css: &str) {
-        let element = self.session.find(css).await.unwrap();
+        let deadline = Instant::now() + UI_TIMEOUT;
+        let element = loop {
+            match self.session.find(css).await {
+                Ok(element) => break element,
+                Err(err) if Instant::now() > deadline => panic!("no {css}: {err}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
         self.session.click(&element).await.unwrap();
     }
 
