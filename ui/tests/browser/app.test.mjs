@@ -15,6 +15,7 @@ const base = {
     config_dir: "/home/ada/.config/hearth",
     data_dir: "/home/ada/.local/share/org.hearth.desktop",
     log_dir: null,
+    energy_history: "/home/ada/.local/share/hearth/energy.sqlite3",
   },
   last_deep_link: null,
   home_status: fixture("home-empty"),
@@ -61,6 +62,10 @@ test("developer details live in the About panel, opened and closed with the keyb
   );
   // A folder Rust could not name is said to be unknown.
   assert.equal(await about.getByTestId("about-log-dir").textContent(), "Unknown");
+  assert.equal(
+    await about.getByTestId("about-energy-dir").textContent(),
+    "/home/ada/.local/share/hearth/energy.sqlite3",
+  );
   assert.equal(await about.getByTestId("demo-bridge").textContent(), demo.demo_bridge);
   assert.equal(await about.getByTestId("demo-cloud").textContent(), demo.demo_cloud);
   assert.equal(await about.getByTestId("last-link").textContent(), "No link received yet.");

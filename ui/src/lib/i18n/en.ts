@@ -160,6 +160,7 @@ export const en = {
     configDir: "Settings folder",
     dataDir: "Data folder",
     logDir: "Log folder",
+    energyHistory: "Energy history",
     unknown: "Unknown",
     demoBridge: "Simulated bridge",
     demoCloud: "Simulated Hue cloud",

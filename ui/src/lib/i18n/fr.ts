@@ -165,6 +165,7 @@ export const fr: Catalogue = {
     configDir: "Dossier des réglages",
     dataDir: "Dossier des données",
     logDir: "Dossier des journaux",
+    energyHistory: "Historique des relevés",
     unknown: "Inconnu",
     demoBridge: "Pont simulé",
     demoCloud: "Cloud Hue simulé",
