@@ -557,21 +557,7 @@ async fn enedis_grant(
         tracing::warn!("a consent id already redeemed by another flow was presented again");
         return Err(Refusal::ConsentUsed);
     }
-    // Enedis lists the consent's end; without it, its start (or today's) plus the duration
-    // asked, flagged as derived.
-    let (consent_end, consent_end_derived) = match consent.ends {
-        Some(end) => (Some(end), false),
-        None => {
-            let start = consent
-                .started
-                .or_else(|| flow_day.ok())
-                .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
-            (
-                crate::upstream::enedis::add_iso_duration(start, &enedis.duration),
-                true,
-            )
-        }
-    };
+    let (consent_end, consent_end_derived) = consent.end(flow_day.ok(), &enedis.duration);
     Ok(Some(Grant {
         grant_id: codes::new_token(),
         client_id: flow.client_id.clone(),

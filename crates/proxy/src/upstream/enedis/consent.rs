@@ -17,6 +17,21 @@ pub struct Consent {
     pub ends: Option<Date>,
 }
 
+impl Consent {
+    /// The consent's last day and whether it is derived: Enedis's `dateFin` when listed, else
+    /// its start (or `flow_day`, else today) plus `duration` (the ISO 8601 duration asked).
+    pub fn end(&self, flow_day: Option<Date>, duration: &str) -> (Option<Date>, bool) {
+        if let Some(end) = self.ends {
+            return (Some(end), false);
+        }
+        let start = self
+            .started
+            .or(flow_day)
+            .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
+        (add_iso_duration(start, duration), true)
+    }
+}
+
 impl Enedis {
     /// The PRMs Enedis confirms for a consent, retried while the list is still empty (it is for
     /// a few seconds after consent). Empty after all tries: not confirmed (yet).
@@ -90,7 +105,7 @@ fn earliest_date(value: &Value, field: &str) -> Option<Date> {
 
 /// `start` plus an ISO 8601 duration of whole days (`P3Y`, `P1095D`, `P1Y6M`, `P2W`); `None`
 /// for one it does not read (a time part, a fraction) or a day beyond the calendar.
-pub fn add_iso_duration(start: Date, duration: &str) -> Option<Date> {
+fn add_iso_duration(start: Date, duration: &str) -> Option<Date> {
     let mut rest = duration.strip_prefix('P')?;
     if rest.is_empty() {
         return None;
@@ -172,6 +187,43 @@ mod tests {
         assert_eq!(
             earliest_date(&answer, api::SERVICE_END_FIELD),
             Some(time::macros::date!(2029 - 11 - 28))
+        );
+    }
+
+    #[test]
+    fn the_consent_end_is_enedis_s_else_derived_from_the_start_and_the_duration() {
+        use time::macros::date;
+        let listed = Consent {
+            prms: vec!["22516914714270".into()],
+            started: Some(date!(2026 - 11 - 30)),
+            ends: Some(date!(2027 - 05 - 30)),
+        };
+        assert_eq!(
+            listed.end(None, "P3Y"),
+            (Some(date!(2027 - 05 - 30)), false)
+        );
+        let unlisted = Consent {
+            ends: None,
+            ..listed
+        };
+        assert_eq!(
+            unlisted.end(Some(date!(2026 - 12 - 01)), "P1095D"),
+            (Some(date!(2029 - 11 - 29)), true),
+            "from the consent's start"
+        );
+        let bare = Consent {
+            started: None,
+            ..unlisted
+        };
+        assert_eq!(
+            bare.end(Some(date!(2026 - 12 - 01)), "P1Y"),
+            (Some(date!(2027 - 12 - 01)), true),
+            "from the flow's day"
+        );
+        assert_eq!(
+            bare.end(None, "forever"),
+            (None, true),
+            "unreadable: unknown"
         );
     }
 

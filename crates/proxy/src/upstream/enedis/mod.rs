@@ -15,7 +15,6 @@
 //! (the PRMs a consent covers), [`data`] (metering answers into the v5 shape) and [`contract`].
 
 mod consent;
-pub use consent::add_iso_duration;
 mod contract;
 mod data;
 mod quota;
