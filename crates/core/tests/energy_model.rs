@@ -192,6 +192,12 @@ async fn link_sync_series_unlink_and_relink() {
     );
     assert!(!meter.load_curve_off && !meter.produces);
     assert!(meter.subscribed_kva.is_some());
+    // The consent's end as the proxy told it (the simulator's consent lasts 1095 days): far off.
+    assert_eq!(
+        meter.consent_end.as_deref(),
+        Some(add(today, 1_095).to_string().as_str())
+    );
+    assert!(!meter.consent_ending_soon);
     // Synced at 09:00: the next run is tomorrow after 08:00.
     let next = meter.next_sync.as_deref().unwrap();
     assert!(next.starts_with(&add(today, 1).to_string()), "{next}");
@@ -296,6 +302,62 @@ async fn link_sync_series_unlink_and_relink() {
     assert_eq!(
         energy.daily(HOUSE, day, add(day, 1)).unwrap().days[0].wh,
         None
+    );
+}
+
+#[tokio::test]
+async fn a_meter_whose_load_curve_is_not_collected_says_so_and_another_does_not() {
+    let today = today();
+    let activation = add(today, -12);
+    let setup = setup(
+        move |sim| {
+            sim.quota(5, 100_000)
+                .today(sim_day(today))
+                .activated_on(HOUSE, sim_day(activation))
+                .activated_on(FLAT, sim_day(activation))
+                .load_curve_off(HOUSE)
+        },
+        &["--quota-per-hour", "100000"],
+    )
+    .await;
+    let (config, data_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
+    let (_now, options) = clock(at(today, 9));
+    let energy = open(&setup, config.path(), data_dir.path(), &store, options);
+    let synced = |prm: &'static str| {
+        move |v: &EnergyView| {
+            v.meters.iter().any(|m| {
+                m.prm == prm
+                    && m.state == MeterState::Linked
+                    && m.data_until.is_some()
+                    && m.next_sync.is_some()
+            })
+        }
+    };
+    link(&energy, &setup, Decision::Accept(HOUSE)).await;
+    until(&energy, "the first meter's sync", synced(HOUSE)).await;
+    link(&energy, &setup, Decision::Accept(FLAT)).await;
+    let view = until(&energy, "the second meter's sync", |v| {
+        synced(HOUSE)(v) && synced(FLAT)(v)
+    })
+    .await;
+    let meter = |prm: &str| view.meters.iter().find(|m| m.prm == prm).unwrap();
+    assert!(
+        meter(HOUSE).load_curve_off,
+        "daily data and no curve at all: {:?}",
+        meter(HOUSE)
+    );
+    assert!(meter(HOUSE).problem.is_none(), "{:?}", meter(HOUSE));
+    assert!(!meter(FLAT).load_curve_off, "{:?}", meter(FLAT));
+    let day = add(today, -3);
+    assert!(
+        energy
+            .load_curve(HOUSE, day, add(day, 1))
+            .unwrap()
+            .points
+            .iter()
+            .all(|p| p.w.is_none()),
+        "no curve is invented"
     );
 }
 

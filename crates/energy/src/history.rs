@@ -56,7 +56,8 @@ pub enum HistoryError {
 
 /// The schema, one step per version: `MIGRATIONS[n]` upgrades version `n` to `n + 1`, in place
 /// and in one transaction, so a file written by any earlier Hearth opens with its data.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE meters (
         prm TEXT PRIMARY KEY,
         activation TEXT,
@@ -93,7 +94,11 @@ const MIGRATIONS: &[&str] = &["
         owner TEXT NOT NULL,
         until INTEGER NOT NULL
     );
-"];
+",
+    "
+    ALTER TABLE meters ADD COLUMN consent_end TEXT;
+",
+];
 
 /// The schema version this build writes.
 #[allow(clippy::cast_possible_wrap, reason = "a handful of migrations")]
@@ -119,6 +124,8 @@ pub struct MeterRecord {
     pub last_sync_at: Option<Timestamp>,
     /// When Enedis (or the proxy) said to try again, after a quota or an outage.
     pub retry_at: Option<Timestamp>,
+    /// The consent's last day, as the proxy told it when the meter was linked.
+    pub consent_end: Option<Date>,
 }
 
 /// One day of a daily series: `None` where the history has nothing (never 0).
@@ -209,7 +216,7 @@ impl History {
         self.read(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT prm, activation, produces, contract, contract_checked_at, last_sync_at,
-                        retry_at FROM meters ORDER BY prm",
+                        retry_at, consent_end FROM meters ORDER BY prm",
             )?;
             let rows = stmt.query_map([], meter_row)?;
             rows.map(|r| r.map_err(HistoryError::from).and_then(RawMeter::decode))
@@ -221,7 +228,7 @@ impl History {
         self.read(|conn| {
             conn.query_row(
                 "SELECT prm, activation, produces, contract, contract_checked_at, last_sync_at,
-                        retry_at FROM meters WHERE prm = ?1",
+                        retry_at, consent_end FROM meters WHERE prm = ?1",
                 [prm],
                 meter_row,
             )
@@ -235,6 +242,19 @@ impl History {
     /// file lists it (a meter linked by `hearth-cli` shows in the app at once).
     pub fn add_meter(&self, prm: &str) -> Result<(), HistoryError> {
         self.write(|tx| ensure_meter(tx, prm))
+    }
+
+    /// Records the consent's last day of meter `prm` (a new link replaces it; `None` when the
+    /// proxy did not tell it).
+    pub fn set_consent_end(&self, prm: &str, end: Option<Date>) -> Result<(), HistoryError> {
+        self.write(|tx| {
+            ensure_meter(tx, prm)?;
+            tx.execute(
+                "UPDATE meters SET consent_end = ?2 WHERE prm = ?1",
+                params![prm, end.map(paris::format_date)],
+            )?;
+            Ok(())
+        })
     }
 
     /// What the planner needs of a meter (all unknown for a meter never synced).
@@ -819,6 +839,7 @@ struct RawMeter {
     contract_checked_at: Option<i64>,
     last_sync_at: Option<i64>,
     retry_at: Option<i64>,
+    consent_end: Option<String>,
 }
 
 fn meter_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawMeter> {
@@ -830,6 +851,7 @@ fn meter_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawMeter> {
         contract_checked_at: row.get(4)?,
         last_sync_at: row.get(5)?,
         retry_at: row.get(6)?,
+        consent_end: row.get(7)?,
     })
 }
 
@@ -848,6 +870,7 @@ impl RawMeter {
             contract_checked_at: self.contract_checked_at.map(timestamp).transpose()?,
             last_sync_at: self.last_sync_at.map(timestamp).transpose()?,
             retry_at: self.retry_at.map(timestamp).transpose()?,
+            consent_end: self.consent_end.as_deref().map(parse_day).transpose()?,
         })
     }
 }

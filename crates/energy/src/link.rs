@@ -26,6 +26,10 @@ use crate::tokens::MeterTokens;
 /// proxy's before it).
 const METER_FIELD: &str = "usage_point_id";
 
+/// The token response's field telling the consent's last day (`YYYY-MM-DD`), from hearth-proxy
+/// in Enedis mode; other proxies may not send it.
+const CONSENT_END_FIELD: &str = "consent_expires_at";
+
 /// Links meters through the proxy of `tokens`, and keeps their tokens there.
 #[derive(Debug)]
 pub struct Linker {
@@ -132,6 +136,8 @@ impl From<DeviceProgress> for LinkProgress {
 pub struct LinkedMeter {
     /// The meter (PRM, 14 digits), as the proxy bound the tokens to it.
     pub prm: String,
+    /// The consent's last day, when the proxy tells it (a consent lasts up to 3 years).
+    pub consent_end: Option<jiff::civil::Date>,
 }
 
 /// Why a link did not complete. Messages carry no code and no token.
@@ -249,6 +255,10 @@ impl Linker {
             .filter(|prm| is_prm(prm))
             .ok_or(LinkError::NoMeter)?
             .to_owned();
+        // Unreadable, it is left unknown: the link itself is good.
+        let consent_end = grant
+            .field(CONSENT_END_FIELD)
+            .and_then(|day| hearth_metering::paris::parse_date(day).ok());
         self.tokens
             .save(&prm, grant.tokens)
             .await
@@ -260,6 +270,6 @@ impl Linker {
                 other => LinkError::Save(other.to_string()),
             })?;
         tracing::info!("an energy meter was linked");
-        Ok(LinkedMeter { prm })
+        Ok(LinkedMeter { prm, consent_end })
     }
 }

@@ -410,3 +410,33 @@ fn the_lease_is_held_by_one_owner_until_released_or_expired() {
             .unwrap()
     );
 }
+
+#[test]
+fn the_consent_end_is_kept_and_a_file_from_before_it_upgrades_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("energy.sqlite");
+    let history = History::open(&path).unwrap();
+    history.add_meter(PRM).unwrap();
+    assert_eq!(history.meter(PRM).unwrap().unwrap().consent_end, None);
+    history.set_consent_end(PRM, Some(d("2029-11-29"))).unwrap();
+    assert_eq!(
+        history.meter(PRM).unwrap().unwrap().consent_end,
+        Some(d("2029-11-29"))
+    );
+    drop(history);
+
+    // The file as the version before the consent's end wrote it (SQLite drops the column).
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("ALTER TABLE meters DROP COLUMN consent_end; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    let history = History::open(&path).unwrap();
+    let meter = history.meter(PRM).unwrap().unwrap();
+    assert_eq!(meter.prm, PRM, "the meter survived the upgrade");
+    assert_eq!(meter.consent_end, None);
+    history.set_consent_end(PRM, Some(d("2029-11-28"))).unwrap();
+    assert_eq!(
+        history.meters().unwrap()[0].consent_end,
+        Some(d("2029-11-28"))
+    );
+}

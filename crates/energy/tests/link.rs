@@ -67,6 +67,14 @@ async fn an_approved_link_keeps_the_chosen_meter_s_tokens_and_reads_its_data() {
     // The meter chosen on Enedis's page, not the customer's first.
     let linked = linked.unwrap();
     assert_eq!(linked.prm, FLAT);
+    // The consent's end as the proxy told it (the simulator's: its today + 1095 days).
+    let sim_today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    assert_eq!(
+        linked.consent_end,
+        Some(sim_today.checked_add(jiff::ToSpan::days(1_095)).unwrap())
+    );
     let events = events.lock().unwrap().clone();
     assert!(
         matches!(events.first(), Some(LinkProgress::Waiting { expires_in }) if *expires_in <= Duration::from_secs(600)),

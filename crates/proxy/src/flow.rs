@@ -370,6 +370,13 @@ pub struct Grant {
     pub client_id: String,
     /// The PRMs Enedis confirmed for the consent: the only ones this grant reads.
     pub prms: Vec<String>,
+    /// The consent's last day, as Enedis listed it or derived (see `consent_end_derived`);
+    /// absent from grants issued before the proxy kept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_end: Option<time::Date>,
+    /// Enedis listed no end: `consent_end` is the consent's start plus the duration asked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub consent_end_derived: bool,
 }
 
 fn access_key(token: &str) -> String {
@@ -409,7 +416,25 @@ pub async fn issue(state: &AppState, grant: &Grant) -> Result<Map<String, Value>
         ),
         ("usage_point_id".to_owned(), prms.clone()),
         ("usage_points_id".to_owned(), prms),
-    ]))
+    ])
+    .into_iter()
+    .chain(grant.consent_end.into_iter().flat_map(|end| {
+        [
+            (
+                "consent_expires_at".to_owned(),
+                Value::from(crate::upstream::enedis::fmt_date(end)),
+            ),
+            (
+                "consent_expires_at_source".to_owned(),
+                Value::from(if grant.consent_end_derived {
+                    "derived"
+                } else {
+                    "enedis"
+                }),
+            ),
+        ]
+    }))
+    .collect())
 }
 
 /// Rotates a refresh token: the old one is spent (single use), a new pair is issued.

@@ -52,6 +52,9 @@ async fn journey(backing: Backing) {
     assert_eq!(tokens["usage_points_id"], HOUSE);
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["expires_in"], 12_600);
+    // The consent's end as Enedis lists it (the simulator: today + 1095 days), not derived.
+    assert_eq!(tokens["consent_expires_at"], day(1_095), "{tokens}");
+    assert_eq!(tokens["consent_expires_at_source"], "enedis");
     let access = tokens["access_token"].as_str().unwrap();
     // The household's other meters are linked once each: the tokens work side by side.
     let kilo_tokens = link_meter(&s, KILO).await;
@@ -340,6 +343,10 @@ async fn journey(backing: Backing) {
         "the grant's PRM, not the one the client sent"
     );
     assert_ne!(renewed["access_token"], tokens["access_token"]);
+    assert_eq!(
+        renewed["consent_expires_at"], tokens["consent_expires_at"],
+        "a refresh keeps telling the consent's end"
+    );
     let (status, reused) = device
         .post(
             "/device/proxy",

@@ -726,3 +726,59 @@ async fn withheld_days_recent_activation_and_calls_per_endpoint() {
     assert_eq!(sim.calls("metering/production_quotidienne"), 1);
     assert_eq!(sim.calls("metering"), 9);
 }
+
+#[tokio::test]
+async fn a_meter_whose_load_curve_collection_is_off_has_daily_data_and_no_curve() {
+    let sim = EnedisSim::builder()
+        .client("app", "secret", REDIRECT)
+        .today(date!(2026 - 11 - 20))
+        .quota(1_000, 100_000)
+        .load_curve_off("22516914714270")
+        .start()
+        .await
+        .unwrap();
+    let token = app_token(&sim).await;
+    consent(&sim, "22516914714270").await;
+    consent(&sim, "24880057139941").await;
+    let path = |measure: &str, prm: &str| {
+        format!(
+            "/mesure_synchrone_auto/v2/{measure}?pointId={prm}&dateDebut=2026-11-17&dateFin=2026-11-19"
+        )
+    };
+    let (status, body) = get(
+        &sim,
+        &token,
+        &path("courbe_de_charge_consommation", "22516914714270"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (404, Some("no_data_found")),
+        "{body}"
+    );
+    let (status, body) = get(
+        &sim,
+        &token,
+        &path("consommation_quotidienne", "22516914714270"),
+    )
+    .await;
+    assert_eq!(status, 200, "daily data is still collected: {body}");
+    let (status, body) = get(
+        &sim,
+        &token,
+        &path("courbe_de_charge_consommation", "24880057139941"),
+    )
+    .await;
+    assert_eq!(status, 200, "another meter's curve is served: {body}");
+
+    // Switched on: the curve comes.
+    sim.set_load_curve_off("22516914714270", false);
+    let (status, body) = get(
+        &sim,
+        &token,
+        &path("courbe_de_charge_consommation", "22516914714270"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["grandeur"][0]["points"].as_array().unwrap().len(), 96);
+}

@@ -237,6 +237,12 @@ fn add_days(day: Date, n: i64) -> Result<Date, Problem> {
     day.checked_add(n.days()).map_err(|err| internal(&err))
 }
 
+/// Whether a consent whose last day is `end` is to be renewed soon, seen on day `today`: within
+/// [`CONSENT_WARNING_DAYS`] (or already over).
+pub(super) fn consent_ending_soon(end: Date, today: Date) -> bool {
+    add_days(today, CONSENT_WARNING_DAYS).is_ok_and(|warn_from| end <= warn_from)
+}
+
 /// "9 kVA" → 9.
 fn kva(contract_power: Option<&str>) -> Option<u32> {
     contract_power?
@@ -561,12 +567,9 @@ impl Energy {
             && runtime.syncing.is_none()
             && daily_until.is_some()
             && curve_until.is_none();
-        // The proxy does not tell the consent's end; the status's expiry is the access token's.
-        let consent_end: Option<Date> = None;
-        let consent_ending_soon = consent_end.is_some_and(|end| {
-            add_days(paris::zone().to_datetime(now).date(), CONSENT_WARNING_DAYS)
-                .is_ok_and(|warn_from| end <= warn_from)
-        });
+        let consent_end = record.consent_end;
+        let consent_ending_soon = consent_end
+            .is_some_and(|end| consent_ending_soon(end, paris::zone().to_datetime(now).date()));
         MeterView {
             prm: prm.clone(),
             name: None,
@@ -658,7 +661,11 @@ impl Energy {
             let result = backend.linker.finish(&pending, &cancel, |_| {}).await;
             match result {
                 Ok(linked) => {
-                    if let Err(err) = energy.inner.history.add_meter(&linked.prm) {
+                    if let Err(err) = energy
+                        .inner
+                        .history
+                        .set_consent_end(&linked.prm, linked.consent_end)
+                    {
                         tracing::warn!(error = %err, "the linked meter could not be recorded");
                     }
                     lock(&energy.inner.parts)

@@ -242,3 +242,16 @@ fn views_serialize_in_the_shape_the_ui_reads() {
     assert_eq!(json["meters"][0]["problem"]["kind"], "energy_quota");
     assert_eq!(json["time_zone"], "Europe/Paris");
 }
+
+#[test]
+fn a_consent_is_ending_soon_from_31_days_before_its_end() {
+    let today = date(2026, 11, 30);
+    let in_days = |n: i64| today.checked_add(jiff::ToSpan::days(n)).unwrap();
+    assert!(!model::consent_ending_soon(in_days(32), today));
+    assert!(model::consent_ending_soon(in_days(31), today));
+    assert!(model::consent_ending_soon(in_days(0), today));
+    assert!(
+        model::consent_ending_soon(in_days(-1), today),
+        "an ended consent is still to be renewed"
+    );
+}

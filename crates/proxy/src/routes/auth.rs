@@ -557,10 +557,13 @@ async fn enedis_grant(
         tracing::warn!("a consent id already redeemed by another flow was presented again");
         return Err(Refusal::ConsentUsed);
     }
+    let (consent_end, consent_end_derived) = consent.end(flow_day.ok(), &enedis.duration);
     Ok(Some(Grant {
         grant_id: codes::new_token(),
         client_id: flow.client_id.clone(),
         prms: consent.prms,
+        consent_end,
+        consent_end_derived,
     }))
 }
 

@@ -60,6 +60,13 @@ pub struct TokenResponse {
     pub usage_point_id: Option<String>,
     /// The same, in the spelling the Enedis clients read.
     pub usage_points_id: Option<String>,
+    /// Enedis mode: the consent's last day (YYYY-MM-DD), after which the link must be renewed.
+    #[schema(format = Date)]
+    pub consent_expires_at: Option<String>,
+    /// Enedis mode: `enedis` when Enedis listed the consent's end, `derived` when it is the
+    /// consent's start plus the duration the proxy asked.
+    #[schema(pattern = "^(enedis|derived)$")]
+    pub consent_expires_at_source: Option<String>,
 }
 
 /// Polls a device flow, or refreshes a token.

@@ -102,9 +102,13 @@ pub(super) async fn metering(
             "Période demandée invalide",
         );
     }
-    let (activation, withheld) = {
+    let (activation, withheld, curve_off) = {
         let inner = state.lock();
-        (inner.activations.get(&prm).copied(), inner.withheld.clone())
+        (
+            inner.activations.get(&prm).copied(),
+            inner.withheld.clone(),
+            inner.load_curve_off.contains(&prm),
+        )
     };
     if activation.is_some_and(|activated| start < activated) {
         return error(
@@ -114,6 +118,15 @@ pub(super) async fn metering(
         );
     }
     let produced = metier == "PROD";
+    if curve && !produced && curve_off {
+        // What Enedis answers for a meter whose hourly collection was never switched on
+        // (reported by the users of public clients: daily data comes, the curve never does).
+        return error(
+            StatusCode::NOT_FOUND,
+            "no_data_found",
+            "no measure found for this usage point",
+        );
+    }
     if produced && meter.solar_peak_w == 0 {
         return error(
             StatusCode::NOT_FOUND,

@@ -26,7 +26,7 @@ mod metering;
 mod services;
 mod token;
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -76,6 +76,7 @@ pub struct EnedisSimBuilder {
     today: Option<Date>,
     token_lifetime: Duration,
     activations: HashMap<String, Date>,
+    load_curve_off: HashSet<String>,
 }
 
 impl Default for EnedisSimBuilder {
@@ -91,6 +92,7 @@ impl Default for EnedisSimBuilder {
             today: None,
             token_lifetime: Duration::from_secs(12_600),
             activations: HashMap::new(),
+            load_curve_off: HashSet::new(),
         }
     }
 }
@@ -166,6 +168,15 @@ impl EnedisSimBuilder {
         self
     }
 
+    /// The consumption load curve's collection is off for meter `prm` (the customer never
+    /// switched it on in their Enedis account): its load-curve calls answer 404
+    /// `no_data_found`, as Enedis does, while its daily data is served.
+    #[must_use]
+    pub fn load_curve_off(mut self, prm: &str) -> Self {
+        self.load_curve_off.insert(prm.to_owned());
+        self
+    }
+
     fn into_state(self) -> Arc<SimState> {
         let clients = if self.clients.is_empty() {
             vec![SimClient {
@@ -189,6 +200,7 @@ impl EnedisSimBuilder {
             next_autorisation: AtomicU64::new(1_000_001),
             inner: Mutex::new(Inner {
                 activations: self.activations,
+                load_curve_off: self.load_curve_off,
                 ..Inner::default()
             }),
         })
@@ -294,6 +306,17 @@ impl EnedisSimHandle {
         };
     }
 
+    /// Switches the consumption load curve's collection of meter `prm` off or on (see
+    /// [`EnedisSimBuilder::load_curve_off`]).
+    pub fn set_load_curve_off(&self, prm: &str, off: bool) {
+        let mut inner = self.state.lock();
+        if off {
+            inner.load_curve_off.insert(prm.to_owned());
+        } else {
+            inner.load_curve_off.remove(prm);
+        }
+    }
+
     /// API calls received per endpoint (`token`, `subscribed_services`, `metering`,
     /// `contracts`), refused ones included; each metering endpoint also counts under
     /// `metering/<name>` (`metering/consommation_quotidienne`, …).
@@ -355,6 +378,8 @@ struct Inner {
     withheld: BTreeSet<Date>,
     /// PRM → the day its meter was activated, for meters activated recently.
     activations: HashMap<String, Date>,
+    /// Meters whose consumption load curve is not collected.
+    load_curve_off: HashSet<String>,
 }
 
 /// A consent: one PRM, as in the 2026 API.

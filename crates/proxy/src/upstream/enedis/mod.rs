@@ -45,6 +45,9 @@ pub mod api {
     /// The start of a service listed by `/subscribed_services` (the simulator sends it; no public
     /// client was seen reading it: when absent, the consent's age is not checked).
     pub const SERVICE_START_FIELD: &str = "dateDebut";
+    /// The end of a service listed by `/subscribed_services` (the simulator sends it; when
+    /// absent, the consent's end is derived from its start and the duration asked).
+    pub const SERVICE_END_FIELD: &str = "dateFin";
     pub const QUERY_POINT: &str = "pointId";
     pub const QUERY_START: &str = "dateDebut";
     pub const QUERY_END: &str = "dateFin";
