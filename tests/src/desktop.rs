@@ -171,11 +171,33 @@ impl Desktop {
     }
 }
 
+/// Whether an X server holds display `number`. A lock whose process is gone (a run killed
+/// before it could clean up) is stale: it and its socket are removed, so that the socket seen
+/// next is the new server's.
+fn display_in_use(number: u32, socket: &Path) -> bool {
+    let lock = format!("/tmp/.X{number}-lock");
+    match std::fs::read_to_string(&lock) {
+        Ok(pid) => {
+            let alive = pid
+                .trim()
+                .parse::<u32>()
+                .map_or(true, |pid| Path::new(&format!("/proc/{pid}")).exists());
+            if !alive {
+                let _ = std::fs::remove_file(socket);
+                let _ = std::fs::remove_file(&lock);
+            }
+            alive
+        }
+        // No lock: in use only if something else made the socket.
+        Err(_) => socket.exists(),
+    }
+}
+
 /// Starts Xvfb on the first free display number from 100 (lower numbers are left to people).
 fn start_xvfb() -> Result<(ChildGuard, String)> {
     for number in 100..200 {
         let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
-        if socket.exists() || Path::new(&format!("/tmp/.X{number}-lock")).exists() {
+        if display_in_use(number, &socket) {
             continue;
         }
         let name = format!(":{number}");
