@@ -434,15 +434,7 @@ mod tests {
     use tauri_plugin_global_shortcut::Shortcut;
 
     use super::{HotkeyError, Support, parse, problem_of};
-
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| (*value).to_owned())
-        }
-    }
+    use crate::texts::tests::env;
 
     #[cfg(target_os = "linux")]
     #[test]

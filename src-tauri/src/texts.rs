@@ -311,10 +311,11 @@ pub const FRENCH: TrayTexts = TrayTexts {
 };
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::{Language, LanguageChoice};
 
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+    /// An environment of `pairs`, for functions that read variables through a lookup.
+    pub(crate) fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |name| {
             pairs
                 .iter()
