@@ -102,11 +102,11 @@ struct Totals {
     subscription_exact_eur: String,
     total_eur: String,
     total_exact_eur: String,
-    days: Vec<Day>,
+    days: Vec<ExpectedDay>,
 }
 
 #[derive(Deserialize)]
-struct Day {
+struct ExpectedDay {
     day: Date,
     status: String,
     missing_minutes: Option<i64>,
@@ -155,7 +155,7 @@ fn check_rounding(what: &str, exact_text: &str, cents_text: &str) {
     );
 }
 
-fn check_day(option: &str, got: &DayCost, want: &Day) {
+fn check_day(option: &str, got: &DayCost, want: &ExpectedDay) {
     let at = format!("{option}, {}", want.day);
     let status = match (want.status.as_str(), want.missing_minutes) {
         ("complete", None) => DayStatus::Complete,
