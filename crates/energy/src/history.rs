@@ -20,9 +20,11 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use hearth_metering::{Contract, MeterReading, MeteringError, paris};
+use hearth_tariff::{Color, OffpeakSchedule, TariffOption, TempoCalendar, Windows};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
 
 use crate::plan::{DayStatus, MeterFacts, Statuses, add_days, paris_date};
 use crate::{DayRange, Measure};
@@ -98,6 +100,28 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE meters ADD COLUMN consent_end TEXT;
 ",
+    // Costs: the Tempo calendar and the regulator's files are the same for every meter; the
+    // off-peak windows are each meter's, versioned by the day they apply from (`since`, a date;
+    // `-9999-01-01` for the meter's first windows, which apply to all older days too).
+    "
+    CREATE TABLE tempo_days (
+        day TEXT PRIMARY KEY,
+        color TEXT NOT NULL CHECK (color IN ('blue', 'white', 'red')),
+        fetched_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE tariff_files (
+        option TEXT PRIMARY KEY CHECK (option IN ('base', 'hp_hc', 'tempo')),
+        body BLOB NOT NULL,
+        fetched_at INTEGER NOT NULL
+    );
+    CREATE TABLE offpeak_versions (
+        prm TEXT NOT NULL,
+        since TEXT NOT NULL,
+        windows TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('meter', 'user')),
+        PRIMARY KEY (prm, since)
+    ) WITHOUT ROWID;
+",
 ];
 
 /// The schema version this build writes.
@@ -164,6 +188,41 @@ pub struct Recorded {
     pub complete: u32,
     /// Days of the range still missing (none or part of their points).
     pub missing: u32,
+}
+
+/// A meter's off-peak windows from a day on (until the next version's day).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OffpeakVersion {
+    /// The first day these windows apply to; [`Date::MIN`] for the meter's first known windows,
+    /// which apply to every older day too.
+    pub from: Date,
+    pub windows: Windows,
+    pub source: WindowsSource,
+}
+
+/// Who said which windows apply: the meter's contract, or the user's edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowsSource {
+    Meter,
+    User,
+}
+
+impl WindowsSource {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Meter => "meter",
+            Self::User => "user",
+        }
+    }
+
+    fn from_key(key: &str) -> Result<Self, HistoryError> {
+        match key {
+            "meter" => Ok(Self::Meter),
+            "user" => Ok(Self::User),
+            other => Err(HistoryError::Corrupt(format!("windows source {other:?}"))),
+        }
+    }
 }
 
 /// When the last sync ran, and when the next may (see [`crate::schedule`]).
@@ -269,7 +328,14 @@ impl History {
             }))
     }
 
-    /// Stores the contract and the activation date it carries.
+    /// Stores the contract, the activation date it carries, and its off-peak windows
+    /// (`offpeak_hours`; an absent or unreadable value records none).
+    ///
+    /// The windows are versioned: the first ones seen apply to every day (from [`Date::MIN`]:
+    /// no older version is known); windows that differ from the meter's latest version start a
+    /// new version on the French day of `now`. A user's version is never replaced by the
+    /// meter's: a user's edit stays in force until the meter's windows actually change, and the
+    /// change applies from the day it is seen (a user version on that very day is kept).
     pub fn set_contract(
         &self,
         prm: &str,
@@ -282,12 +348,19 @@ impl History {
             .last_activation_date
             .as_deref()
             .and_then(|s| paris::parse_date(s.get(..10).unwrap_or(s)).ok());
+        let windows = contract
+            .offpeak_hours
+            .as_deref()
+            .and_then(|value| Windows::parse_contract(value).ok());
         self.write(|tx| {
             ensure_meter(tx, prm)?;
             tx.execute(
                 "UPDATE meters SET contract = ?2, contract_checked_at = ?3 WHERE prm = ?1",
                 params![prm, json, now.as_second()],
             )?;
+            if let Some(windows) = &windows {
+                record_meter_windows(tx, prm, windows, paris_date(now))?;
+            }
             if let Some(day) = activation {
                 tx.execute(
                     "UPDATE meters SET activation = ?2 WHERE prm = ?1",
@@ -368,12 +441,14 @@ impl History {
             }))
     }
 
-    /// Deletes everything stored for a meter: its days, points, contract and facts. The only
+    /// Deletes everything stored for a meter: its days, points, contract, off-peak windows and
+    /// facts (the Tempo calendar and the tariff files are no meter's and stay). The only
     /// way data leaves the history; returns how many days and points went.
     pub fn delete_meter(&self, prm: &str) -> Result<u64, HistoryError> {
         self.write(|tx| {
             let days = tx.execute("DELETE FROM days WHERE prm = ?1", [prm])?;
             let points = tx.execute("DELETE FROM points WHERE prm = ?1", [prm])?;
+            tx.execute("DELETE FROM offpeak_versions WHERE prm = ?1", [prm])?;
             tx.execute("DELETE FROM meters WHERE prm = ?1", [prm])?;
             tx.execute("DELETE FROM leases WHERE prm = ?1", [prm])?;
             Ok((days + points) as u64)
@@ -664,6 +739,134 @@ impl History {
         })
     }
 
+    // --- Prices: Tempo colours, the regulator's files, off-peak windows ----------------------
+
+    /// Every Tempo colour stored (one calendar for all meters).
+    pub fn tempo_calendar(&self) -> Result<TempoCalendar, HistoryError> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare("SELECT day, color FROM tempo_days")?;
+            let mut rows = stmt.query([])?;
+            let mut calendar = TempoCalendar::new();
+            while let Some(row) = rows.next()? {
+                let day = parse_day(&row.get::<_, String>(0)?)?;
+                calendar.set(day, color_from_key(&row.get::<_, String>(1)?)?);
+            }
+            Ok(calendar)
+        })
+    }
+
+    /// Stores colours; returns how many were new or changed.
+    pub fn store_tempo(
+        &self,
+        days: &[(Date, Color)],
+        now: Timestamp,
+    ) -> Result<usize, HistoryError> {
+        self.write(|tx| {
+            let mut changed = 0;
+            for (day, color) in days {
+                changed += tx
+                    .prepare_cached(
+                        "INSERT INTO tempo_days (day, color, fetched_at) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (day) DO UPDATE SET color = excluded.color,
+                            fetched_at = excluded.fetched_at
+                         WHERE tempo_days.color != excluded.color",
+                    )?
+                    .execute(params![
+                        paris::format_date(*day),
+                        color_key(*color),
+                        now.as_second()
+                    ])?;
+            }
+            Ok(changed)
+        })
+    }
+
+    /// The regulator's file for `option` as last fetched (the whole body) and when, if any.
+    pub fn tariff_file(
+        &self,
+        option: TariffOption,
+    ) -> Result<Option<(Vec<u8>, Timestamp)>, HistoryError> {
+        self.read(|conn| {
+            conn.query_row(
+                "SELECT body, fetched_at FROM tariff_files WHERE option = ?1",
+                [option_key(option)],
+                |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()?
+            .map(|(body, at)| Ok((body, timestamp(at)?)))
+            .transpose()
+        })
+    }
+
+    /// Keeps a fetched file for `option`, replacing the one before (the regulator republishes
+    /// the whole history each time). The caller checks that it parses first.
+    pub fn store_tariff_file(
+        &self,
+        option: TariffOption,
+        body: &[u8],
+        now: Timestamp,
+    ) -> Result<(), HistoryError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO tariff_files (option, body, fetched_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (option) DO UPDATE SET body = excluded.body,
+                    fetched_at = excluded.fetched_at",
+                params![option_key(option), body, now.as_second()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// A meter's off-peak windows, versioned by the day each applies from, oldest first.
+    pub fn offpeak_versions(&self, prm: &str) -> Result<Vec<OffpeakVersion>, HistoryError> {
+        self.read(|conn| offpeak_versions(conn, prm))
+    }
+
+    /// Sets a meter's windows from `from` on, replacing a version of the same day (whoever set
+    /// it). Seconds are not kept: windows are stored in the contract's spelling, to the minute.
+    pub fn set_offpeak(
+        &self,
+        prm: &str,
+        from: Date,
+        windows: &Windows,
+        source: WindowsSource,
+    ) -> Result<(), HistoryError> {
+        self.write(|tx| {
+            ensure_meter(tx, prm)?;
+            tx.execute(
+                "INSERT INTO offpeak_versions (prm, since, windows, source) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (prm, since) DO UPDATE SET windows = excluded.windows,
+                    source = excluded.source",
+                params![prm, format_since(from), windows.to_string(), source.key()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Removes the version that starts on `from`; false if there was none.
+    pub fn remove_offpeak(&self, prm: &str, from: Date) -> Result<bool, HistoryError> {
+        self.write(|tx| {
+            let removed = tx.execute(
+                "DELETE FROM offpeak_versions WHERE prm = ?1 AND since = ?2",
+                params![prm, format_since(from)],
+            )?;
+            Ok(removed > 0)
+        })
+    }
+
+    /// The schedule the cost engine uses: the meter's versions (the earliest also covering older
+    /// days), or the national 22:00–06:00 default when there is none.
+    pub fn offpeak_schedule(&self, prm: &str) -> Result<OffpeakSchedule, HistoryError> {
+        let versions = self.offpeak_versions(prm)?;
+        if versions.is_empty() {
+            return Ok(OffpeakSchedule::default_night());
+        }
+        Ok(OffpeakSchedule::from_versions(
+            versions.into_iter().map(|v| (v.from, v.windows)).collect(),
+            true,
+        ))
+    }
+
     // --- The sync lease -----------------------------------------------------------------------
 
     /// Takes (or renews) the right to sync a meter until `now + ttl`, if nobody else holds it
@@ -740,6 +943,90 @@ fn owner_only(path: &Path) -> Result<(), HistoryError> {
 fn ensure_meter(tx: &Transaction<'_>, prm: &str) -> Result<(), HistoryError> {
     tx.execute("INSERT OR IGNORE INTO meters (prm) VALUES (?1)", [prm])?;
     Ok(())
+}
+
+fn offpeak_versions(conn: &Connection, prm: &str) -> Result<Vec<OffpeakVersion>, HistoryError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT since, windows, source FROM offpeak_versions WHERE prm = ?1")?;
+    let mut rows = stmt.query([prm])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let windows: String = row.get(1)?;
+        out.push(OffpeakVersion {
+            from: parse_since(&row.get::<_, String>(0)?)?,
+            windows: Windows::parse_contract(&windows)
+                .map_err(|_| HistoryError::Corrupt(format!("off-peak windows {windows:?}")))?,
+            source: WindowsSource::from_key(&row.get::<_, String>(2)?)?,
+        });
+    }
+    // Sorted here, not by SQL: the text of a negative year does not sort as the date does.
+    out.sort_by_key(|v| v.from);
+    Ok(out)
+}
+
+/// The meter's windows, seen on `today` (see [`History::set_contract`]).
+fn record_meter_windows(
+    tx: &Transaction<'_>,
+    prm: &str,
+    windows: &Windows,
+    today: Date,
+) -> Result<(), HistoryError> {
+    let versions = offpeak_versions(tx, prm)?;
+    let latest_meter = versions
+        .iter()
+        .rev()
+        .find(|v| v.source == WindowsSource::Meter);
+    let from = match latest_meter {
+        Some(latest) if latest.windows == *windows => return Ok(()),
+        // A change: from the day it is seen (never earlier than the version it follows).
+        Some(latest) => today.max(latest.from),
+        // The first windows the meter tells: no older version is known, they apply to all days.
+        None => Date::MIN,
+    };
+    // DO NOTHING on a user's version of that day: the user's word stands.
+    tx.execute(
+        "INSERT INTO offpeak_versions (prm, since, windows, source) VALUES (?1, ?2, ?3, 'meter')
+         ON CONFLICT (prm, since) DO UPDATE SET windows = excluded.windows
+         WHERE offpeak_versions.source = 'meter'",
+        params![prm, format_since(from), windows.to_string()],
+    )?;
+    Ok(())
+}
+
+/// A version's first day as stored: `YYYY-MM-DD`, with a sign for [`Date::MIN`]
+/// (`-9999-01-01`), which reads back as itself.
+fn format_since(day: Date) -> String {
+    paris::format_date(day)
+}
+
+fn parse_since(text: &str) -> Result<Date, HistoryError> {
+    Date::strptime(paris::DATE_FORMAT, text)
+        .map_err(|_| HistoryError::Corrupt(format!("day {text:?}")))
+}
+
+fn color_key(color: Color) -> &'static str {
+    match color {
+        Color::Blue => "blue",
+        Color::White => "white",
+        Color::Red => "red",
+    }
+}
+
+fn color_from_key(key: &str) -> Result<Color, HistoryError> {
+    match key {
+        "blue" => Ok(Color::Blue),
+        "white" => Ok(Color::White),
+        "red" => Ok(Color::Red),
+        other => Err(HistoryError::Corrupt(format!("Tempo colour {other:?}"))),
+    }
+}
+
+fn option_key(option: TariffOption) -> &'static str {
+    match option {
+        TariffOption::Base => "base",
+        TariffOption::HpHc => "hp_hc",
+        TariffOption::Tempo => "tempo",
+    }
 }
 
 /// Marks a day missing unless it is complete; true if it is (now) missing.

@@ -50,7 +50,7 @@ mod tokens;
 
 pub use client::{Fetched, ProxySource, SourceOptions, chunks, fetch_range, paris_today};
 pub use error::DataError;
-pub use history::{History, HistoryError};
+pub use history::{History, HistoryError, OffpeakVersion, WindowsSource};
 pub use link::{LinkError, LinkProgress, LinkedMeter, Linker, PendingLink};
 pub use measure::Measure;
 pub use proxy::{ConfigError, ProxyConfig, http_client, is_prm, token_entry};

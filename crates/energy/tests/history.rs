@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use hearth_energy::history::{CurvePoint, SCHEMA_VERSION};
 use hearth_energy::plan::{DayStatus, MeterFacts};
-use hearth_energy::{History, HistoryError, Measure};
+use hearth_energy::{History, HistoryError, Measure, OffpeakVersion, WindowsSource};
 use hearth_metering::{Contract, paris};
-use jiff::civil::date;
+use hearth_tariff::{Color, OffpeakSchedule, TariffOption, TempoCalendar, Windows};
+use jiff::civil::{Date, date, time};
 use support::{PRM, at, d, daily_wh, max_va, range, reading};
 
 fn open() -> (tempfile::TempDir, History) {
@@ -119,7 +120,7 @@ fn max_power_keeps_the_instant_of_each_peak() {
     );
 }
 
-fn assert_contiguous_day(points: &[CurvePoint], day: jiff::civil::Date, count: usize) {
+fn assert_contiguous_day(points: &[CurvePoint], day: Date, count: usize) {
     let (start, end) = paris::day_span(day).unwrap();
     let mine: Vec<&CurvePoint> = points
         .iter()
@@ -427,8 +428,12 @@ fn the_consent_end_is_kept_and_a_file_from_before_it_upgrades_in_place() {
 
     // The file as the version before the consent's end wrote it (SQLite drops the column).
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("ALTER TABLE meters DROP COLUMN consent_end; PRAGMA user_version = 1;")
-        .unwrap();
+    conn.execute_batch(
+        "ALTER TABLE meters DROP COLUMN consent_end;
+         DROP TABLE tempo_days; DROP TABLE tariff_files; DROP TABLE offpeak_versions;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
     drop(conn);
     let history = History::open(&path).unwrap();
     let meter = history.meter(PRM).unwrap().unwrap();
@@ -439,4 +444,304 @@ fn the_consent_end_is_kept_and_a_file_from_before_it_upgrades_in_place() {
         history.meters().unwrap()[0].consent_end,
         Some(d("2029-11-28"))
     );
+}
+
+fn contract_with(offpeak: Option<&str>) -> Contract {
+    Contract {
+        subscribed_power: Some("9 kVA".into()),
+        offpeak_hours: offpeak.map(str::to_owned),
+        ..Contract::default()
+    }
+}
+
+fn windows(text: &str) -> Windows {
+    Windows::parse_contract(text).unwrap()
+}
+
+#[test]
+fn tempo_colours_are_one_calendar_and_count_what_changed() {
+    let (_dir, history) = open();
+    let now = at("2026-01-14 11:00:00");
+    assert_eq!(history.tempo_calendar().unwrap(), TempoCalendar::new());
+    let days = [
+        (d("2026-01-13"), Color::Blue),
+        (d("2026-01-14"), Color::Red),
+    ];
+    assert_eq!(history.store_tempo(&days, now).unwrap(), 2);
+    assert_eq!(history.store_tempo(&days, now).unwrap(), 0, "nothing new");
+    // A correction and a new day.
+    let next = [
+        (d("2026-01-14"), Color::White),
+        (d("2026-01-15"), Color::Red),
+    ];
+    assert_eq!(history.store_tempo(&next, now).unwrap(), 2);
+    let calendar = history.tempo_calendar().unwrap();
+    assert_eq!(calendar.days().count(), 3);
+    assert_eq!(calendar.color(d("2026-01-13")), Some(Color::Blue));
+    assert_eq!(calendar.color(d("2026-01-14")), Some(Color::White));
+    assert_eq!(calendar.color(d("2026-01-15")), Some(Color::Red));
+    // Not a meter's: deleting a meter leaves the calendar.
+    history.add_meter(PRM).unwrap();
+    history.delete_meter(PRM).unwrap();
+    assert_eq!(history.tempo_calendar().unwrap(), calendar);
+}
+
+#[test]
+fn a_tariff_file_is_kept_whole_with_its_time_and_replaced_by_the_next() {
+    let (_dir, history) = open();
+    assert_eq!(history.tariff_file(TariffOption::Base).unwrap(), None);
+    let first = at("2026-11-01 09:00:00");
+    history
+        .store_tariff_file(TariffOption::Base, b"\xef\xbb\xbfDATE_DEBUT;1", first)
+        .unwrap();
+    history
+        .store_tariff_file(TariffOption::Tempo, b"tempo", first)
+        .unwrap();
+    assert_eq!(
+        history.tariff_file(TariffOption::Base).unwrap(),
+        Some((b"\xef\xbb\xbfDATE_DEBUT;1".to_vec(), first))
+    );
+    let later = at("2026-11-08 09:00:00");
+    history
+        .store_tariff_file(TariffOption::Base, b"second", later)
+        .unwrap();
+    assert_eq!(
+        history.tariff_file(TariffOption::Base).unwrap(),
+        Some((b"second".to_vec(), later))
+    );
+    assert_eq!(
+        history.tariff_file(TariffOption::Tempo).unwrap(),
+        Some((b"tempo".to_vec(), first))
+    );
+    assert_eq!(history.tariff_file(TariffOption::HpHc).unwrap(), None);
+}
+
+#[test]
+fn the_contracts_offpeak_windows_are_versioned_by_the_day_they_change() {
+    let (_dir, history) = open();
+    // None yet: the national default.
+    assert_eq!(
+        history.offpeak_schedule(PRM).unwrap(),
+        OffpeakSchedule::default_night()
+    );
+    // Absent or unreadable: nothing recorded.
+    history
+        .set_contract(PRM, &contract_with(None), at("2026-01-10 09:00:00"))
+        .unwrap();
+    history
+        .set_contract(
+            PRM,
+            &contract_with(Some("HC ()")),
+            at("2026-01-10 09:00:00"),
+        )
+        .unwrap();
+    assert!(history.offpeak_versions(PRM).unwrap().is_empty());
+
+    // The first windows apply to every older day.
+    history
+        .set_contract(
+            PRM,
+            &contract_with(Some("HC (22H30-6H30)")),
+            at("2026-01-10 09:00:00"),
+        )
+        .unwrap();
+    let first = OffpeakVersion {
+        from: Date::MIN,
+        windows: windows("HC (22H30-6H30)"),
+        source: WindowsSource::Meter,
+    };
+    assert_eq!(
+        history.offpeak_versions(PRM).unwrap(),
+        std::slice::from_ref(&first)
+    );
+    let schedule = history.offpeak_schedule(PRM).unwrap();
+    assert!(schedule.is_from_meter());
+    assert!(schedule.is_offpeak(d("2012-07-23"), time(6, 0, 0, 0)));
+
+    // The same again: nothing new.
+    history
+        .set_contract(
+            PRM,
+            &contract_with(Some("HC (22H30-6H30)")),
+            at("2026-02-10 09:00:00"),
+        )
+        .unwrap();
+    assert_eq!(history.offpeak_versions(PRM).unwrap().len(), 1);
+
+    // The reform moves them: from the French day they were seen (00:30 in Paris is the 16th).
+    history
+        .set_contract(
+            PRM,
+            &contract_with(Some("HC (23H00-5H00;13H00-16H00)")),
+            "2026-03-15T23:30:00Z".parse().unwrap(),
+        )
+        .unwrap();
+    let reform = OffpeakVersion {
+        from: d("2026-03-16"),
+        windows: windows("HC (23H00-5H00;13H00-16H00)"),
+        source: WindowsSource::Meter,
+    };
+    assert_eq!(
+        history.offpeak_versions(PRM).unwrap(),
+        [first.clone(), reform.clone()]
+    );
+    let schedule = history.offpeak_schedule(PRM).unwrap();
+    assert!(schedule.is_offpeak(d("2026-03-15"), time(22, 30, 0, 0)));
+    assert!(!schedule.is_offpeak(d("2026-03-16"), time(22, 30, 0, 0)));
+    assert!(schedule.is_offpeak(d("2026-03-16"), time(13, 0, 0, 0)));
+}
+
+#[test]
+fn a_users_windows_stand_until_the_meters_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("energy.sqlite");
+    let history = History::open(&path).unwrap();
+    let meter = windows("HC (22H00-6H00)");
+    let mine = windows("HC (23H00-7H00)");
+    // The user's edit before the contract was ever read, covering every day.
+    history
+        .set_offpeak(PRM, Date::MIN, &mine, WindowsSource::User)
+        .unwrap();
+    history
+        .set_contract(
+            PRM,
+            &contract_with(Some("HC (22H00-6H00)")),
+            at("2026-01-10 09:00:00"),
+        )
+        .unwrap();
+    assert_eq!(
+        history.offpeak_versions(PRM).unwrap(),
+        [OffpeakVersion {
+            from: Date::MIN,
+            windows: mine.clone(),
+            source: WindowsSource::User
+        }],
+        "the meter's windows did not overwrite the user's"
+    );
+    // The user's version removed, the meter's first windows come in; an edit from a date on.
+    assert!(history.remove_offpeak(PRM, Date::MIN).unwrap());
+    assert!(!history.remove_offpeak(PRM, Date::MIN).unwrap());
+    history
+        .set_contract(
+            PRM,
+            &contract_with(Some("HC (22H00-6H00)")),
+            at("2026-01-11 09:00:00"),
+        )
+        .unwrap();
+    history
+        .set_offpeak(PRM, d("2026-02-01"), &mine, WindowsSource::User)
+        .unwrap();
+    // The meter says the same again: the user's edit stays in force.
+    history
+        .set_contract(
+            PRM,
+            &contract_with(Some("HC (22H00-6H00)")),
+            at("2026-03-01 09:00:00"),
+        )
+        .unwrap();
+    let versions = history.offpeak_versions(PRM).unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(
+        (versions[1].from, versions[1].source),
+        (d("2026-02-01"), WindowsSource::User)
+    );
+    // The meter's windows change: from that day on, a user version before it kept.
+    let moved = windows("HC (0H00-8H00)");
+    history
+        .set_contract(
+            PRM,
+            &contract_with(Some("HC (0H00-8H00)")),
+            at("2026-04-02 09:00:00"),
+        )
+        .unwrap();
+    drop(history);
+    let history = History::open(&path).unwrap();
+    assert_eq!(
+        history.offpeak_versions(PRM).unwrap(),
+        [
+            OffpeakVersion {
+                from: Date::MIN,
+                windows: meter,
+                source: WindowsSource::Meter
+            },
+            OffpeakVersion {
+                from: d("2026-02-01"),
+                windows: mine.clone(),
+                source: WindowsSource::User
+            },
+            OffpeakVersion {
+                from: d("2026-04-02"),
+                windows: moved,
+                source: WindowsSource::Meter
+            },
+        ]
+    );
+    // A user's version on the same day replaces it (whoever set it).
+    history
+        .set_offpeak(PRM, d("2026-04-02"), &mine, WindowsSource::User)
+        .unwrap();
+    assert_eq!(
+        history.offpeak_versions(PRM).unwrap()[2].source,
+        WindowsSource::User
+    );
+    // Another meter has its own; deleting this meter deletes its versions.
+    history
+        .set_offpeak(
+            "11111111111111",
+            d("2026-01-01"),
+            &mine,
+            WindowsSource::User,
+        )
+        .unwrap();
+    history.delete_meter(PRM).unwrap();
+    assert!(history.offpeak_versions(PRM).unwrap().is_empty());
+    assert_eq!(
+        history.offpeak_schedule(PRM).unwrap(),
+        OffpeakSchedule::default_night()
+    );
+    assert_eq!(history.offpeak_versions("11111111111111").unwrap().len(), 1);
+}
+
+#[test]
+fn a_file_from_before_prices_upgrades_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("energy.sqlite");
+    let history = History::open(&path).unwrap();
+    history.set_consent_end(PRM, Some(d("2029-11-29"))).unwrap();
+    drop(history);
+
+    // The file as schema 2 wrote it.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE tempo_days; DROP TABLE tariff_files; DROP TABLE offpeak_versions;
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let history = History::open(&path).unwrap();
+    assert_eq!(
+        history.meter(PRM).unwrap().unwrap().consent_end,
+        Some(d("2029-11-29")),
+        "the meter survived the upgrade"
+    );
+    assert_eq!(
+        history
+            .store_tempo(&[(d("2026-01-14"), Color::Red)], at("2026-01-14 11:00:00"))
+            .unwrap(),
+        1
+    );
+    history
+        .set_contract(
+            PRM,
+            &contract_with(Some("HC (22H00-6H00)")),
+            at("2026-01-14 11:00:00"),
+        )
+        .unwrap();
+    assert_eq!(history.offpeak_versions(PRM).unwrap().len(), 1);
+    drop(history);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!((version, SCHEMA_VERSION), (3, 3));
 }

@@ -2,14 +2,25 @@
 //! five night hours between 23:00 and 07:00, up to three between 11:00 and 17:00, summer and
 //! winter windows), so a year of costs may need two sets.
 
+use std::fmt;
+
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use crate::TariffError;
 
 /// One day's off-peak windows, wall-clock `[start, end)`; `end <= start` crosses midnight.
+///
+/// Displayed in the contract's spelling, `HC (22H00-6H00;12H30-14H30)`, which
+/// [`Windows::parse_contract`] reads back (to the minute: seconds are not written).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Windows(pub Vec<(Time, Time)>);
+
+impl fmt::Display for Windows {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hearth_metering::format_offpeak(&self.0))
+    }
+}
 
 impl Windows {
     /// The national default, 22:00–06:00, used when the meter's own windows are unknown.
@@ -67,6 +78,21 @@ impl OffpeakSchedule {
         }
     }
 
+    /// Stored versions (a meter's, a user's edits): each in force from its date until the next.
+    /// The earliest also applies to the days before it, as in [`Self::from_meter`]. `from_meter`
+    /// says whether they are the meter's (or the user's) rather than a default. A date given
+    /// twice keeps the last windows given for it.
+    pub fn from_versions(versions: Vec<(Date, Windows)>, from_meter: bool) -> Self {
+        let mut schedule = Self {
+            versions: Vec::with_capacity(versions.len()),
+            from_meter,
+        };
+        for (from, windows) in versions {
+            schedule.add_version(from, windows);
+        }
+        schedule
+    }
+
     /// New windows from `from` on (a contract change, the reform, the user's edit).
     pub fn add_version(&mut self, from: Date, windows: Windows) {
         self.versions.retain(|(d, _)| *d != from);
@@ -82,12 +108,14 @@ impl OffpeakSchedule {
         self.from_meter
     }
 
-    /// The windows in force on `day`.
+    /// The windows in force on `day` (the earliest version's before it starts: older days have
+    /// no other known version); `None` only for a schedule without versions.
     pub fn windows_on(&self, day: Date) -> Option<&Windows> {
         self.versions
             .iter()
             .rev()
             .find(|(from, _)| *from <= day)
+            .or_else(|| self.versions.first())
             .map(|(_, w)| w)
     }
 
@@ -131,5 +159,35 @@ mod tests {
         assert!(s.is_offpeak(date(2026, 3, 16), time(13, 0, 0, 0)));
         assert!(s.is_from_meter());
         assert!(!OffpeakSchedule::default_night().is_from_meter());
+    }
+
+    #[test]
+    fn windows_display_as_the_contract_spells_them_and_read_back() {
+        let text = "HC (23H30-7H30;12H00-14H00)";
+        let w = Windows::parse_contract(text).unwrap();
+        assert_eq!(w.to_string(), text);
+        assert_eq!(Windows::parse_contract(&w.to_string()).unwrap(), w);
+        assert_eq!(Windows::default_night().to_string(), "HC (22H00-6H00)");
+    }
+
+    #[test]
+    fn stored_versions_sort_and_the_earliest_covers_older_days() {
+        let reform = Windows::parse_contract("HC (23H00-5H00;13H00-16H00)").unwrap();
+        let s = OffpeakSchedule::from_versions(
+            vec![
+                (date(2026, 3, 16), reform.clone()),
+                (date(2025, 1, 1), Windows::default_night()),
+            ],
+            true,
+        );
+        assert_eq!(s.versions()[0].0, date(2025, 1, 1));
+        assert!(s.is_from_meter());
+        // Before the first version: the first version's windows.
+        assert!(s.is_offpeak(date(2020, 6, 1), time(22, 30, 0, 0)));
+        assert!(!s.is_offpeak(date(2020, 6, 1), time(13, 30, 0, 0)));
+        assert!(s.is_offpeak(date(2026, 3, 16), time(13, 30, 0, 0)));
+        assert!(!s.is_offpeak(date(2026, 3, 16), time(22, 30, 0, 0)));
+        let none = OffpeakSchedule::from_versions(Vec::new(), false);
+        assert_eq!(none.windows_on(date(2026, 1, 1)), None);
     }
 }
