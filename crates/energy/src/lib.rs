@@ -30,6 +30,11 @@
 //!   that the app must tell apart. [`ProxySource`] is hearth-proxy's `/data/proxy/…` (bearer
 //!   renewed once on a 401, one call at a time per meter, spaced; bodies bounded; a timeout);
 //!   the sync logic is written against the trait alone.
+//! - [`prices`]: the regulator's tariff files and RTE's Tempo colours fetched at run time
+//!   ([`PriceClient`], addresses in [`PriceFeeds`]), kept in the history (a refused file never
+//!   replaces a good copy), read back over the shipped snapshot ([`prices::tariffs`]), and when
+//!   to fetch again ([`prices::tariffs_due`], [`prices::tempo_due`]). The history also keeps each
+//!   meter's off-peak windows, versioned by date.
 //! - [`chunks`] and [`fetch_range`]: a long range as calls within a measure's limit, newest
 //!   first, stopping at a quota or an outage with the time to try again.
 //!
@@ -42,6 +47,7 @@ pub mod history;
 pub mod link;
 mod measure;
 pub mod plan;
+pub mod prices;
 mod proxy;
 pub mod schedule;
 mod source;
@@ -53,6 +59,7 @@ pub use error::DataError;
 pub use history::{History, HistoryError, OffpeakVersion, WindowsSource};
 pub use link::{LinkError, LinkProgress, LinkedMeter, Linker, PendingLink};
 pub use measure::Measure;
+pub use prices::{PriceClient, PriceError, PriceFeeds};
 pub use proxy::{ConfigError, ProxyConfig, http_client, is_prm, token_entry};
 pub use source::{DayRange, Source};
 pub use sync::{SyncError, SyncReport, sync};

@@ -23,6 +23,8 @@ enum Command {
     Cloud(hearth_sim::cloud::cli::Args),
     /// The grid operator's Tempo calendar feed (tomorrow's colour published at 10:40).
     Tempo(hearth_sim::tempo::cli::Args),
+    /// The regulator's tariff files (Option_Base.csv, Option_HPHC.csv, Option_Tempo.csv).
+    Regulator(hearth_sim::regulator::cli::Args),
 }
 
 fn main() {
@@ -32,5 +34,6 @@ fn main() {
         Command::Bridge(args) => hearth_sim::bridge::cli::run(args),
         Command::Cloud(args) => hearth_sim::cloud::cli::run(args),
         Command::Tempo(args) => hearth_sim::tempo::cli::run(args),
+        Command::Regulator(args) => hearth_sim::regulator::cli::run(args),
     }
 }

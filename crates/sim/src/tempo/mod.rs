@@ -9,7 +9,8 @@
 //! published day of a season; both as `{"values": {"2026-01-15": "RED",
 //! "2026-01-15-fallback": "false", …}}`.
 //!
-//! Start it in-process with [`TempoSim::builder`] (its "now" settable, for tests) or as
+//! Start it in-process with [`TempoSim::builder`] (its "now" and its faults settable, for tests:
+//! [`TempoSimHandle::fail_with`], [`TempoSimHandle::serve_body`]) or as
 //! `hearth-sim tempo --listen 127.0.0.1:PORT`.
 
 pub mod cli;
@@ -20,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -184,6 +185,7 @@ impl TempoSimBuilder {
         Arc::new(SimState {
             now: Mutex::new(self.now),
             calls: AtomicU64::new(0),
+            fault: Mutex::new(None),
         })
     }
 
@@ -250,6 +252,30 @@ impl TempoSimHandle {
         self.state.calls.load(Ordering::SeqCst)
     }
 
+    /// Every request answers `status` (with `Retry-After: 120` on a 429 or a 503) until
+    /// [`Self::recover`].
+    pub fn fail_with(&self, status: StatusCode) {
+        self.set_fault(Some(Fault::Status(status)));
+    }
+
+    /// Every request answers 200 with `body` (garbage, an HTML page) until [`Self::recover`].
+    pub fn serve_body(&self, body: impl Into<Vec<u8>>) {
+        self.set_fault(Some(Fault::Body(body.into())));
+    }
+
+    /// Back to serving the calendar.
+    pub fn recover(&self) {
+        self.set_fault(None);
+    }
+
+    fn set_fault(&self, fault: Option<Fault>) {
+        *self
+            .state
+            .fault
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = fault;
+    }
+
     pub async fn stop(self) {
         self.server.stop().await;
     }
@@ -258,6 +284,42 @@ impl TempoSimHandle {
 struct SimState {
     now: Mutex<Option<Timestamp>>,
     calls: AtomicU64,
+    fault: Mutex<Option<Fault>>,
+}
+
+#[derive(Clone)]
+enum Fault {
+    Status(StatusCode),
+    Body(Vec<u8>),
+}
+
+impl SimState {
+    /// Counts the call; the answer a fault gives instead of the feed, if one is set.
+    fn call(&self) -> Option<Response> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let fault = self
+            .fault
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()?;
+        Some(match fault {
+            Fault::Status(status) => {
+                let mut response = (status, "simulated failure").into_response();
+                if matches!(
+                    status,
+                    StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+                ) {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(120_u32));
+                }
+                response
+            }
+            Fault::Body(body) => {
+                ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+            }
+        })
+    }
 }
 
 impl SimState {
@@ -287,7 +349,9 @@ fn values(days: impl Iterator<Item = (Date, Color)>) -> Value {
 }
 
 async fn light(State(state): State<Arc<SimState>>) -> Response {
-    state.calls.fetch_add(1, Ordering::SeqCst);
+    if let Some(fault) = state.call() {
+        return fault;
+    }
     let now = state.now();
     let today = paris().to_datetime(now).date();
     let last = last_published(now);
@@ -301,7 +365,9 @@ struct SeasonQuery {
 }
 
 async fn season_feed(State(state): State<Arc<SimState>>, Query(q): Query<SeasonQuery>) -> Response {
-    state.calls.fetch_add(1, Ordering::SeqCst);
+    if let Some(fault) = state.call() {
+        return fault;
+    }
     let first_year = q
         .season
         .split_once('-')
