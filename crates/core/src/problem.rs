@@ -199,6 +199,15 @@ pub enum Problem {
     EnergyQuota {
         retry_at: String,
     },
+    /// The offer or off-peak windows typed were refused (`detail` says which value).
+    EnergyOffer {
+        detail: String,
+    },
+    /// Regulated prices depend on the subscribed power, which the meter's contract has not
+    /// given yet (it comes with the first sync).
+    EnergyNoSubscribedPower,
+    /// No day of the last 12 months has a complete load curve to compare offers on.
+    EnergyNothingToCompare,
 
     // Settings.
     /// The energy proxy's address or client id was refused.

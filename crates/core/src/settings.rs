@@ -11,10 +11,13 @@
 //! app and the CLI changing different settings keep both changes; fields a newer version wrote
 //! are kept by an older one, so that running an older binary does not drop them.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::Path;
 
+use hearth_energy::prices::PriceFeeds;
 use hearth_files::{FileError, JsonFile, Stamp};
+use hearth_tariff::Offer;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use url::{Host, Url};
@@ -39,6 +42,17 @@ pub struct Settings {
     /// were starred. Written only once there is one, so that a file without any stays as it was.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub favourites: Vec<Favourite>,
+    /// Each meter's offer (by PRM), as the user chose it; a meter without one is priced as its
+    /// contract suggests ([`crate::energy::Energy::offer`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub offers: BTreeMap<String, Offer>,
+    /// Show the Tempo colours (tray, notifications) even where no meter's offer is Tempo.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub show_tempo: bool,
+    /// Where price updates (the regulator's files, the Tempo calendar) are fetched from;
+    /// `None`: the public sources ([`PriceFeeds::default`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_feeds: Option<PriceFeeds>,
     /// Fields this version does not know, kept as they were read.
     #[serde(flatten)]
     other: Map<String, Value>,

@@ -15,6 +15,7 @@ use hearth_core::energy::{
 use hearth_core::problem::Problem;
 use hearth_metering::{Interval, paris};
 use hearth_sim::enedis::data::{self as household, SandboxPrm};
+use hearth_tariff::TariffOption;
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
@@ -126,6 +127,7 @@ fn view(link: Option<LinkView>, meters: Vec<MeterView>) -> EnergyView {
         link,
         meters,
         time_zone: TIME_ZONE.into(),
+        tempo: None,
     }
 }
 
@@ -140,6 +142,7 @@ fn house_linked() -> MeterView {
         consent_end: Some("2029-10-01".into()),
         consent_ending_soon: false,
         subscribed_kva: Some(meter(HOUSE).subscribed_kva),
+        option: Some(TariffOption::HpHc),
         produces: false,
         load_curve_off: false,
         problem: None,
@@ -187,6 +190,7 @@ fn the_energy_screens_states() {
         consent_end: Some("2026-11-20".into()),
         consent_ending_soon: true,
         subscribed_kva: Some(meter(FLAT).subscribed_kva),
+        option: Some(TariffOption::Base),
         produces: true,
         load_curve_off: true,
         problem: Some(Problem::EnergyOutage {
@@ -203,6 +207,7 @@ fn the_energy_screens_states() {
         consent_end: None,
         consent_ending_soon: false,
         subscribed_kva: Some(meter(KILO).subscribed_kva),
+        option: None,
         produces: false,
         load_curve_off: false,
         problem: Some(Problem::EnergyNoConsent),

@@ -475,3 +475,208 @@ async fn the_demo_model_writes_no_settings() {
         "{entries:?}"
     );
 }
+
+/// The cost of `wmin` watt-minutes at `price` (1e-5 €/kWh) in cents, rounded half away from zero once.
+fn cents(wmin: i64, price: i64) -> i32 {
+    // Wmin × 1e-5 €/kWh = wmin / 60 000 kWh × price / 1e5 € = wmin × price / 6e7 cents.
+    i32::try_from((wmin * price + 30_000_000) / 60_000_000).unwrap()
+}
+
+fn price(text: &str) -> i64 {
+    let (units, decimals) = text.split_once('.').unwrap();
+    units.parse::<i64>().unwrap() * 100_000 + decimals.parse::<i64>().unwrap()
+}
+
+#[tokio::test]
+async fn costs_offers_tempo_colours_and_the_comparison() {
+    use hearth_core::energy::{CostStatus, OfferChoice, PeriodPrice, TimeRange, WindowsOrigin};
+    use hearth_tariff::{Color, Period, TariffOption};
+
+    let today = today();
+    let activation = add(today, -40);
+    let setup = start(today, activation).await;
+    let tempo_sim = hearth_sim::tempo::TempoSim::builder()
+        .now(at(today, 11))
+        .start()
+        .await
+        .unwrap();
+    let regulator = hearth_sim::regulator::RegulatorSim::start().await.unwrap();
+    let (config, data_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
+    let (_now, mut options) = clock(at(today, 11));
+    options.price_feeds = Some(hearth_energy::prices::PriceFeeds {
+        regulator: regulator.base_url().parse().unwrap(),
+        tempo: format!("{}/", tempo_sim.base_url()).parse().unwrap(),
+    });
+    let energy = open(
+        &setup,
+        config.path(),
+        data_dir.path(),
+        &store,
+        options.clone(),
+    );
+    link(&energy, &setup, Decision::Accept(HOUSE)).await;
+    until(&energy, "the first sync's end", |v| {
+        v.meters
+            .first()
+            .is_some_and(|m| m.state == MeterState::Linked && m.data_until.is_some())
+    })
+    .await;
+
+    // Prices and colours fetched from the simulators; nothing more is due right after.
+    assert!(energy.update_prices(at(today, 11), true).await);
+    assert!(tempo_sim.calls() > 0);
+    assert!(!energy.update_prices(at(today, 11), false).await);
+
+    // Until the user chooses, a meter with off-peak windows is priced as HP/HC, with its
+    // contract's windows (the simulated house: 22:30–06:30, 9 kVA).
+    let offer = energy.offer(HOUSE).unwrap();
+    assert!(!offer.chosen);
+    assert_eq!(
+        offer.choice,
+        OfferChoice::Regulated {
+            option: TariffOption::HpHc
+        }
+    );
+    assert_eq!(offer.subscribed_kva, Some(9));
+    assert_eq!(offer.windows_origin, WindowsOrigin::Meter);
+    assert_eq!(
+        offer.windows[0].windows,
+        [TimeRange {
+            start: "22:30".into(),
+            end: "06:30".into()
+        }]
+    );
+    let price_of = |period| {
+        price(
+            &offer
+                .prices
+                .iter()
+                .find(|p| p.period == period)
+                .unwrap()
+                .euros_per_kwh,
+        )
+    };
+    let (hp, hc) = (price_of(Period::Hp), price_of(Period::Hc));
+    assert!(hc < hp && hc > 0, "{offer:?}");
+
+    // A day's HP/HC split and cost from the simulator's half hours, by hand.
+    let sandbox = data::sandbox(HOUSE).unwrap();
+    let day = add(today, -3);
+    // Watt-minutes (W × 30 per half hour), rounded to Wh once for the day.
+    let (mut hp_wmin, mut hc_wmin) = (0_i64, 0_i64);
+    for half_hour in data::paris::half_hours(sim_day(day)) {
+        let (h, m) = (half_hour.local_start.hour(), half_hour.local_start.minute());
+        let minutes = u32::from(h) * 60 + u32::from(m);
+        let offpeak = !(6 * 60 + 30..22 * 60 + 30).contains(&minutes);
+        let wmin = i64::from(data::load_w(sandbox, sim_day(day), half_hour.slot)) * 30;
+        if offpeak {
+            hc_wmin += wmin;
+        } else {
+            hp_wmin += wmin;
+        }
+    }
+    let (hp_wh, hc_wh) = ((hp_wmin + 30) / 60, (hc_wmin + 30) / 60);
+    let costs = energy.costs(HOUSE, day, add(day, 1)).unwrap();
+    assert_eq!(costs.option, TariffOption::HpHc);
+    assert_eq!(costs.periods, [Period::Hc, Period::Hp]);
+    assert_eq!(costs.windows_origin, WindowsOrigin::Meter);
+    let d = &costs.days[0];
+    assert_eq!(d.status, CostStatus::Complete);
+    let value = |list: &[hearth_core::energy::PeriodValue], period| {
+        list.iter().find(|v| v.period == period).unwrap().value
+    };
+    assert_eq!(i64::from(value(&d.energy_wh, Period::Hp)), hp_wh);
+    assert_eq!(i64::from(value(&d.energy_wh, Period::Hc)), hc_wh);
+    assert_eq!(value(&d.cost_cents, Period::Hp), cents(hp_wmin, hp));
+    assert_eq!(value(&d.cost_cents, Period::Hc), cents(hc_wmin, hc));
+    // A year earlier the meter was not active: nothing priced, the subscription still owed.
+    assert_eq!(costs.previous[0].status, CostStatus::Incomplete);
+    assert_eq!(costs.previous_total.priced_days, 0);
+    // Today is not over: incomplete, never priced as if the rest were zero.
+    let today_cost = energy.costs(HOUSE, today, add(today, 1)).unwrap();
+    assert_eq!(today_cost.days[0].status, CostStatus::Incomplete);
+    assert_eq!(today_cost.days[0].total_cents, None);
+
+    // A bad own offer is refused and changes nothing.
+    let bad = OfferChoice::Own {
+        option: TariffOption::Base,
+        prices: vec![PeriodPrice {
+            period: Period::Base,
+            euros_per_kwh: "zero".into(),
+        }],
+        monthly_subscription: "12".into(),
+    };
+    assert!(matches!(
+        energy.set_offer(HOUSE, &bad).await,
+        Err(Problem::EnergyOffer { .. })
+    ));
+    assert!(!energy.offer(HOUSE).unwrap().chosen);
+
+    // Tempo: each day takes the grid operator's colour; the view shows today's and tomorrow's
+    // (published at 10:40: it is 11:00).
+    let tempo = OfferChoice::Regulated {
+        option: TariffOption::Tempo,
+    };
+    energy.set_offer(HOUSE, &tempo).await.unwrap();
+    let color = |d: Date| {
+        hearth_sim::tempo::color(d).map(|c| match c {
+            hearth_sim::tempo::Color::Blue => Color::Blue,
+            hearth_sim::tempo::Color::White => Color::White,
+            hearth_sim::tempo::Color::Red => Color::Red,
+        })
+    };
+    let view = energy.view();
+    let shown = view.tempo.expect("Tempo colours shown for a Tempo offer");
+    assert_eq!(shown.today.color, color(today));
+    assert_eq!(shown.tomorrow.day, add(today, 1).to_string());
+    assert_eq!(shown.tomorrow.color, color(add(today, 1)));
+    assert!(shown.tomorrow.color.is_some());
+    assert_eq!(view.meters[0].option, Some(TariffOption::Tempo));
+    let month = energy.costs(HOUSE, add(today, -10), today).unwrap();
+    assert_eq!(month.periods.len(), 6);
+    for d in &month.days {
+        let day: Date = d.day.parse().unwrap();
+        assert_eq!(d.color, color(day), "{}", d.day);
+        assert_eq!(d.status, CostStatus::Complete, "{}", d.day);
+    }
+
+    // hearth-cli beside it sees the offer; the user's windows replace the meter's.
+    let cli = Energy::open(config.path(), data_dir.path(), Arc::clone(&store), options).unwrap();
+    let seen = cli.offer(HOUSE).unwrap();
+    assert!(seen.chosen);
+    assert_eq!(seen.choice, tempo);
+    let edited = cli
+        .set_windows(
+            HOUSE,
+            None,
+            &[TimeRange {
+                start: "23:00".into(),
+                end: "07:00".into(),
+            }],
+        )
+        .unwrap();
+    assert_eq!(edited.windows_origin, WindowsOrigin::User);
+    assert_eq!(edited.windows.len(), 1);
+
+    // The comparison: every option on the same complete days at today's prices, cheapest
+    // first; HP/HC with the user's windows; too few days for a power hint.
+    let comparison = energy.compare(HOUSE).unwrap();
+    assert_eq!(comparison.options.len(), 3);
+    assert!(
+        comparison
+            .options
+            .windows(2)
+            .all(|w| w[0].per_year_cents <= w[1].per_year_cents)
+    );
+    assert_eq!(comparison.options[0].more_than_cheapest_cents, 0);
+    assert!(comparison.days_compared >= 30 && comparison.days_compared <= 40);
+    assert_eq!(comparison.windows_origin, WindowsOrigin::User);
+    assert!(
+        comparison
+            .options
+            .iter()
+            .any(|o| o.current && o.option == TariffOption::Tempo)
+    );
+    assert_eq!(comparison.power_hint, None);
+}

@@ -16,6 +16,7 @@ use crate::offpeak::OffpeakSchedule;
 use crate::tempo::TempoCalendar;
 
 /// Which off-peak windows priced HP/HC (the screen says which).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WindowsUsed {

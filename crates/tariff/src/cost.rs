@@ -48,6 +48,7 @@ impl Point {
 }
 
 /// A pricing period.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
@@ -410,6 +411,38 @@ impl<'a> CostEngine<'a> {
                 subscription,
             });
         }
+        Ok(CostReport::from_days(days))
+    }
+}
+
+impl CostEngine<'_> {
+    /// Prices `from..to` from the load curve where it was measured, and from daily energy on the
+    /// days with no load-curve point at all (estimates for an HP/HC or Tempo offer): what a meter
+    /// whose load curve started later, or has gaps, still tells.
+    pub fn from_curve_or_daily(
+        &self,
+        offer: &Offer,
+        points: &[Point],
+        daily: &[(Date, Energy)],
+        from: Date,
+        to: Date,
+    ) -> Result<CostReport, TariffError> {
+        let curve = self.from_curve(offer, points, from, to)?;
+        let daily = self.from_daily(offer, daily, from, to)?;
+        let days = curve
+            .days
+            .into_iter()
+            .zip(daily.days)
+            .map(|(by_curve, by_day)| {
+                let no_point = by_curve.energy.is_empty()
+                    && matches!(by_curve.status, DayStatus::Incomplete { .. });
+                if no_point && !matches!(by_day.status, DayStatus::Incomplete { .. }) {
+                    by_day
+                } else {
+                    by_curve
+                }
+            })
+            .collect();
         Ok(CostReport::from_days(days))
     }
 }

@@ -16,6 +16,7 @@ use crate::TariffError;
 use crate::money::{Money, PricePerKwh};
 
 /// The three regulated options Hearth prices.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TariffOption {

@@ -511,3 +511,56 @@ fn a_repeated_point_counts_once_and_a_backwards_one_is_refused() {
             .is_err()
     );
 }
+
+#[test]
+fn the_load_curve_prices_a_day_and_daily_energy_fills_a_day_without_one() {
+    // 10 February: a whole load curve (HP/HC at 6 kVA, the test prices); 11 February: daily
+    // energy only; 12 February: half a day of points (incomplete, however much is known daily).
+    let tariffs = tariffs();
+    let tempo = TempoCalendar::new();
+    let offpeak = OffpeakSchedule::default_night();
+    let engine = CostEngine::new(&tariffs, &offpeak, &tempo, 6);
+    let mut points = day_points(date(2026, 2, 10), |_, _| 500);
+    points.extend(
+        day_points(date(2026, 2, 12), |_, _| 500)
+            .into_iter()
+            .take(24),
+    );
+    let daily = [
+        (date(2026, 2, 10), Energy::from_wh(99_999)),
+        (date(2026, 2, 11), Energy::from_wh(10_000)),
+        (date(2026, 2, 12), Energy::from_wh(10_000)),
+    ];
+    let offer = Offer::regulated(TariffOption::HpHc);
+    let report = engine
+        .from_curve_or_daily(
+            &offer,
+            &points,
+            &daily,
+            date(2026, 2, 10),
+            date(2026, 2, 13),
+        )
+        .unwrap();
+    let statuses: Vec<DayStatus> = report.days.iter().map(|d| d.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            DayStatus::Complete,
+            DayStatus::Estimate,
+            DayStatus::Incomplete {
+                missing_minutes: 720
+            }
+        ]
+    );
+    // The 10th from its points, not its daily value: 16 peak hours and 8 off-peak at 500 W.
+    assert_eq!(
+        report.days[0].cost[&Period::Hp],
+        cost(500 * 60 * 16, 21_000)
+    );
+    assert_eq!(report.days[0].cost[&Period::Hc], cost(500 * 60 * 8, 16_000));
+    // The 11th at the regulated Base price at 6 kVA from 01/02/2026 (0,19398 €/kWh).
+    assert_eq!(report.days[1].cost[&Period::Base], cost(600_000, 19_398));
+    assert!(report.estimate);
+    assert_eq!(report.priced_days, 2);
+    assert_eq!(report.unpriced_days, 1);
+}

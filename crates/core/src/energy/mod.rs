@@ -8,6 +8,7 @@
 //! both without a time-zone database and shows them in [`EnergyView::time_zone`]. A value that is
 //! missing is `null`, never 0: a gap is drawn as a gap.
 
+pub mod costs;
 mod model;
 pub mod qr;
 pub mod series;
@@ -16,6 +17,11 @@ use serde::Serialize;
 
 use crate::problem::Problem;
 
+pub use costs::{
+    ComparisonView, CostDay, CostSeries, CostStatus, CostTotal, OfferChoice, OfferView,
+    OptionCostView, PeriodPrice, PeriodValue, PowerHintView, TempoDay, TempoView, TimeRange,
+    WindowsOrigin, WindowsVersion,
+};
 pub use model::{
     CONSENT_WARNING_DAYS, Energy, EnergyError, EnergyOptions, data_problem, parse_day,
 };
@@ -43,6 +49,9 @@ pub struct EnergyView {
     pub meters: Vec<MeterView>,
     /// What dates and instants are meant in ([`TIME_ZONE`]).
     pub time_zone: String,
+    /// Today's and tomorrow's Tempo colours, when a meter's offer is Tempo or the user asked
+    /// for them (the tray shows them).
+    pub tempo: Option<TempoView>,
 }
 
 /// The energy proxy's settings as the screen may show them (none is a secret).
@@ -101,6 +110,8 @@ pub struct MeterView {
     pub consent_ending_soon: bool,
     /// The contract's subscribed power (kVA), the line the maximum power is drawn against.
     pub subscribed_kva: Option<u32>,
+    /// The option the meter's costs are computed with.
+    pub option: Option<hearth_tariff::TariffOption>,
     /// The meter produces (the production charts are shown).
     pub produces: bool,
     /// The load curve came back empty although daily data exists: its collection is most likely

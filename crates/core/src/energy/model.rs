@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, SystemTime};
 
 use hearth_energy::history::MeterRecord;
+use hearth_energy::prices::PriceFeeds;
 use hearth_energy::sync::{Clock, Pause, SyncEnd, SyncOptions, SystemClock};
 use hearth_energy::{
     DataError, DayRange, History, HistoryError, LinkError, Linker, Measure, MeterTokens,
@@ -47,6 +48,8 @@ use crate::paths::{energy_history_file, settings_file};
 use crate::problem::Problem;
 use crate::settings::{EnergyProxy, Settings};
 
+mod costs;
+
 /// The consent lasts up to 3 years; the screen warns this long before its end.
 pub const CONSENT_WARNING_DAYS: i64 = 31;
 
@@ -64,6 +67,9 @@ pub struct EnergyOptions {
     pub tick: Duration,
     /// The time syncs and schedules go by.
     pub clock: Arc<dyn Clock>,
+    /// Where prices and Tempo colours are fetched from, over the settings' (the demo's
+    /// simulators, tests).
+    pub price_feeds: Option<PriceFeeds>,
 }
 
 impl Default for EnergyOptions {
@@ -74,6 +80,7 @@ impl Default for EnergyOptions {
             schedule: true,
             tick: Duration::from_secs(10),
             clock: Arc::new(SystemClock),
+            price_feeds: None,
         }
     }
 }
@@ -85,6 +92,7 @@ impl std::fmt::Debug for EnergyOptions {
             .field("sync", &self.sync)
             .field("schedule", &self.schedule)
             .field("tick", &self.tick)
+            .field("price_feeds", &self.price_feeds)
             .finish_non_exhaustive()
     }
 }
@@ -156,6 +164,9 @@ struct Parts {
     /// Bumped by every start and cancel, so that a link task that lost the race says nothing.
     link_generation: u64,
     meters: HashMap<String, Runtime>,
+    /// The offers, the Tempo switch and the price feeds (from `settings.json`; in memory only in
+    /// the demo), and what was fetched.
+    prices: costs::PriceState,
 }
 
 /// What the model knows of a meter beyond the files: this process's sync.
@@ -305,6 +316,7 @@ impl Energy {
             link: None,
             meters: Vec::new(),
             time_zone: TIME_ZONE.to_owned(),
+            tempo: None,
         });
         Ok(Self {
             inner: Arc::new(Inner {
@@ -425,7 +437,8 @@ impl Energy {
             return Ok(false);
         }
         let settings = Settings::load(config_dir)?;
-        self.set_proxy(settings.energy_proxy);
+        self.set_proxy(settings.energy_proxy.clone());
+        self.set_price_settings(&settings);
         lock(&self.inner.parts).settings_stamp = Some(stamp);
         Ok(true)
     }
@@ -523,6 +536,8 @@ impl Energy {
             let runtime = runtimes.get(&record.prm).cloned().unwrap_or_default();
             meters.push(self.meter_view(&record, &status, &runtime, now));
         }
+        let prms: Vec<String> = meters.iter().map(|m| m.prm.clone()).collect();
+        let tempo = self.tempo_view(&prms, now);
         EnergyView {
             proxy: backend.as_ref().map(|b| ProxyView {
                 url: b.proxy.url.clone(),
@@ -532,6 +547,7 @@ impl Energy {
             link,
             meters,
             time_zone: TIME_ZONE.to_owned(),
+            tempo,
         }
     }
 
@@ -598,6 +614,7 @@ impl Energy {
                 .contract
                 .as_ref()
                 .and_then(|c| c.subscribed_power.as_deref())),
+            option: self.option_of(prm),
             produces: record.produces == Some(true),
             load_curve_off,
             problem: if needs_relink {
@@ -759,6 +776,7 @@ impl Energy {
     /// Starts the syncs that are due, and returns how long until the next one is.
     fn run_due(&self) -> Duration {
         let now = self.inner.options.clock.now();
+        self.spawn_price_update(now);
         let meters: Vec<String> = self.view().meters.into_iter().map(|m| m.prm).collect();
         let mut wait = self.inner.options.tick;
         for prm in meters {

@@ -225,6 +225,7 @@ fn views_serialize_in_the_shape_the_ui_reads() {
             consent_end: None,
             consent_ending_soon: false,
             subscribed_kva: Some(9),
+            option: Some(hearth_tariff::TariffOption::Tempo),
             produces: false,
             load_curve_off: false,
             problem: Some(Problem::EnergyQuota {
@@ -232,8 +233,24 @@ fn views_serialize_in_the_shape_the_ui_reads() {
             }),
         }],
         time_zone: TIME_ZONE.into(),
+        tempo: Some(TempoView {
+            today: TempoDay {
+                day: "2026-11-29".into(),
+                color: Some(hearth_tariff::Color::White),
+            },
+            tomorrow: TempoDay {
+                day: "2026-11-30".into(),
+                color: None,
+            },
+        }),
     };
     let json = serde_json::to_value(&view).unwrap();
+    assert_eq!(json["meters"][0]["option"], "tempo");
+    assert_eq!(
+        json["tempo"],
+        serde_json::json!({"today": {"day": "2026-11-29", "color": "white"},
+            "tomorrow": {"day": "2026-11-30", "color": null}})
+    );
     assert_eq!(json["link"], serde_json::json!({"step": "refused"}));
     assert_eq!(
         json["meters"][0]["state"],
