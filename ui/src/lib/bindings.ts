@@ -241,6 +241,8 @@ export type CertificateView = {
 	trust: Trust,
 };
 
+export type Color = "blue" | "white" | "red";
+
 /**  Where the connection to a bridge stands. */
 export type ConnectionState = 
 /**  First connection in progress. */
@@ -352,6 +354,11 @@ export type EnergyView = {
 	meters: MeterView[],
 	/**  What dates and instants are meant in ([`TIME_ZONE`]). */
 	time_zone: string,
+	/**
+	 *  Today's and tomorrow's Tempo colours, when a meter's offer is Tempo or the user asked
+	 *  for them (the tray shows them).
+	 */
+	tempo: TempoView | null,
 };
 
 /**  A starred room, zone or scene. Serialized as `{"bridge_id": "…", "kind": "room", "id": "…"}`. */
@@ -568,6 +575,8 @@ export type MeterView = {
 	consent_ending_soon: boolean,
 	/**  The contract's subscribed power (kVA), the line the maximum power is drawn against. */
 	subscribed_kva: number | null,
+	/**  The option the meter's costs are computed with. */
+	option: TariffOption | null,
 	/**  The meter produces (the production charts are shown). */
 	produces: boolean,
 	/**
@@ -671,6 +680,15 @@ export type Problem = { kind: "unreachable"; address: string; detail: string } |
 { kind: "energy_outage"; retry_at: string } | 
 /**  Enedis's quota for the proxy is spent; Hearth tries again at `retry_at`. */
 { kind: "energy_quota"; retry_at: string } | 
+/**  The offer or off-peak windows typed were refused (`detail` says which value). */
+{ kind: "energy_offer"; detail: string } | 
+/**
+ *  Regulated prices depend on the subscribed power, which the meter's contract has not
+ *  given yet (it comes with the first sync).
+ */
+{ kind: "energy_no_subscribed_power" } | 
+/**  No day of the last 12 months has a complete load curve to compare offers on. */
+{ kind: "energy_nothing_to_compare" } | 
 /**  The energy proxy's address or client id was refused. */
 { kind: "proxy_setting"; reason: ProxyProblem } | 
 /**  Another application holds this key combination (`shortcut` as the user typed it). */
@@ -821,6 +839,22 @@ export type Target = {
 };
 
 export type TargetKind = "light" | "room" | "zone";
+
+/**  The three regulated options Hearth prices. */
+export type TariffOption = "base" | "hp_hc" | "tempo";
+
+/**  A Tempo day's colour, if published. */
+export type TempoDay = {
+	/**  `YYYY-MM-DD`: the Tempo day from 06:00 that day to 06:00 the next. */
+	day: string,
+	color: Color | null,
+};
+
+/**  Today's and tomorrow's Tempo colours (tomorrow's is published around 10:40). */
+export type TempoView = {
+	today: TempoDay,
+	tomorrow: TempoDay,
+};
 
 /**  The window's colours: the system's (followed live), or always light or dark. */
 export type Theme = "system" | "light" | "dark";
