@@ -94,28 +94,50 @@ pub async fn open_user<R: Runtime>(
 }
 
 /// *Try the demo*'s energy: the Enedis simulator and a proxy in this process, the model pointed
-/// at them in memory (nothing written to the user's settings).
+/// at them in memory (nothing written to the user's settings), its prices and Tempo colours
+/// fetched from the demo's simulators, the household's offers set.
 pub async fn start_demo<R: Runtime>(app: &AppHandle<R>) -> Result<(), CommandError> {
     let state = app.state::<EnergyState>();
     if state.demo().is_some() {
         return Ok(());
     }
     let demo = EnergyDemo::start().await?;
+    demo.freeze_tempo_clock(demo_tempo_time());
     let proxy = EnergyProxy::new(demo.proxy_url(), demo.client_id())?;
     let history = demo.history_file();
-    let energy = tauri::async_runtime::spawn_blocking(move || {
-        Energy::demo(proxy, &history, EnergyOptions::default())
-    })
-    .await
-    .map_err(|err| {
-        CommandError::Energy(Problem::Internal {
-            detail: err.to_string(),
-        })
-    })?
-    .map_err(|err| CommandError::Energy(Problem::from(&err)))?;
+    let options = EnergyOptions {
+        price_feeds: Some(demo.price_feeds()?),
+        ..EnergyOptions::default()
+    };
+    let energy =
+        tauri::async_runtime::spawn_blocking(move || Energy::demo(proxy, &history, options))
+            .await
+            .map_err(|err| {
+                CommandError::Energy(Problem::Internal {
+                    detail: err.to_string(),
+                })
+            })?
+            .map_err(|err| CommandError::Energy(Problem::from(&err)))?;
+    for (prm, offer) in hearth_demo::household_offers() {
+        energy.set_offer(prm, &offer).await?;
+    }
     energy.refresh().await;
     state.set(energy, Some(demo));
     Ok(())
+}
+
+/// The time of day the demo's Tempo feed is stopped at, French time: in debug builds,
+/// `HEARTH_DEMO_TEMPO_TIME=HH:MM` (the end-to-end tests, which need tomorrow's colour published,
+/// or not, whatever the hour they run at); else none, the real clock.
+fn demo_tempo_time() -> Option<jiff::civil::Time> {
+    #[cfg(debug_assertions)]
+    if let Some(time) = std::env::var("HEARTH_DEMO_TEMPO_TIME")
+        .ok()
+        .and_then(|time| time.parse().ok())
+    {
+        return Some(time);
+    }
+    None
 }
 
 /// Sends the UI the energy view after every change of the model in use, and the new model's

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 
 use hearth_core::energy::{EnergyView, MeterState};
 use hearth_core::home::Home;
+use hearth_core::red_day::RedDayAlerts;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::MAIN_WINDOW;
@@ -65,9 +66,59 @@ fn follow_energy<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
+/// The longest wait before looking at the clock again while a red day is to be told.
+const RED_DAY_RECHECK: Duration = Duration::from_secs(5 * 60);
+
+/// Follows the Tempo colours of the energy model in use: the evening before a red day, told
+/// once, as [`RedDayAlerts`] says, whether or not the window is looked at (it shows tomorrow's
+/// colour on the energy screen at most, and says nothing of what the evening is for). The day
+/// told is kept with the window's preferences, so that a restart the same evening is quiet; the
+/// demo's calendar is not the real one, so its day is kept in memory only.
+fn follow_red_days<R: Runtime>(app: &AppHandle<R>) {
+    let mut views = app.state::<EnergyState>().subscribe_view();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut alerts = RedDayAlerts::new(
+            app.try_state::<Preferences>()
+                .and_then(|preferences| preferences.red_day_told()),
+        );
+        loop {
+            let tempo = views
+                .borrow_and_update()
+                .as_ref()
+                .and_then(|view| view.tempo.clone());
+            let now = jiff::Timestamp::now();
+            if let Some(alert) = alerts.observe(now, tempo.as_ref()) {
+                let demo = app.state::<EnergyState>().demo().is_some();
+                if !demo && let Some(preferences) = app.try_state::<Preferences>() {
+                    preferences.set_red_day_told(&app, alert.day);
+                }
+                let texts = app
+                    .state::<Languages>()
+                    .subscribe()
+                    .borrow()
+                    .notifications();
+                log::info!("notifying {alert:?}");
+                notify(&app, texts.red_day_title, texts.red_day_body);
+            }
+            // Looked at again at least every few minutes: a timer does not run while the
+            // computer sleeps, and the evening may have come meanwhile.
+            let due = alerts
+                .next_due(now, tempo.as_ref())
+                .map(|at| now.duration_until(at).unsigned_abs().min(RED_DAY_RECHECK))
+                .map(|wait| tokio::time::Instant::now() + wait);
+            tokio::select! {
+                changed = views.changed() => if changed.is_err() { return },
+                () = sleep_until(due) => {}
+            }
+        }
+    });
+}
+
 /// Follows the home for as long as the app runs, notifying as [`Alerts`] says.
 pub fn follow<R: Runtime>(app: &AppHandle<R>) {
     follow_energy(app);
+    follow_red_days(app);
     let home = app.state::<Home>().inner().clone();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {

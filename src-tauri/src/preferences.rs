@@ -12,6 +12,9 @@ use crate::language::{STORE, Stored};
 
 const THEME: &str = "theme";
 const NOTIFICATIONS: &str = "notifications";
+/// The last red Tempo day the user was warned of (`YYYY-MM-DD`), so that a restart the same
+/// evening does not warn again.
+const RED_DAY_TOLD: &str = "tempo_red_day_told";
 
 /// The window's colours: the system's (followed live), or always light or dark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
@@ -54,6 +57,7 @@ impl Theme {
 pub struct Preferences {
     theme: std::sync::Mutex<Theme>,
     notifications: AtomicBool,
+    red_day_told: std::sync::Mutex<Option<jiff::civil::Date>>,
 }
 
 impl Default for Preferences {
@@ -61,6 +65,7 @@ impl Default for Preferences {
         Self {
             theme: std::sync::Mutex::new(Theme::System),
             notifications: AtomicBool::new(true),
+            red_day_told: std::sync::Mutex::new(None),
         }
     }
 }
@@ -75,6 +80,8 @@ impl Preferences {
         if let Some(on) = load(app, NOTIFICATIONS) {
             preferences.notifications.store(on, Ordering::Relaxed);
         }
+        *hearth_lock(&preferences.red_day_told) =
+            load::<R, String>(app, RED_DAY_TOLD).and_then(|day| day.parse().ok());
         preferences
     }
 
@@ -94,6 +101,16 @@ impl Preferences {
     pub fn set_notifications<R: Runtime>(&self, app: &AppHandle<R>, on: bool) {
         self.notifications.store(on, Ordering::Relaxed);
         save(app, NOTIFICATIONS, on);
+    }
+
+    /// The last red Tempo day the user was warned of.
+    pub fn red_day_told(&self) -> Option<jiff::civil::Date> {
+        *hearth_lock(&self.red_day_told)
+    }
+
+    pub fn set_red_day_told<R: Runtime>(&self, app: &AppHandle<R>, day: jiff::civil::Date) {
+        *hearth_lock(&self.red_day_told) = Some(day);
+        save(app, RED_DAY_TOLD, day.to_string());
     }
 }
 

@@ -2,6 +2,7 @@
 //! table per language, each a [`TrayTexts`] and a [`NotificationTexts`] with every line filled in (the compiler checks none is missing); the window's
 //! words are the UI's catalogues, in `ui/src/lib/i18n/`. The command line stays English.
 
+use hearth_tariff::Color;
 use serde::{Deserialize, Serialize};
 
 /// A language Hearth speaks (its ISO 639-1 code on the wire).
@@ -90,6 +91,9 @@ pub struct NotificationTexts {
     /// The same bridge answering again.
     pub back_title: fn(bridge: &str) -> String,
     pub back_body: &'static str,
+    /// The evening before a red Tempo day.
+    pub red_day_title: &'static str,
+    pub red_day_body: &'static str,
 }
 
 fn unreachable_en(bridge: &str) -> String {
@@ -117,6 +121,8 @@ pub const ENGLISH_NOTIFICATIONS: NotificationTexts = NotificationTexts {
     unreachable_body: "Hearth has not reached this bridge for over 5 minutes. Its lights cannot be controlled until it answers again.",
     back_title: back_en,
     back_body: "Hearth reaches this bridge again.",
+    red_day_title: "Tomorrow is a red Tempo day",
+    red_day_body: "Electricity costs more from 06:00 until 06:00 the day after.",
 };
 
 fn unreachable_fr(bridge: &str) -> String {
@@ -136,6 +142,8 @@ pub const FRENCH_NOTIFICATIONS: NotificationTexts = NotificationTexts {
     unreachable_body: "Hearth n’a pas pu joindre ce pont depuis plus de 5\u{a0}minutes. Ses lumières ne répondront pas tant qu’il sera injoignable.",
     back_title: back_fr,
     back_body: "Hearth joint de nouveau ce pont.",
+    red_day_title: "Demain est un jour Tempo rouge",
+    red_day_body: "L’électricité coûte plus cher de 6\u{a0}h demain jusqu’à 6\u{a0}h le jour suivant.",
 };
 
 /// Every line the tray can show.
@@ -161,6 +169,60 @@ pub struct TrayTexts {
     pub lights_on: fn(count: usize) -> String,
     /// A linked meter's line (clicking it opens the energy screen).
     pub energy: fn(line: &EnergyLine) -> String,
+    /// Today's or tomorrow's Tempo colour (clicking it opens the energy screen).
+    pub tempo: fn(line: TempoLine) -> String,
+}
+
+/// A Tempo line of the tray: the colour of today's or tomorrow's Tempo day, `None` when it is
+/// not known (tomorrow's is published around 10:40).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TempoLine {
+    Today(Option<Color>),
+    Tomorrow(Option<Color>),
+}
+
+/// A dot of the colour, to find the line at a glance (the words say it too, for whoever cannot
+/// tell the dots apart or whose font lacks them).
+fn dot(color: Color) -> &'static str {
+    match color {
+        Color::Blue => "\u{1f535}",
+        Color::White => "\u{26aa}",
+        Color::Red => "\u{1f534}",
+    }
+}
+
+fn tempo_en(line: TempoLine) -> String {
+    let word = |color| match color {
+        Color::Blue => "Blue",
+        Color::White => "White",
+        Color::Red => "Red",
+    };
+    match line {
+        TempoLine::Today(Some(color)) => format!("{} Tempo today: {}", dot(color), word(color)),
+        TempoLine::Today(None) => "Tempo today: unknown".to_owned(),
+        TempoLine::Tomorrow(Some(color)) => {
+            format!("{} Tempo tomorrow: {}", dot(color), word(color))
+        }
+        TempoLine::Tomorrow(None) => "Tempo tomorrow: not published yet".to_owned(),
+    }
+}
+
+fn tempo_fr(line: TempoLine) -> String {
+    let word = |color| match color {
+        Color::Blue => "Bleu",
+        Color::White => "Blanc",
+        Color::Red => "Rouge",
+    };
+    match line {
+        TempoLine::Today(Some(color)) => {
+            format!("{} Tempo aujourd’hui\u{a0}: {}", dot(color), word(color))
+        }
+        TempoLine::Today(None) => "Tempo aujourd’hui\u{a0}: inconnu".to_owned(),
+        TempoLine::Tomorrow(Some(color)) => {
+            format!("{} Tempo demain\u{a0}: {}", dot(color), word(color))
+        }
+        TempoLine::Tomorrow(None) => "Tempo demain\u{a0}: pas encore publié".to_owned(),
+    }
 }
 
 /// What the tray says of a linked meter. `meter` names it when there are several (the end of
@@ -269,6 +331,7 @@ pub const ENGLISH: TrayTexts = TrayTexts {
     every_light_off: "Hearth: every light is off",
     lights_on: lights_on_en,
     energy: energy_en,
+    tempo: tempo_en,
 };
 
 // French typography, as in the window: a no-break space (U+00A0) before `:` (and a narrow one,
@@ -308,6 +371,7 @@ pub const FRENCH: TrayTexts = TrayTexts {
     every_light_off: "Hearth\u{a0}: toutes les lumières sont éteintes",
     lights_on: lights_on_fr,
     energy: energy_fr,
+    tempo: tempo_fr,
 };
 
 #[cfg(test)]
@@ -403,6 +467,9 @@ pub(crate) mod tests {
         assert_eq!((fr.unreachable_title)("Salon"), "Salon est injoignable");
         assert_eq!((fr.back_title)("Salon"), "Salon répond de nouveau");
         assert_ne!(en.energy_relink_body, fr.energy_relink_body);
+        assert_ne!(en.red_day_title, fr.red_day_title);
+        assert_ne!(en.red_day_body, fr.red_day_body);
+        assert!(en.red_day_body.contains("06:00"), "{}", en.red_day_body);
         assert_eq!(
             (fr.energy_relink_title)("22516914714270"),
             "Linky 22516914714270\u{a0}: à relier de nouveau"
@@ -434,5 +501,41 @@ pub(crate) mod tests {
         let relink = EnergyLine::Relink { meter: None };
         assert_eq!((en.energy)(&relink), "Linky: relink needed");
         assert_eq!((fr.energy)(&relink), "Linky\u{a0}: à relier de nouveau");
+    }
+
+    #[test]
+    fn tempo_lines_in_both_languages() {
+        use super::TempoLine;
+        use hearth_tariff::Color;
+
+        let (en, fr) = (Language::English.tray(), Language::French.tray());
+        assert_eq!(
+            (en.tempo)(TempoLine::Today(Some(Color::Blue))),
+            "\u{1f535} Tempo today: Blue"
+        );
+        assert_eq!(
+            (en.tempo)(TempoLine::Tomorrow(Some(Color::Red))),
+            "\u{1f534} Tempo tomorrow: Red"
+        );
+        assert_eq!(
+            (en.tempo)(TempoLine::Tomorrow(None)),
+            "Tempo tomorrow: not published yet"
+        );
+        assert_eq!(
+            (fr.tempo)(TempoLine::Tomorrow(Some(Color::White))),
+            "\u{26aa} Tempo demain\u{a0}: Blanc"
+        );
+        assert_eq!(
+            (fr.tempo)(TempoLine::Tomorrow(None)),
+            "Tempo demain\u{a0}: pas encore publié"
+        );
+        assert_eq!(
+            (fr.tempo)(TempoLine::Today(Some(Color::Red))),
+            "\u{1f534} Tempo aujourd’hui\u{a0}: Rouge"
+        );
+        assert_ne!(
+            (en.tempo)(TempoLine::Today(None)),
+            (fr.tempo)(TempoLine::Today(None))
+        );
     }
 }

@@ -28,7 +28,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::{Notify, watch};
 
 use crate::language::Languages;
-use crate::texts::{EnergyLine, Language, TrayTexts};
+use crate::texts::{EnergyLine, Language, TempoLine, TrayTexts};
 
 const TRAY_ID: &str = "hearth";
 
@@ -43,7 +43,7 @@ pub enum TrayItem {
     Toggle(Target),
     /// Recalls a scene, by id.
     Scene(String),
-    /// A meter's line: opens the energy screen.
+    /// A meter's line, or a Tempo colour: opens the energy screen.
     Energy,
 }
 
@@ -280,12 +280,33 @@ fn french_yesterday() -> String {
         .map_or_else(|_| String::new(), |day| day.to_string())
 }
 
-/// `model`'s menu with the meters' lines in a section under *Open Hearth*.
+/// Today's and tomorrow's Tempo colours, when the energy view shows them (a meter's offer is
+/// Tempo, or the user asked for them), each opening the energy screen.
+pub fn tempo_entries(view: &EnergyView, texts: &TrayTexts) -> Vec<Entry> {
+    let Some(tempo) = &view.tempo else {
+        return Vec::new();
+    };
+    [
+        TempoLine::Today(tempo.today.color),
+        TempoLine::Tomorrow(tempo.tomorrow.color),
+    ]
+    .into_iter()
+    .map(|line| Entry::Item {
+        item: TrayItem::Energy,
+        label: (texts.tempo)(line),
+        enabled: true,
+    })
+    .collect()
+}
+
+/// `model`'s menu with the meters' lines and the Tempo colours in a section under *Open
+/// Hearth*.
 fn with_energy(mut tray: TrayModel, view: Option<&EnergyView>, texts: &TrayTexts) -> TrayModel {
     let Some(view) = view else {
         return tray;
     };
-    let lines = energy_entries(view, &french_yesterday(), texts);
+    let mut lines = energy_entries(view, &french_yesterday(), texts);
+    lines.extend(tempo_entries(view, texts));
     if lines.is_empty() {
         return tray;
     }
@@ -837,6 +858,89 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    /// When the view shows Tempo colours: today's and tomorrow's lines (tomorrow "not published
+    /// yet" until it is), in French too, each opening the energy screen, after the meters' lines
+    /// and there even with no meter line; none when the view shows no colours.
+    #[test]
+    fn tempo_colours_have_their_lines() {
+        use hearth_core::energy::{EnergyView, TempoDay, TempoView};
+        use hearth_tariff::Color;
+
+        use super::{tempo_entries, with_energy};
+
+        let view = |tomorrow| EnergyView {
+            proxy: None,
+            demo: true,
+            link: None,
+            meters: Vec::new(),
+            time_zone: "Europe/Paris".to_owned(),
+            tempo: Some(TempoView {
+                today: TempoDay {
+                    day: "2026-01-14".to_owned(),
+                    color: Some(Color::Blue),
+                },
+                tomorrow: TempoDay {
+                    day: "2026-01-15".to_owned(),
+                    color: tomorrow,
+                },
+            }),
+        };
+        let labels = |entries: Vec<Entry>| -> Vec<String> {
+            entries
+                .into_iter()
+                .filter_map(|entry| match entry {
+                    Entry::Item {
+                        item: TrayItem::Energy,
+                        label,
+                        ..
+                    } => Some(label),
+                    _ => None,
+                })
+                .collect()
+        };
+        let published = view(Some(Color::Red));
+        assert_eq!(
+            labels(tempo_entries(&published, &ENGLISH)),
+            [
+                "\u{1f535} Tempo today: Blue",
+                "\u{1f534} Tempo tomorrow: Red"
+            ]
+        );
+        assert_eq!(
+            labels(tempo_entries(&view(None), &crate::texts::FRENCH)),
+            [
+                "\u{1f535} Tempo aujourd\u{2019}hui\u{a0}: Bleu",
+                "Tempo demain\u{a0}: pas encore publi\u{e9}"
+            ]
+        );
+        // In the menu, under *Open Hearth*, with no meter line to go with.
+        let tray = with_energy(
+            model(&Snapshot::default(), &HomeStatus::default(), &ENGLISH),
+            Some(&published),
+            &ENGLISH,
+        );
+        assert_eq!(tray.entries[1], Entry::Separator);
+        assert_eq!(
+            labels(tray.entries.clone()),
+            [
+                "\u{1f535} Tempo today: Blue",
+                "\u{1f534} Tempo tomorrow: Red"
+            ]
+        );
+        // Colours not shown (no Tempo offer, not asked for): no line.
+        let hidden = EnergyView {
+            tempo: None,
+            ..published
+        };
+        assert!(tempo_entries(&hidden, &ENGLISH).is_empty());
+        let tray = with_energy(
+            model(&Snapshot::default(), &HomeStatus::default(), &ENGLISH),
+            Some(&hidden),
+            &ENGLISH,
+        );
+        assert!(labels(tray.entries).is_empty());
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //!   [`favourites`] the window, the tray and the CLI show;
 //! - [`problem`]: errors as the UI shows them, a kind and its parameters;
 //! - [`alerts`]: when to notify the user of what happened while the window was not watched;
+//!   [`red_day`]: when to warn of a red Tempo day, the evening before;
 //! - [`deeplink`], [`paths`].
 
 pub mod alerts;
@@ -22,6 +23,7 @@ pub mod home;
 pub mod lights;
 pub mod paths;
 pub mod problem;
+pub mod red_day;
 pub mod remote;
 pub mod settings;
 mod storage;

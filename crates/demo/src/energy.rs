@@ -5,14 +5,26 @@
 //!
 //! The proxy keeps its store in a temporary folder removed when the demo stops: the demo writes
 //! nothing that outlives it.
+//!
+//! Prices come as in the real app, fetched, from simulators in this process too: the grid
+//! operator's Tempo feed (`hearth_sim::tempo`) and the regulator's tariff files
+//! (`hearth_sim::regulator`), which [`EnergyDemo::price_feeds`] names for the demo's model. The
+//! simulated household (the electrically heated house) is on Tempo, which [`household_offers`]
+//! gives for the model to set: its costs, the comparison and tomorrow's colour in the tray are
+//! then all there once its meter is linked.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use clap::Parser;
+use hearth_core::energy::OfferChoice;
+use hearth_energy::prices::PriceFeeds;
 use hearth_proxy::Config;
 use hearth_secret::Secret;
-use hearth_sim::enedis::{EnedisSim, EnedisSimHandle};
+use hearth_sim::enedis::{EnedisSim, EnedisSimHandle, data};
+use hearth_sim::regulator::{RegulatorSim, RegulatorSimHandle};
+use hearth_sim::tempo::{TempoSim, TempoSimHandle};
+use hearth_tariff::TariffOption;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -31,6 +43,8 @@ const UPSTREAM_SECRET: &str = "hearth-demo-proxy-sandbox-secret";
 pub struct EnergyDemo {
     proxy_url: String,
     sim: EnedisSimHandle,
+    tempo: TempoSimHandle,
+    regulator: RegulatorSimHandle,
     stop: Option<oneshot::Sender<()>>,
     /// Removed when the demo is dropped.
     store: tempfile::TempDir,
@@ -41,6 +55,8 @@ impl std::fmt::Debug for EnergyDemo {
         f.debug_struct("EnergyDemo")
             .field("proxy_url", &self.proxy_url)
             .field("enedis_url", &self.sim.base_url())
+            .field("tempo_url", &self.tempo.base_url())
+            .field("regulator_url", &self.regulator.base_url())
             .field("store", &self.store.path())
             .finish_non_exhaustive()
     }
@@ -69,6 +85,13 @@ impl EnergyDemo {
             .start()
             .await
             .map_err(|err| DemoError::Energy(err.to_string()))?;
+        let tempo = TempoSim::builder()
+            .start()
+            .await
+            .map_err(|err| DemoError::Energy(err.to_string()))?;
+        let regulator = RegulatorSim::start()
+            .await
+            .map_err(|err| DemoError::Energy(err.to_string()))?;
         let mut config = proxy_config(&proxy_url, &sim, &store)?;
         config.client_secret = Some(Secret::new(UPSTREAM_SECRET));
         let state = hearth_proxy::build_state(config)
@@ -87,6 +110,8 @@ impl EnergyDemo {
         Ok(Self {
             proxy_url,
             sim,
+            tempo,
+            regulator,
             stop: Some(stop),
             store,
         })
@@ -112,6 +137,53 @@ impl EnergyDemo {
     pub fn enedis(&self) -> &EnedisSimHandle {
         &self.sim
     }
+
+    /// Where the demo's model fetches prices and Tempo colours: the simulators beside the proxy.
+    pub fn price_feeds(&self) -> Result<PriceFeeds, DemoError> {
+        let url =
+            |text: String| url::Url::parse(&text).map_err(|err| DemoError::Energy(err.to_string()));
+        Ok(PriceFeeds {
+            regulator: url(self.regulator.base_url())?,
+            tempo: url(format!("{}/", self.tempo.base_url()))?,
+        })
+    }
+
+    /// Stops the simulated Tempo feed's clock at `time`, French time, today: from 10:40 it has
+    /// published tomorrow's colour, before it has not (end-to-end tests make the tray's line
+    /// deterministic with it). `None`: the real clock again.
+    pub fn freeze_tempo_clock(&self, time: Option<jiff::civil::Time>) {
+        let now = time.and_then(|time| {
+            let zone = jiff::tz::TimeZone::get("Europe/Paris").ok()?;
+            let today = jiff::Timestamp::now().to_zoned(zone.clone()).date();
+            today.to_datetime(time).to_zoned(zone).ok()
+        });
+        self.tempo.set_now(now.map(|zoned| zoned.timestamp()));
+    }
+
+    /// The simulated Tempo feed (its clock and call counter, for tests).
+    pub fn tempo(&self) -> &TempoSimHandle {
+        &self.tempo
+    }
+}
+
+/// The offers of the simulated household's meters, for the demo's model to set (it keeps them
+/// in memory): Tempo for the electrically heated house, the offer such a household picks, so
+/// that *Try the demo* shows Tempo costs, the comparison and tomorrow's colour. The other meters
+/// keep the model's default (HP/HC where the contract has off-peak windows, else Base), so that
+/// the demo shows those too.
+pub fn household_offers() -> Vec<(&'static str, OfferChoice)> {
+    data::SANDBOX
+        .iter()
+        .filter(|meter| meter.customer && meter.electric_heating)
+        .map(|meter| {
+            (
+                meter.id,
+                OfferChoice::Regulated {
+                    option: TariffOption::Tempo,
+                },
+            )
+        })
+        .collect()
 }
 
 impl Drop for EnergyDemo {

@@ -33,7 +33,7 @@ use hearth_sim::cloud::{BridgeTarget, CloudSim, CloudSimHandle};
 
 pub use hearth_sim::cloud::Consent;
 
-pub use crate::energy::{ENERGY_CLIENT_ID, EnergyDemo};
+pub use crate::energy::{ENERGY_CLIENT_ID, EnergyDemo, household_offers};
 
 /// Why the demo could not start or switch. The simulators run in this process: these mean a
 /// local failure (no free port, a TLS setup error), never the user's network.
