@@ -109,8 +109,8 @@ mod tests {
         }
     }
 
-    fn red(day: Date) -> Option<RedDayAlert> {
-        Some(RedDayAlert { day })
+    fn red(day: Date) -> RedDayAlert {
+        RedDayAlert { day }
     }
 
     #[test]
@@ -127,7 +127,7 @@ mod tests {
         assert_eq!(alerts.observe(at(today, 17, 59), Some(&tempo)), None);
         assert_eq!(
             alerts.observe(at(today, 18, 0), Some(&tempo)),
-            red(tomorrow)
+            Some(red(tomorrow))
         );
         assert_eq!(alerts.told(), Some(tomorrow));
         assert_eq!(alerts.next_due(at(today, 18, 0), Some(&tempo)), None);
@@ -152,7 +152,7 @@ mod tests {
         let tempo = view(today, Some(Color::Red));
         assert_eq!(
             alerts.observe(at(today, 19, 0), Some(&tempo)),
-            red(date(2026, 1, 15)),
+            Some(red(date(2026, 1, 15))),
             "shown again, told"
         );
     }
@@ -167,12 +167,12 @@ mod tests {
         let tempo = view(today, Some(Color::Red));
         assert_eq!(
             alerts.observe(at(today, 19, 45), Some(&tempo)),
-            red(date(2026, 2, 3))
+            Some(red(date(2026, 2, 3)))
         );
         let mut started_late = RedDayAlerts::new(None);
         assert_eq!(
             started_late.observe(at(today, 21, 0), Some(&tempo)),
-            red(date(2026, 2, 3))
+            Some(red(date(2026, 2, 3)))
         );
     }
 
@@ -192,7 +192,7 @@ mod tests {
         let again = view(next, Some(Color::Red));
         assert_eq!(
             restarted.observe(at(next, 18, 0), Some(&again)),
-            red(date(2026, 1, 16))
+            Some(red(date(2026, 1, 16)))
         );
     }
 

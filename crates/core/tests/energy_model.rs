@@ -680,3 +680,68 @@ async fn costs_offers_tempo_colours_and_the_comparison() {
     );
     assert_eq!(comparison.power_hint, None);
 }
+
+/// The Tempo colours name today and tomorrow: once the French day changes, the view (and so the
+/// tray, and the red-day warning, which ignores a view naming another "tomorrow") moves on to the
+/// new day's by itself, with no file changed (the background makes the view again every tick).
+#[tokio::test]
+async fn the_tempo_colours_move_on_at_midnight() {
+    use hearth_core::energy::{TempoDay, TempoView};
+    use hearth_tariff::Color;
+
+    let colour = |day: Date| {
+        hearth_sim::tempo::color(day).map(|c| match c {
+            hearth_sim::tempo::Color::Blue => Color::Blue,
+            hearth_sim::tempo::Color::White => Color::White,
+            hearth_sim::tempo::Color::Red => Color::Red,
+        })
+    };
+    let day = Date::new(2026, 1, 14).unwrap();
+    let next = add(day, 1);
+    let tempo_sim = hearth_sim::tempo::TempoSim::builder()
+        .now(at(day, 23))
+        .start()
+        .await
+        .unwrap();
+    let regulator = hearth_sim::regulator::RegulatorSim::start().await.unwrap();
+    let (now, mut options) = clock(at(day, 23));
+    options.price_feeds = Some(hearth_energy::prices::PriceFeeds {
+        regulator: regulator.base_url().parse().unwrap(),
+        tempo: format!("{}/", tempo_sim.base_url()).parse().unwrap(),
+    });
+    let folder = tempfile::tempdir().unwrap();
+    // Nothing listens on the proxy's port: no meter, only the colours the user asked for.
+    let proxy = EnergyProxy::new("http://127.0.0.1:9", CLIENT_ID).unwrap();
+    let energy = Energy::demo(proxy, &folder.path().join("energy.sqlite3"), options).unwrap();
+    energy.set_show_tempo(true).await.unwrap();
+    assert!(energy.update_prices(at(day, 23), true).await);
+    energy.refresh().await;
+    let entry = |day: Date, color| TempoDay {
+        day: day.to_string(),
+        color,
+    };
+    assert_eq!(
+        energy.view().tempo,
+        Some(TempoView {
+            today: entry(day, colour(day)),
+            tomorrow: entry(next, colour(next)),
+        })
+    );
+
+    tokio::spawn(energy.background());
+    *now.lock().unwrap() = at(next, 0) + jiff::SignedDuration::from_mins(30);
+    let view = until(&energy, "the new day's colours", |view| {
+        view.tempo
+            .as_ref()
+            .is_some_and(|tempo| tempo.today.day == next.to_string())
+    })
+    .await;
+    // Today's is known; tomorrow's is not published before 10:40.
+    assert_eq!(
+        view.tempo,
+        Some(TempoView {
+            today: entry(next, colour(next)),
+            tomorrow: entry(add(next, 1), None),
+        })
+    );
+}

@@ -230,7 +230,69 @@ fn proxy_config(
 
 #[cfg(test)]
 mod tests {
-    use super::EnergyDemo;
+    use hearth_core::energy::{Energy, EnergyOptions, OfferChoice};
+    use hearth_core::settings::EnergyProxy;
+    use hearth_tariff::TariffOption;
+
+    use super::{EnergyDemo, household_offers};
+
+    /// The demo's model, pointed at the demo's feeds, fetches the regulator's files and the
+    /// Tempo colours from the simulators on 127.0.0.1; with the feed's clock stopped before
+    /// 10:40, tomorrow's colour is not published, after it, it is the simulated calendar's.
+    #[tokio::test]
+    async fn the_demo_model_fetches_prices_and_colours_from_the_demo_s_simulators() {
+        let demo = EnergyDemo::start().await.unwrap();
+        let feeds = demo.price_feeds().unwrap();
+        for url in [&feeds.regulator, &feeds.tempo] {
+            assert_eq!(url.host_str(), Some("127.0.0.1"), "{url}");
+        }
+        demo.freeze_tempo_clock(Some(jiff::civil::Time::constant(8, 0, 0, 0)));
+        let proxy = EnergyProxy::new(demo.proxy_url(), demo.client_id()).unwrap();
+        let options = EnergyOptions {
+            price_feeds: Some(feeds),
+            ..EnergyOptions::default()
+        };
+        let energy = Energy::demo(proxy, &demo.history_file(), options).unwrap();
+        energy.set_show_tempo(true).await.unwrap();
+        let now = jiff::Timestamp::now();
+        assert!(energy.update_prices(now, true).await);
+        assert!(demo.tempo().calls() > 0);
+        assert!(demo.regulator.calls() > 0);
+        energy.refresh().await;
+        let tempo = energy.view().tempo.unwrap();
+        assert_eq!(tempo.tomorrow.color, None, "not published at 08:00");
+        let today: jiff::civil::Date = tempo.today.day.parse().unwrap();
+        assert!(tempo.today.color.is_some());
+
+        demo.freeze_tempo_clock(Some(jiff::civil::Time::constant(12, 0, 0, 0)));
+        assert!(energy.update_prices(now, true).await);
+        energy.refresh().await;
+        let tempo = energy.view().tempo.unwrap();
+        let tomorrow = today.tomorrow().unwrap();
+        assert_eq!(tempo.tomorrow.day, tomorrow.to_string());
+        let expected = hearth_sim::tempo::color(tomorrow)
+            .unwrap()
+            .rte()
+            .to_lowercase();
+        assert_eq!(
+            serde_json::to_value(tempo.tomorrow.color).unwrap(),
+            serde_json::json!(expected)
+        );
+    }
+
+    /// The household's heated house is on Tempo; no other meter has an offer set.
+    #[test]
+    fn the_demo_household_is_on_tempo() {
+        assert_eq!(
+            household_offers(),
+            [(
+                "22516914714270",
+                OfferChoice::Regulated {
+                    option: TariffOption::Tempo
+                }
+            )]
+        );
+    }
 
     /// The demo's proxy answers a device-code request for the demo client, and its
     /// verification page is on 127.0.0.1.
