@@ -101,14 +101,10 @@ pub async fn start_demo<R: Runtime>(app: &AppHandle<R>) -> Result<(), CommandErr
     if state.demo().is_some() {
         return Ok(());
     }
-    let demo = EnergyDemo::start().await?;
-    demo.freeze_tempo_clock(demo_tempo_time());
+    let demo = EnergyDemo::start_at(demo_clock()).await?;
     let proxy = EnergyProxy::new(demo.proxy_url(), demo.client_id())?;
     let history = demo.history_file();
-    let options = EnergyOptions {
-        price_feeds: Some(demo.price_feeds()?),
-        ..EnergyOptions::default()
-    };
+    let options = demo.energy_options()?;
     let energy =
         tauri::async_runtime::spawn_blocking(move || Energy::demo(proxy, &history, options))
             .await
@@ -126,16 +122,16 @@ pub async fn start_demo<R: Runtime>(app: &AppHandle<R>) -> Result<(), CommandErr
     Ok(())
 }
 
-/// The time of day the demo's Tempo feed is stopped at, French time: in debug builds,
-/// `HEARTH_DEMO_TEMPO_TIME=HH:MM` (the end-to-end tests, which need tomorrow's colour published,
-/// or not, whatever the hour they run at); else none, the real clock.
-fn demo_tempo_time() -> Option<jiff::civil::Time> {
+/// When the demo's clock starts: in debug builds, `HEARTH_DEMO_CLOCK` (an instant,
+/// `2026-01-14T17:59:00+01:00`), for the end-to-end tests, which need a known time (before or
+/// after 10:40, the evening before a red day) whatever the hour they run at; else now.
+fn demo_clock() -> Option<jiff::Timestamp> {
     #[cfg(debug_assertions)]
-    if let Some(time) = std::env::var("HEARTH_DEMO_TEMPO_TIME")
+    if let Some(at) = std::env::var("HEARTH_DEMO_CLOCK")
         .ok()
-        .and_then(|time| time.parse().ok())
+        .and_then(|at| at.parse().ok())
     {
-        return Some(time);
+        return Some(at);
     }
     None
 }

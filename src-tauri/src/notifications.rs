@@ -87,7 +87,11 @@ fn follow_red_days<R: Runtime>(app: &AppHandle<R>) {
                 .borrow_and_update()
                 .as_ref()
                 .and_then(|view| view.tempo.clone());
-            let now = jiff::Timestamp::now();
+            // The model's time: the demo's may be set for the tests (`HEARTH_DEMO_CLOCK`).
+            let now = app
+                .state::<EnergyState>()
+                .energy()
+                .map_or_else(|_| jiff::Timestamp::now(), |energy| energy.now());
             if let Some(alert) = alerts.observe(now, tempo.as_ref()) {
                 let demo = app.state::<EnergyState>().demo().is_some();
                 if !demo && let Some(preferences) = app.try_state::<Preferences>() {

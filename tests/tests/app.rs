@@ -1208,6 +1208,15 @@ fn french_today() -> jiff::civil::Date {
         .date()
 }
 
+/// `hour:minute` French time on `day`, as `HEARTH_DEMO_CLOCK` takes it.
+fn paris_instant(day: jiff::civil::Date, hour: i8, minute: i8) -> String {
+    day.at(hour, minute, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+        .unwrap()
+        .timestamp()
+        .to_string()
+}
+
 fn tray_word(day: jiff::civil::Date) -> &'static str {
     use hearth_sim::tempo::{Color, color};
     match color(day).unwrap() {
@@ -1241,9 +1250,9 @@ async fn tray_line(tray: &TrayMenu<'_>, line: &str) -> String {
     found
 }
 
-/// `hearth --demo` with the demo's Tempo feed stopped at 12:00 French time
-/// (`HEARTH_DEMO_TEMPO_TIME`, read by debug builds only), so that tomorrow's colour is published
-/// whatever the hour the test runs: once the house (on Tempo) is linked, the tray says today's
+/// `hearth --demo` with the demo's clock started at 12:00 French time today (`HEARTH_DEMO_CLOCK`,
+/// read by debug builds only), so that tomorrow's colour is published whatever the hour the test
+/// runs: once the house (on Tempo) is linked, the tray says today's
 /// and tomorrow's colours as the simulated calendar has them, and clicking one opens the energy
 /// screen. The demo fetched them, and the regulated prices, from its simulators: its synced
 /// history (read with core, as the costs and the comparison read it) holds a year of load curve
@@ -1257,7 +1266,7 @@ async fn demo_tray_shows_tomorrow_s_tempo_colour_and_the_demo_prices_its_year() 
     let mut browser = PathBuf::new();
     let running = Running::start(&["--demo"], |desktop| {
         browser = desktop.record_browser().unwrap();
-        desktop.set_env("HEARTH_DEMO_TEMPO_TIME", "12:00");
+        desktop.set_env("HEARTH_DEMO_CLOCK", paris_instant(french_today(), 12, 0));
     })
     .await;
     link_the_demo_house(&running, &browser).await;
@@ -1366,7 +1375,7 @@ async fn demo_tray_shows_tomorrow_s_tempo_colour_and_the_demo_prices_its_year() 
     running.stop().await;
 }
 
-/// Before 10:40 French time (the demo's Tempo feed stopped at 08:00), tomorrow's colour is not
+/// Before 10:40 French time (the demo's clock started at 08:00 today), tomorrow's colour is not
 /// published: the tray says so, beside today's.
 #[tokio::test]
 #[ignore = "needs the built app and a desktop: run by `make test`"]
@@ -1374,7 +1383,7 @@ async fn before_10_40_the_tray_says_tomorrow_s_tempo_colour_is_not_published() {
     let mut browser = PathBuf::new();
     let running = Running::start(&["--demo"], |desktop| {
         browser = desktop.record_browser().unwrap();
-        desktop.set_env("HEARTH_DEMO_TEMPO_TIME", "08:00");
+        desktop.set_env("HEARTH_DEMO_CLOCK", paris_instant(french_today(), 8, 0));
     })
     .await;
     link_the_demo_house(&running, &browser).await;
@@ -1391,5 +1400,56 @@ async fn before_10_40_the_tray_says_tomorrow_s_tempo_colour_is_not_published() {
         serde_json::Value::Null,
         "{view}"
     );
+    running.stop().await;
+}
+
+/// The evening before a red day (the demo's clock started at 17:59 French time the day before
+/// the simulated calendar's latest red day): once the house on Tempo is linked, the tray says
+/// tomorrow is red and the session's notification server receives the warning, once — whether
+/// it came at 18:00 or, the link taking longer, as soon as the colour was known after it.
+#[tokio::test]
+#[ignore = "needs the built app and a desktop: run by `make test`"]
+async fn the_evening_before_a_red_day_the_demo_warns_once() {
+    use hearth_sim::tempo::{Color, color};
+
+    let red = french_today()
+        .series(jiff::Span::new().days(-1))
+        .take(400)
+        .find(|day| color(*day) == Some(Color::Red))
+        .unwrap();
+    let eve = red.yesterday().unwrap();
+    let mut browser = PathBuf::new();
+    let mut server = None;
+    let running = Running::start(&["--demo"], |desktop| {
+        browser = desktop.record_browser().unwrap();
+        desktop.set_env("HEARTH_DEMO_CLOCK", paris_instant(eve, 17, 59));
+        server = Some(NotificationServer::start(desktop).unwrap());
+    })
+    .await;
+    let server = server.unwrap();
+    link_the_demo_house(&running, &browser).await;
+    let tray = TrayMenu::find(&running.desktop, UI_TIMEOUT).unwrap();
+    tray_line(&tray, "Tempo tomorrow: Red").await;
+    let view = running.invoke("energy_view", serde_json::json!({})).await;
+    assert_eq!(view["tempo"]["tomorrow"]["day"], red.to_string(), "{view}");
+
+    let told = |n: &hearth_tests::session::Notification| n.summary == "Tomorrow is a red Tempo day";
+    let warning = server
+        .wait_for("the red-day warning", Duration::from_secs(120), told)
+        .unwrap();
+    assert_eq!(
+        warning.body,
+        "Electricity costs more from 06:00 until 06:00 the day after."
+    );
+    // Once: not again as the view changes (the sync goes on) or the evening goes by.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(
+        server.received().iter().filter(|n| told(n)).count(),
+        1,
+        "{:?}",
+        server.received()
+    );
+    let log = wait_for_log(&running.desktop, "notifying RedDayAlert").await;
+    assert!(log.contains(&format!("day: {red}")), "{log}");
     running.stop().await;
 }

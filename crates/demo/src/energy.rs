@@ -14,10 +14,11 @@
 //! then all there once its meter is linked.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use hearth_core::energy::OfferChoice;
+use hearth_core::energy::{EnergyOptions, OfferChoice};
 use hearth_energy::prices::PriceFeeds;
 use hearth_proxy::Config;
 use hearth_secret::Secret;
@@ -25,6 +26,7 @@ use hearth_sim::enedis::{EnedisSim, EnedisSimHandle, data};
 use hearth_sim::regulator::{RegulatorSim, RegulatorSimHandle};
 use hearth_sim::tempo::{TempoSim, TempoSimHandle};
 use hearth_tariff::TariffOption;
+use jiff::{SignedDuration, Timestamp};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -45,6 +47,8 @@ pub struct EnergyDemo {
     sim: EnedisSimHandle,
     tempo: TempoSimHandle,
     regulator: RegulatorSimHandle,
+    /// How far the demo's clock is from the real one ([`Self::start_at`]).
+    offset: SignedDuration,
     stop: Option<oneshot::Sender<()>>,
     /// Removed when the demo is dropped.
     store: tempfile::TempDir,
@@ -67,6 +71,20 @@ impl EnergyDemo {
     /// refuses) and the proxy in front of it. The quota is the 2026 swagger's per second and
     /// generous per hour, so that a demo backfill does not wait for the hour to turn.
     pub async fn start() -> Result<Self, DemoError> {
+        Self::start_at(None).await
+    }
+
+    /// [`Self::start`] with the demo's clock starting at `at` (then running on) instead of now:
+    /// the Tempo feed's clock stopped there, and [`Self::energy_options`] give the model that
+    /// clock. End-to-end tests use it to be at a known time (the evening before a red day, before
+    /// or after 10:40) whenever they run. The simulated Enedis and the proxy keep the real clock
+    /// (the proxy refuses a consent dated before the link began): the model asks them for days up
+    /// to its own yesterday, which they have; a clock far in the past loses the oldest days of
+    /// the backfill (the proxy refuses ranges older than it keeps), which the demo does not miss.
+    pub async fn start_at(at: Option<Timestamp>) -> Result<Self, DemoError> {
+        let offset = at.map_or(SignedDuration::ZERO, |at| {
+            at.duration_since(Timestamp::now())
+        });
         let store = tempfile::tempdir().map_err(|err| DemoError::Energy(err.to_string()))?;
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
             .await
@@ -85,7 +103,11 @@ impl EnergyDemo {
             .start()
             .await
             .map_err(|err| DemoError::Energy(err.to_string()))?;
-        let tempo = TempoSim::builder()
+        let mut tempo = TempoSim::builder();
+        if let Some(at) = at {
+            tempo = tempo.now(at);
+        }
+        let tempo = tempo
             .start()
             .await
             .map_err(|err| DemoError::Energy(err.to_string()))?;
@@ -112,6 +134,7 @@ impl EnergyDemo {
             sim,
             tempo,
             regulator,
+            offset,
             stop: Some(stop),
             store,
         })
@@ -148,16 +171,27 @@ impl EnergyDemo {
         })
     }
 
-    /// Stops the simulated Tempo feed's clock at `time`, French time, today: from 10:40 it has
-    /// published tomorrow's colour, before it has not (end-to-end tests make the tray's line
-    /// deterministic with it). `None`: the real clock again.
-    pub fn freeze_tempo_clock(&self, time: Option<jiff::civil::Time>) {
-        let now = time.and_then(|time| {
-            let zone = jiff::tz::TimeZone::get("Europe/Paris").ok()?;
-            let today = jiff::Timestamp::now().to_zoned(zone.clone()).date();
-            today.to_datetime(time).to_zoned(zone).ok()
-        });
-        self.tempo.set_now(now.map(|zoned| zoned.timestamp()));
+    /// The demo's time: the real clock, or the one [`Self::start_at`] set, running on.
+    pub fn now(&self) -> Timestamp {
+        Timestamp::now()
+            .checked_add(self.offset)
+            .unwrap_or_else(|_| Timestamp::now())
+    }
+
+    /// The demo's model's options: prices and colours fetched from [`Self::price_feeds`], and the
+    /// demo's clock.
+    pub fn energy_options(&self) -> Result<EnergyOptions, DemoError> {
+        let offset = self.offset;
+        let clock = move || {
+            Timestamp::now()
+                .checked_add(offset)
+                .unwrap_or_else(|_| Timestamp::now())
+        };
+        Ok(EnergyOptions {
+            price_feeds: Some(self.price_feeds()?),
+            clock: Arc::new(clock),
+            ..EnergyOptions::default()
+        })
     }
 
     /// The simulated Tempo feed (its clock and call counter, for tests).
@@ -230,7 +264,7 @@ fn proxy_config(
 
 #[cfg(test)]
 mod tests {
-    use hearth_core::energy::{Energy, EnergyOptions, OfferChoice};
+    use hearth_core::energy::{Energy, OfferChoice};
     use hearth_core::settings::EnergyProxy;
     use hearth_tariff::TariffOption;
 
@@ -246,12 +280,20 @@ mod tests {
         for url in [&feeds.regulator, &feeds.tempo] {
             assert_eq!(url.host_str(), Some("127.0.0.1"), "{url}");
         }
-        demo.freeze_tempo_clock(Some(jiff::civil::Time::constant(8, 0, 0, 0)));
-        let proxy = EnergyProxy::new(demo.proxy_url(), demo.client_id()).unwrap();
-        let options = EnergyOptions {
-            price_feeds: Some(feeds),
-            ..EnergyOptions::default()
+        let at = |hour| {
+            jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+                .with()
+                .hour(hour)
+                .minute(0)
+                .build()
+                .unwrap()
+                .timestamp()
         };
+        demo.tempo().set_now(Some(at(8)));
+        let proxy = EnergyProxy::new(demo.proxy_url(), demo.client_id()).unwrap();
+        let options = demo.energy_options().unwrap();
+        assert_eq!(options.price_feeds, Some(feeds));
         let energy = Energy::demo(proxy, &demo.history_file(), options).unwrap();
         energy.set_show_tempo(true).await.unwrap();
         let now = jiff::Timestamp::now();
@@ -264,7 +306,7 @@ mod tests {
         let today: jiff::civil::Date = tempo.today.day.parse().unwrap();
         assert!(tempo.today.color.is_some());
 
-        demo.freeze_tempo_clock(Some(jiff::civil::Time::constant(12, 0, 0, 0)));
+        demo.tempo().set_now(Some(at(12)));
         assert!(energy.update_prices(now, true).await);
         energy.refresh().await;
         let tempo = energy.view().tempo.unwrap();
@@ -277,6 +319,40 @@ mod tests {
         assert_eq!(
             serde_json::to_value(tempo.tomorrow.color).unwrap(),
             serde_json::json!(expected)
+        );
+    }
+
+    /// Started at a given time (the evening before a red day of the simulated calendar), the
+    /// demo's model goes by that clock: its Tempo view names that day's tomorrow, red, as the
+    /// feed (stopped at that time) published it.
+    #[tokio::test]
+    async fn a_demo_started_at_a_time_goes_by_that_clock() {
+        let zone = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+        let red = jiff::civil::date(2026, 1, 1)
+            .series(jiff::Span::new().days(1))
+            .find(|day| hearth_sim::tempo::color(*day) == Some(hearth_sim::tempo::Color::Red))
+            .unwrap();
+        let evening = red
+            .yesterday()
+            .unwrap()
+            .at(19, 0, 0, 0)
+            .to_zoned(zone)
+            .unwrap()
+            .timestamp();
+        let demo = EnergyDemo::start_at(Some(evening)).await.unwrap();
+        let drift = demo.now().duration_since(evening);
+        assert!(drift.as_secs() >= 0 && drift.as_secs() < 60, "{drift:?}");
+        let proxy = EnergyProxy::new(demo.proxy_url(), demo.client_id()).unwrap();
+        let energy =
+            Energy::demo(proxy, &demo.history_file(), demo.energy_options().unwrap()).unwrap();
+        energy.set_show_tempo(true).await.unwrap();
+        assert!(energy.update_prices(energy.now(), true).await);
+        energy.refresh().await;
+        let tempo = energy.view().tempo.unwrap();
+        assert_eq!(tempo.tomorrow.day, red.to_string());
+        assert_eq!(
+            serde_json::to_value(tempo.tomorrow.color).unwrap(),
+            serde_json::json!("red")
         );
     }
 

@@ -111,7 +111,9 @@ impl Energy {
             .unwrap_or_default()
     }
 
-    fn now(&self) -> Timestamp {
+    /// The time the model goes by ([`EnergyOptions::clock`](super::EnergyOptions)): the shell's
+    /// red-day warning reads the colours' "today" by it too.
+    pub fn now(&self) -> Timestamp {
         self.inner.options.clock.now()
     }
 
