@@ -200,12 +200,14 @@ mod tests {
                     consent_end: None,
                     consent_ending_soon: false,
                     subscribed_kva: None,
+                    option: None,
                     produces: false,
                     load_curve_off: false,
                     problem: None,
                 })
                 .collect(),
             time_zone: "Europe/Paris".to_owned(),
+            tempo: None,
         }
     }
 

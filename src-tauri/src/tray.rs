@@ -766,6 +766,7 @@ mod tests {
             consent_end: None,
             consent_ending_soon: false,
             subscribed_kva: None,
+            option: None,
             produces: false,
             load_curve_off: false,
             problem: None,
@@ -776,6 +777,7 @@ mod tests {
             link: None,
             meters,
             time_zone: "Europe/Paris".to_owned(),
+            tempo: None,
         };
         let labels = |entries: Vec<Entry>| -> Vec<String> {
             entries

@@ -52,6 +52,9 @@ impl From<OfferInputError> for Problem {
     fn from(err: OfferInputError) -> Self {
         Problem::EnergyOffer {
             detail: err.to_string(),
+            reason: err.reason(),
+            period: err.period(),
+            value: err.value(),
         }
     }
 }
@@ -223,6 +226,7 @@ impl Energy {
                 .and_then(|t| t.rows().iter().map(|r| r.from).max())
                 .map(date_string)
                 .unwrap_or_default(),
+            show_tempo: lock(&self.inner.parts).prices.show_tempo,
         })
     }
 
