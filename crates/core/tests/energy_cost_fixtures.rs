@@ -1,5 +1,6 @@
 //! The cost screens' fixtures (`ui/tests/fixtures/energy-costs.json`, `energy-compare.json`,
-//! `energy-offer.json`): what the energy model answers over a history holding the Enedis
+//! `energy-offer.json`, and `error-offer.json` and `error-windows.json`, an own offer and off-peak
+//! windows refused): what the energy model answers over a history holding the Enedis
 //! simulator's household, with prices and Tempo colours fetched from the regulator and Tempo
 //! simulators. The browser tests render them and compare the numbers they show with these.
 //! (`UPDATE_EXPECT=1 cargo test -p hearth-core --test energy_cost_fixtures` writes them again.)
@@ -13,14 +14,16 @@
 use std::sync::Arc;
 
 use hearth_core::energy::{
-    CostStatus, Energy, EnergyOptions, OfferChoice, TimeRange, WindowsOrigin,
+    CostStatus, Energy, EnergyOptions, OfferChoice, OfferReason, PeriodPrice, TimeRange,
+    WindowsOrigin,
 };
+use hearth_core::problem::Problem;
 use hearth_energy::history::History;
 use hearth_energy::{DayRange, Measure};
 use hearth_metering::{Contract, IntervalReading, MeterReading, ReadingType, paris};
 use hearth_secret::{MemoryStore, SecretStore};
 use hearth_sim::enedis::data::{self as household, SandboxPrm};
-use hearth_tariff::TariffOption;
+use hearth_tariff::{Period, TariffOption};
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Span, Timestamp};
 use serde::Serialize;
@@ -265,6 +268,54 @@ async fn the_cost_screens() {
     assert!(hint.saving_per_year_cents.is_some_and(|c| c > 0));
     expect_test::expect_file!["../../../ui/tests/fixtures/energy-compare.json"]
         .assert_eq(&pretty(&comparison));
+
+    // An own offer with a price that is not one: refused, naming the period and what was typed.
+    let mut prices: Vec<PeriodPrice> = energy
+        .offer(HOUSE)
+        .unwrap()
+        .prices
+        .into_iter()
+        .map(|p| PeriodPrice {
+            euros_per_kwh: p.euros_per_kwh.replace('.', ","),
+            ..p
+        })
+        .collect();
+    prices[5].euros_per_kwh = "0,7x".into();
+    let refused = energy
+        .set_offer(
+            HOUSE,
+            &OfferChoice::Own {
+                option: TariffOption::Tempo,
+                prices,
+                monthly_subscription: "19,78".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, Problem::EnergyOffer { reason: OfferReason::BadPrice, period: Some(Period::RedHp), value: Some(v), .. } if v == "0,7x"),
+        "{refused:?}"
+    );
+    expect_test::expect_file!["../../../ui/tests/fixtures/error-offer.json"]
+        .assert_eq(&pretty(&refused));
+
+    // Windows that do not start on a half hour: refused, with what was typed.
+    let refused = energy
+        .set_windows(
+            HOUSE,
+            None,
+            &[TimeRange {
+                start: "23:15".into(),
+                end: "07:30".into(),
+            }],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&refused, Problem::EnergyOffer { reason: OfferReason::BadTime, value: Some(v), .. } if v == "23:15"),
+        "{refused:?}"
+    );
+    expect_test::expect_file!["../../../ui/tests/fixtures/error-windows.json"]
+        .assert_eq(&pretty(&refused));
 
     // The house's offer, with the meter's windows and a change of the user's from 1 November.
     let offer = energy
