@@ -26,7 +26,8 @@ pub enum SharedSettings {
     /// `settings.json` in the configuration folder.
     Files(PathBuf),
     /// In memory until the app quits: the demo writes nothing to the user's configuration.
-    Memory(std::sync::Mutex<Settings>),
+    /// Boxed: the settings (with every meter's offer) outweigh a path many times over.
+    Memory(Box<std::sync::Mutex<Settings>>),
 }
 
 impl SharedSettings {
@@ -34,7 +35,7 @@ impl SharedSettings {
         match (startup, hearth_core::paths::config_dir()) {
             (Startup::Bridges, Some(dir)) => Self::Files(dir),
             // With no home folder the lights cannot open either, and say so.
-            _ => Self::Memory(std::sync::Mutex::default()),
+            _ => Self::Memory(Box::default()),
         }
     }
 

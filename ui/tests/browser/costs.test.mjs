@@ -316,7 +316,7 @@ test("the off-peak hours: listed with their origin; the editor sends what was ty
     items.map((item) => item.textContent?.replace(/\s+/g, " ").trim()),
   );
   assert.deepEqual(versions, [
-    "Until the next change: 22:30–06:30 from your meter Edit",
+    "From the start: 22:30–06:30 from your meter Edit",
     "From Nov 1, 2026: 23:00–07:00, 12:30–14:30 entered by you Edit Remove",
   ]);
   // A new version from a date, two windows, typed.

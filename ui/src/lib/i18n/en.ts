@@ -520,7 +520,7 @@ export const en = {
       subscriptionPerMonth: "Subscription, € per month",
       save: "Save",
       windows: "Off-peak hours",
-      always: "Until the next change",
+      always: "From the start",
       fromDay: (day: string) => `From ${day}`,
       origins: { meter: "from your meter", user: "entered by you", default: "22:00–06:00 (default)" },
       edit: "Edit",

@@ -531,7 +531,7 @@ export const fr: Catalogue = {
       subscriptionPerMonth: "Abonnement, € par mois",
       save: "Enregistrer",
       windows: "Heures creuses",
-      always: "Jusqu’au changement suivant",
+      always: "Depuis le début",
       fromDay: (day: string) => `À partir du ${day}`,
       origins: { meter: "de votre compteur", user: "saisies par vous", default: "22:00–06:00 (par défaut)" },
       edit: "Modifier",
