@@ -139,6 +139,11 @@ test("the month's totals, the subscription apart, and last year's with the chang
     `${total.priced_days} days priced, ${total.unpriced_days} not (missing data or price)`,
   );
   assert.equal(await page.getByTestId("energy-costs-estimate").count(), total.estimate ? 1 : 0);
+  const before = costs.previous_total;
+  assert.equal(
+    await text(page.getByTestId("energy-costs-last-year-priced")),
+    `Last year: ${before.priced_days} days priced, ${before.unpriced_days} not (missing data or price)`,
+  );
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -464,6 +464,7 @@ export const en = {
         unpriced === 0
           ? `${f.number(priced)} ${f.plural(priced) === "one" ? "day" : "days"} priced`
           : `${f.number(priced)} ${f.plural(priced) === "one" ? "day" : "days"} priced, ${f.number(unpriced)} not (missing data or price)`,
+      lastYearPriced: (priced: string) => `Last year: ${priced}`,
       estimateNote: "≈ Estimate: a day without load curve is priced from its daily energy at the Base price.",
       marks: {
         none: "Priced",

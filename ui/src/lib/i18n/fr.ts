@@ -474,6 +474,7 @@ export const fr: Catalogue = {
         unpriced === 0
           ? `${f.number(priced)} ${f.plural(priced) === "one" ? "jour chiffré" : "jours chiffrés"}`
           : `${f.number(priced)} ${f.plural(priced) === "one" ? "jour chiffré" : "jours chiffrés"}, ${f.number(unpriced)} non (données ou prix manquants)`,
+      lastYearPriced: (priced: string) => `L’an dernier\u00a0: ${priced}`,
       estimateNote:
         "≈ Estimation\u00a0: un jour sans courbe de charge est chiffré d’après son énergie du jour, au prix Base.",
       marks: {
