@@ -26,7 +26,7 @@ pub enum SharedSettings {
     /// `settings.json` in the configuration folder.
     Files(PathBuf),
     /// In memory until the app quits: the demo writes nothing to the user's configuration.
-    /// Boxed: the settings (with every meter's offer) outweigh a path many times over.
+    /// Boxed: `Settings` (offers and all) is far larger than a path.
     Memory(Box<std::sync::Mutex<Settings>>),
 }
 
