@@ -39,7 +39,9 @@ pub enum EnergyCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Fetch what is due from Enedis into the local history (progress on standard error).
+    /// Fetch what is due from Enedis into the local history (progress on standard error), and
+    /// the regulated prices and Tempo colours when due (as the app does in the background;
+    /// settings.json's `price_feeds` may name other sources than the regulator's and RTE's).
     Sync,
     /// Daily consumption (kWh), beside the same days a year before.
     Daily(RangeArgs),

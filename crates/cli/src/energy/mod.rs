@@ -661,6 +661,13 @@ async fn sync(energy: &Energy, meter: Option<&str>) -> Result<(), EnergyError> {
             }
         }
     }
+    // What the app's background does on its tick: the regulator's files and the Tempo colours
+    // the costs need, fetched when due (from settings.json's `price_feeds`, else the public
+    // sources). A failure is logged and tried again at the next sync: the costs go on with what
+    // is stored.
+    if energy.update_prices(jiff::Timestamp::now(), false).await {
+        println!("Regulated prices and Tempo colours updated.");
+    }
     first_error.map_or(Ok(()), Err)
 }
 
