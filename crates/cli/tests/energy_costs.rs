@@ -346,3 +346,466 @@ async fn the_fixture_month_costs_what_was_computed_by_hand() {
         );
     }
 }
+
+/// The figures of `cost --json`'s totals that a hand computation gives.
+fn assert_totals(
+    printed: &Value,
+    energy_kwh: &[(&str, &str)],
+    energy: &str,
+    subscription: &str,
+    total: &str,
+) {
+    let total_json = &printed["total"];
+    for (period, kwh) in energy_kwh {
+        assert_eq!(
+            total_json["energy_kwh"][period], *kwh,
+            "{period}: {total_json}"
+        );
+    }
+    assert_eq!(total_json["energy_cost_total_eur"], energy, "{total_json}");
+    assert_eq!(total_json["subscription_eur"], subscription, "{total_json}");
+    assert_eq!(total_json["total_eur"], total, "{total_json}");
+}
+
+#[tokio::test]
+async fn an_offer_set_here_is_read_by_the_next_process_and_prices_the_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    load_fixture_month(dir).await;
+    let month = ["--from", "2026-01-15", "--to", "2026-02-14"];
+
+    // Until chosen, a meter with off-peak windows is taken as HP/HC.
+    let assumed = json(dir, &["--meter", PRM, "offer", "--json"]).await;
+    assert_eq!(assumed["chosen"], false, "{assumed}");
+    assert_eq!(assumed["choice"]["kind"], "regulated", "{assumed}");
+    assert_eq!(assumed["subscribed_kva"], 9, "{assumed}");
+    let versions = assumed["windows"].as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{assumed}");
+    assert_eq!(versions[0]["from"], Value::Null);
+    assert_eq!(versions[0]["origin"], "meter");
+    assert_eq!(
+        versions[0]["windows"],
+        serde_json::json!([{"start": "23:00", "end": "07:00"}])
+    );
+    assert_eq!(versions[1]["from"], "2026-02-01");
+    assert_eq!(versions[1]["origin"], "user");
+    assert_eq!(
+        versions[1]["windows"],
+        serde_json::json!([{"start": "01:00", "end": "07:00"}, {"start": "13:00", "end": "15:00"}])
+    );
+
+    let set = json(
+        dir,
+        &[
+            "--meter",
+            PRM,
+            "offer",
+            "set",
+            "own",
+            "--option",
+            "hphc",
+            "--price",
+            "hp=0.2081",
+            "--price",
+            "hc=0,1635",
+            "--subscription",
+            "15.65",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(set["chosen"], true, "{set}");
+    assert_eq!(set["choice"]["kind"], "own", "{set}");
+    assert_eq!(set["monthly_subscription"], "15.65", "{set}");
+    // The file the app reads too.
+    let settings: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("settings.json")).unwrap()).unwrap();
+    assert_eq!(settings["offers"][PRM]["kind"], "own", "{settings}");
+    // Another process reads it back.
+    let read = json(dir, &["--meter", PRM, "offer", "--json"]).await;
+    assert_eq!(read, set);
+    let prices: BTreeMap<String, String> = read["prices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["period"].as_str().unwrap().to_owned(),
+                p["euros_per_kwh"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        prices,
+        BTreeMap::from([
+            ("hc".to_owned(), "0.16350".to_owned()),
+            ("hp".to_owned(), "0.20810".to_owned())
+        ])
+    );
+    let text = run(dir, &["--meter", PRM, "offer"]).await;
+    assert!(
+        text.stdout
+            .starts_with(&format!("Meter {PRM}: HP/HC (your own offer)\n")),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("\n  hp        0.20810\n"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("\n  from 2026-02-01  01:00-07:00 13:00-15:00  (yours)\n"),
+        "{}",
+        text.stdout
+    );
+
+    // `cost` prices with it by default. By hand (README.md's HP/HC kWh): HC 306.0 × 0.1635 =
+    // 50.031, HP 898.8 × 0.2081 = 187.04028, energy 237.07128; the subscription a day is
+    // 15.65 ÷ 31 = 0.50483871 in January (× 17 = 8.58225807) and 15.65 ÷ 28 = 0.55892857 in
+    // February (× 14 = 7.82499998): 16.40725805; in all 253.47853805.
+    let mut args = vec!["--meter", PRM, "cost", "--json"];
+    args.extend(month);
+    let mine = json(dir, &args).await;
+    assert_eq!(
+        mine["offer"],
+        serde_json::json!({"kind": "own", "option": "hphc"})
+    );
+    assert_totals(
+        &mine,
+        &[("hc", "306.000"), ("hp", "898.800")],
+        "237.07",
+        "16.41",
+        "253.48",
+    );
+    assert_eq!(mine["total"]["total_exact_eur"], "253.47853805");
+    // 1 February: HC 13.2 × 0.1635 = 2.1582, HP 34.8 × 0.2081 = 7.24188.
+    let first_feb = mine["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["day"] == "2026-02-01")
+        .unwrap();
+    assert_eq!(first_feb["energy_cost_exact_eur"]["hc"], "2.1582");
+    assert_eq!(first_feb["energy_cost_exact_eur"]["hp"], "7.24188");
+    assert_eq!(first_feb["energy_cost_total_eur"], "9.40");
+    assert_eq!(first_feb["subscription_eur"], "0.56");
+
+    // Refused input: exit 2, said, and nothing changed.
+    let settings_before = std::fs::read_to_string(dir.join("settings.json")).unwrap();
+    for (args, said) in [
+        (
+            &[
+                "offer",
+                "set",
+                "own",
+                "--option",
+                "hphc",
+                "--price",
+                "hp=abc",
+                "--price",
+                "hc=0.1",
+                "--subscription",
+                "1",
+            ][..],
+            "not a price per kWh: \"abc\"",
+        ),
+        (
+            &[
+                "offer",
+                "set",
+                "own",
+                "--option",
+                "hphc",
+                "--price",
+                "hp=0.123456",
+                "--price",
+                "hc=0.1",
+                "--subscription",
+                "1",
+            ][..],
+            "not a price per kWh: \"0.123456\"",
+        ),
+        (
+            &[
+                "offer",
+                "set",
+                "own",
+                "--option",
+                "hphc",
+                "--price",
+                "hp=0.2",
+                "--price",
+                "blue_hp=0.1",
+                "--subscription",
+                "1",
+            ][..],
+            "hphc has no blue_hp period (its periods: hc, hp)",
+        ),
+        (
+            &[
+                "offer",
+                "set",
+                "own",
+                "--option",
+                "hphc",
+                "--price",
+                "hp=0.2",
+                "--subscription",
+                "1",
+            ][..],
+            "--price hc=EUROS is missing",
+        ),
+        (
+            &[
+                "offer",
+                "set",
+                "own",
+                "--option",
+                "base",
+                "--price",
+                "base=0.2",
+                "--subscription",
+                "lots",
+            ][..],
+            "not an amount in euros: \"lots\"",
+        ),
+        (
+            &[
+                "offer",
+                "set",
+                "own",
+                "--price",
+                "base=0.2",
+                "--subscription",
+                "1",
+            ][..],
+            "needs --option",
+        ),
+        (
+            &["offer", "set", "tempo", "--price", "base=0.2"][..],
+            "are for an own offer",
+        ),
+        (
+            &[
+                "offer",
+                "set",
+                "own",
+                "--option",
+                "base",
+                "--price",
+                "peak=0.2",
+                "--subscription",
+                "1",
+            ][..],
+            "\"peak\" is not a period",
+        ),
+        (
+            &[
+                "offer",
+                "windows",
+                "set",
+                "--from",
+                "2026-03-01",
+                "23:15-07:00",
+            ][..],
+            "not a time of day",
+        ),
+        (
+            &["offer", "windows", "set", "--from", "2026-03-01", "23:00"][..],
+            "is not a window HH:MM-HH:MM",
+        ),
+        (
+            &["offer", "windows", "remove", "--from", "2026-03-01"][..],
+            "no version of the off-peak windows starts on 2026-03-01",
+        ),
+    ] {
+        let mut full = vec!["--meter", PRM];
+        full.extend(args);
+        let refused = run(dir, &full).await;
+        assert_eq!(
+            refused.code, 2,
+            "{args:?}: {}\n{}",
+            refused.stdout, refused.stderr
+        );
+        assert!(
+            refused.stderr.contains(said),
+            "{args:?}: {}",
+            refused.stderr
+        );
+        assert_eq!(refused.stdout, "", "{args:?}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("settings.json")).unwrap(),
+            settings_before,
+            "{args:?} changed the settings"
+        );
+        assert_eq!(
+            json(dir, &["--meter", PRM, "offer", "--json"]).await,
+            set,
+            "{args:?} changed the offer"
+        );
+    }
+
+    // Back to a regulated option: `cost` follows.
+    let tempo = json(dir, &["--meter", PRM, "offer", "set", "tempo", "--json"]).await;
+    assert_eq!(
+        tempo["choice"],
+        serde_json::json!({"kind": "regulated", "option": "tempo"})
+    );
+    let mine = json(dir, &args).await;
+    assert_eq!(mine["offer"]["option"], "tempo");
+    assert_eq!(
+        mine["total"]["total_eur"], "281.64",
+        "README.md's Tempo total"
+    );
+
+    // Without February's own windows, the January ones apply all month: a February weekday
+    // has 14 night and 2 day half hours off-peak (8.8 kWh), a weekend day 10.8; HC is
+    // 159.6 + 9 × 8.8 + 4 × 10.8 = 282.0 kWh.
+    let removed = json(
+        dir,
+        &[
+            "--meter",
+            PRM,
+            "offer",
+            "windows",
+            "remove",
+            "--from",
+            "2026-02-01",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(removed["windows"].as_array().unwrap().len(), 1, "{removed}");
+    let mut hphc = vec!["--meter", PRM, "cost", "--offer", "hphc", "--json"];
+    hphc.extend(month);
+    let one_version = json(dir, &hphc).await;
+    assert_eq!(one_version["total"]["energy_kwh"]["hc"], "282.000");
+    // And set again: the README's figures again.
+    let again = json(
+        dir,
+        &[
+            "--meter",
+            PRM,
+            "offer",
+            "windows",
+            "set",
+            "--from",
+            "2026-02-01",
+            "01:00-07:00",
+            "13:00-15:00",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(again["windows"], assumed["windows"]);
+    let two_versions = json(dir, &hphc).await;
+    assert_eq!(two_versions["total"]["energy_kwh"]["hc"], "306.000");
+    assert_eq!(two_versions["total"]["total_eur"], "255.85");
+}
+
+#[tokio::test]
+async fn cost_without_a_subscribed_power_or_a_meter_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    // A meter whose contract is not known yet.
+    history(dir).add_meter(PRM).unwrap();
+    let args = [
+        "--meter",
+        PRM,
+        "cost",
+        "--offer",
+        "base",
+        "--from",
+        "2026-01-15",
+        "--to",
+        "2026-01-16",
+    ];
+    let no_power = run(dir, &args).await;
+    assert_eq!(
+        no_power.code, 18,
+        "{}\n{}",
+        no_power.stdout, no_power.stderr
+    );
+    assert!(
+        no_power.stderr.contains("subscribed power"),
+        "{}",
+        no_power.stderr
+    );
+    let no_power = run(dir, &["--meter", PRM, "compare"]).await;
+    assert_eq!(no_power.code, 18, "{}", no_power.stderr);
+    // Its contract comes, not its load curve.
+    history(dir)
+        .set_contract(
+            PRM,
+            &Contract {
+                subscribed_power: Some("6 kVA".to_owned()),
+                ..Contract::default()
+            },
+            Timestamp::now(),
+        )
+        .unwrap();
+    let nothing = run(dir, &["--meter", PRM, "compare"]).await;
+    assert_eq!(nothing.code, 19, "{}", nothing.stderr);
+    assert!(
+        nothing.stderr.contains("nothing to compare"),
+        "{}",
+        nothing.stderr
+    );
+    // With the power known, a day without data is listed, not priced, its subscription owed.
+    let unpriced = json(
+        dir,
+        &[
+            "--meter",
+            PRM,
+            "cost",
+            "--offer",
+            "base",
+            "--from",
+            "2026-01-15",
+            "--to",
+            "2026-01-15",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(unpriced["days"][0]["status"], "incomplete", "{unpriced}");
+    assert_eq!(unpriced["days"][0]["missing_minutes"], 1440, "{unpriced}");
+    assert_eq!(unpriced["total"]["priced_days"], 0, "{unpriced}");
+    assert_eq!(unpriced["total"]["total_eur"], Value::Null, "{unpriced}");
+    // Base at 6 kVA from 1 August 2025: 185,94 € a year ÷ 365 = 0.50942466 € that day.
+    assert_eq!(
+        unpriced["total"]["subscription_exact_eur"], "0.50942466",
+        "{unpriced}"
+    );
+    assert_eq!(unpriced["total"]["subscription_eur"], "0.51", "{unpriced}");
+    let backwards = run(
+        dir,
+        &[
+            "--meter",
+            PRM,
+            "cost",
+            "--from",
+            "2026-01-16",
+            "--to",
+            "2026-01-15",
+        ],
+    )
+    .await;
+    assert_eq!(backwards.code, 2, "{}", backwards.stderr);
+    let unknown = run(
+        dir,
+        &[
+            "--meter",
+            "12345678901234",
+            "cost",
+            "--from",
+            "2026-01-15",
+            "--to",
+            "2026-01-15",
+        ],
+    )
+    .await;
+    assert_eq!(unknown.code, 3, "{}", unknown.stderr);
+}
