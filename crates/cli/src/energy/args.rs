@@ -88,6 +88,9 @@ pub enum EnergyCommand {
     /// What the last 12 months would have cost on Base, HP/HC and Tempo at today's regulated
     /// prices, cheapest first, and whether the subscribed power could be lowered.
     Compare {
+        /// The app's comparison as JSON: amounts in whole cents (`per_year_cents`,
+        /// `more_than_cheapest_cents`), options cheapest first, `windows_origin`,
+        /// `days_compared`, `power_hint` (`null` when none).
         #[arg(long)]
         json: bool,
     },
@@ -213,7 +216,7 @@ impl OptionArg {
 pub struct CostArgs {
     /// What to price with: a regulated option at the meter's subscribed power (`base`, `hphc`,
     /// `tempo`: each day with the row in force that day, with taxes), or `mine`, the meter's
-    /// own offer (`hearth-cli energy offer`), the default.
+    /// offer (`hearth-cli energy offer`: as set, else assumed from its contract), the default.
     #[arg(long, value_enum, default_value_t = CostOffer::Mine)]
     pub offer: CostOffer,
     /// The first day (YYYY-MM-DD, `today` or `yesterday`, French days).

@@ -692,4 +692,66 @@ mod tests {
             "{text}"
         );
     }
+
+    #[test]
+    fn the_comparison_says_the_cheapest_the_difference_and_the_power_hint() {
+        use hearth_core::energy::{ComparisonView, OptionCostView, PowerHintView, WindowsOrigin};
+
+        let view = ComparisonView {
+            prm: "22516914714270".to_owned(),
+            options: vec![
+                OptionCostView {
+                    option: TariffOption::Tempo,
+                    per_year_cents: 123_456,
+                    more_than_cheapest_cents: 0,
+                    current: false,
+                },
+                OptionCostView {
+                    option: TariffOption::HpHc,
+                    per_year_cents: 130_005,
+                    more_than_cheapest_cents: 6_549,
+                    current: true,
+                },
+            ],
+            unavailable: vec![TariffOption::Base],
+            windows_origin: WindowsOrigin::Default,
+            from: "2025-11-30".to_owned(),
+            to: "2026-11-30".to_owned(),
+            prices_of: "2026-11-30".to_owned(),
+            days_compared: 300,
+            days_in_range: 365,
+            subscribed_kva: 9,
+            power_hint: Some(PowerHintView {
+                subscribed_kva: 9,
+                suggested_kva: 6,
+                max_va: 4_870,
+                days: 340,
+                saving_per_year_cents: Some(4_806),
+            }),
+        };
+        let text = super::comparison_text(&view);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "Meter 22516914714270: 2025-11-30 to 2026-11-29 at the regulated prices of 2026-11-30 \
+             (with taxes), 9 kVA"
+        );
+        assert_eq!(lines[1], "  Tempo     1234.56 euros a year  cheapest");
+        assert_eq!(
+            lines[2],
+            "  HP/HC     1300.05 euros a year  +65.49 a year  (yours)"
+        );
+        assert_eq!(lines[3], "  Base   not offered at 9 kVA");
+        assert_eq!(
+            lines[4],
+            "HP/HC priced with the off-peak windows: none known: 22:00-06:00, the national default"
+        );
+        assert!(lines[5].starts_with("Days compared: 300 of 365 "), "{text}");
+        assert_eq!(
+            lines[6],
+            "Subscribed power: the highest draw over 340 days was 4870 VA: 6 kVA instead of 9 \
+             would do, 48.06 euros a year less subscription"
+        );
+        assert_eq!(super::cents_text(-5), "-0.05");
+    }
 }
