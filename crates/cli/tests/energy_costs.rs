@@ -584,6 +584,28 @@ async fn an_offer_set_here_is_read_by_the_next_process_and_prices_the_month() {
             "needs --option",
         ),
         (
+            &[
+                "offer", "set", "own", "--option", "base", "--price", "base=0.2",
+            ][..],
+            "needs --subscription",
+        ),
+        (
+            &[
+                "offer",
+                "set",
+                "own",
+                "--option",
+                "base",
+                "--price",
+                "base=0.2",
+                "--price",
+                "base=0.3",
+                "--subscription",
+                "1",
+            ][..],
+            "--price base is given twice",
+        ),
+        (
             &["offer", "set", "tempo", "--price", "base=0.2"][..],
             "are for an own offer",
         ),

@@ -441,28 +441,28 @@ fn resolve_day(day: Day) -> Result<Date, EnergyError> {
 /// `offer set …` as the model takes it. The prices' numbers are the model's to check (as the
 /// window's are); which periods an option has is said here in the command line's words.
 fn offer_choice(set: &SetOffer) -> Result<OfferChoice, EnergyError> {
-    let option = match set.kind {
-        OfferKind::Own => set.option.ok_or_else(|| {
-            EnergyError::Usage("an own offer needs --option base|hphc|tempo".to_owned())
-        })?,
-        regulated => {
-            if set.option.is_some() || !set.prices.is_empty() || set.subscription.is_some() {
-                return Err(EnergyError::Usage(
-                    "--option, --price and --subscription are for an own offer (offer set own); \
-                     a regulated offer takes the regulator's prices"
-                        .to_owned(),
-                ));
-            }
-            return Ok(OfferChoice::Regulated {
-                option: match regulated {
-                    OfferKind::Base => TariffOption::Base,
-                    OfferKind::HpHc => TariffOption::HpHc,
-                    _ => TariffOption::Tempo,
-                },
-            });
+    let regulated = match set.kind {
+        OfferKind::Base => Some(TariffOption::Base),
+        OfferKind::HpHc => Some(TariffOption::HpHc),
+        OfferKind::Tempo => Some(TariffOption::Tempo),
+        OfferKind::Own => None,
+    };
+    if let Some(option) = regulated {
+        if set.option.is_some() || !set.prices.is_empty() || set.subscription.is_some() {
+            return Err(EnergyError::Usage(
+                "--option, --price and --subscription are for an own offer (offer set own); a \
+                 regulated offer takes the regulator's prices"
+                    .to_owned(),
+            ));
         }
+        return Ok(OfferChoice::Regulated { option });
     }
-    .option();
+    let option = set
+        .option
+        .ok_or_else(|| {
+            EnergyError::Usage("an own offer needs --option base|hphc|tempo".to_owned())
+        })?
+        .option();
     let periods = hearth_core::energy::costs::periods(option);
     let names = || {
         periods
