@@ -254,7 +254,7 @@ fn from_problem(problem: Problem) -> EnergyError {
                 retry_at: retry_at.clone(),
             }
         }
-        Problem::EnergyOffer { detail } => EnergyError::Usage(format!("refused: {detail}")),
+        Problem::EnergyOffer { detail, .. } => EnergyError::Usage(format!("refused: {detail}")),
         Problem::EnergyNoSubscribedPower => EnergyError::NoSubscribedPower,
         Problem::EnergyNothingToCompare => EnergyError::NothingToCompare,
         Problem::Internal { detail } => EnergyError::Other(detail.clone()),

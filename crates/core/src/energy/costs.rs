@@ -395,7 +395,7 @@ pub fn time_ranges(windows: &Windows) -> Vec<TimeRange> {
 /// Why an offer or windows the user typed were refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OfferInputError {
-    #[error("not a price per kWh for {0:?}: {1:?}")]
+    #[error("not a price per kWh: {1:?}")]
     Price(Period, String),
     #[error("not an amount in euros: {0:?}")]
     Subscription(String),
