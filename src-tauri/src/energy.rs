@@ -6,7 +6,8 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use hearth_core::energy::{
-    DailySeries, Energy, EnergyOptions, EnergyView, LoadCurve, MaxPowerSeries, Totals, parse_day,
+    ComparisonView, CostSeries, DailySeries, Energy, EnergyOptions, EnergyView, LoadCurve,
+    MaxPowerSeries, OfferChoice, OfferView, TimeRange, Totals, parse_day,
 };
 use hearth_core::problem::Problem;
 use hearth_core::settings::EnergyProxy;
@@ -262,6 +263,82 @@ pub fn energy_max_power(
 #[specta::specta]
 pub fn energy_totals(state: State<'_, EnergyState>, prm: String) -> Result<Totals, CommandError> {
     Ok(state.energy()?.totals(&prm)?)
+}
+
+/// Each day's cost over `[from, to)` with the meter's offer, the same days a year earlier beside.
+#[tauri::command]
+#[specta::specta]
+pub fn energy_costs(
+    state: State<'_, EnergyState>,
+    prm: String,
+    from: String,
+    to: String,
+) -> Result<CostSeries, CommandError> {
+    Ok(state.energy()?.costs(&prm, day(&from)?, day(&to)?)?)
+}
+
+/// *Compare offers*: the last 12 months on each regulated option at today's prices.
+#[tauri::command]
+#[specta::specta]
+pub fn energy_compare(
+    state: State<'_, EnergyState>,
+    prm: String,
+) -> Result<ComparisonView, CommandError> {
+    Ok(state.energy()?.compare(&prm)?)
+}
+
+/// The meter's offer, today's prices and its off-peak windows.
+#[tauri::command]
+#[specta::specta]
+pub fn energy_offer(state: State<'_, EnergyState>, prm: String) -> Result<OfferView, CommandError> {
+    Ok(state.energy()?.offer(&prm)?)
+}
+
+/// Sets the meter's offer (a price Rust cannot read is refused, naming its field).
+#[tauri::command]
+#[specta::specta]
+pub async fn energy_set_offer(
+    state: State<'_, EnergyState>,
+    prm: String,
+    choice: OfferChoice,
+) -> Result<OfferView, CommandError> {
+    let energy = state.energy()?;
+    Ok(energy.set_offer(&prm, &choice).await?)
+}
+
+/// The user's off-peak windows from `from` on (`None`: from the first version on).
+#[tauri::command]
+#[specta::specta]
+pub fn energy_set_windows(
+    state: State<'_, EnergyState>,
+    prm: String,
+    from: Option<String>,
+    windows: Vec<TimeRange>,
+) -> Result<OfferView, CommandError> {
+    let from = from.as_deref().map(day).transpose()?;
+    Ok(state.energy()?.set_windows(&prm, from, &windows)?)
+}
+
+/// Removes the version of the off-peak windows that starts on `from`.
+#[tauri::command]
+#[specta::specta]
+pub fn energy_remove_windows(
+    state: State<'_, EnergyState>,
+    prm: String,
+    from: String,
+) -> Result<OfferView, CommandError> {
+    Ok(state.energy()?.remove_windows(&prm, day(&from)?)?)
+}
+
+/// Shows the Tempo colours in the tray even where no meter's offer is Tempo.
+#[tauri::command]
+#[specta::specta]
+pub async fn energy_set_show_tempo(
+    state: State<'_, EnergyState>,
+    show: bool,
+) -> Result<(), CommandError> {
+    let energy = state.energy()?;
+    Ok(energy.set_show_tempo(show).await?)
 }
 
 /// Starts linking a meter and opens the proxy's page in the system browser (the window shows

@@ -68,6 +68,13 @@ pub fn commands<R: Runtime>() -> Commands<R> {
         energy::energy_load_curve,
         energy::energy_max_power,
         energy::energy_totals,
+        energy::energy_costs,
+        energy::energy_compare,
+        energy::energy_offer,
+        energy::energy_set_offer,
+        energy::energy_set_windows,
+        energy::energy_remove_windows,
+        energy::energy_set_show_tempo,
         energy::energy_start_link::<tauri::Wry>,
         energy::energy_open_link_page::<tauri::Wry>,
         energy::energy_cancel_link,
@@ -163,6 +170,8 @@ pub fn builder<R: Runtime>() -> Builder<R> {
             "DEEP_LINK_REDIRECT",
             hearth_oauth::receiver::DEEP_LINK_REDIRECT,
         )
+        // The options an offer can be, with their periods: the offer form's choices and fields.
+        .constant("OFFER_OPTIONS", hearth_core::energy::offer_options())
 }
 
 /// The generated TypeScript, as `ui/src/lib/bindings.ts` holds it (its test writes it).

@@ -23,9 +23,11 @@ macro_rules! energy_exit_codes {
  15  energy: the energy proxy could not be reached
  16  energy: sync paused by Enedis's quota or an outage (the time to retry is printed)
  17  energy: the meter must be linked again (consent gone or refused, not the holder)
+ 18  energy: regulated prices need the subscribed power, which the contract has not given yet
+ 19  energy: nothing to compare (no day of the last 12 months with a complete load curve)
  In energy commands, 3 is a --meter no linked meter has, 4 several meters linked and no
  --meter, and 2 also `unlink` without --keep-history or --delete-history when standard input
- is not a terminal.
+ is not a terminal, and an offer or off-peak windows refused (nothing is changed then).
 "
     };
 }
@@ -171,7 +173,7 @@ enum Command {
     #[command(subcommand)]
     Remote(RemoteCommand),
     /// Enedis Linky meters through an energy proxy: link, meters, sync, daily, curve,
-    /// max-power, production, export, unlink.
+    /// max-power, production, export, offer, cost, compare, unlink.
     #[command(after_help = concat!("Exit codes (all of them: hearth-cli --help):\n  0  done\n  1  any other failure\n  2  wrong usage\n", energy_exit_codes!()))]
     Energy(energy::EnergyArgs),
 }

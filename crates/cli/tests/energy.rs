@@ -45,6 +45,7 @@ async fn run(dir: &Path, args: &[&str]) -> Run {
 /// Runs `energy link` (with the proxy given), answers the page it prints as `decision` says,
 /// and returns how the CLI ended.
 async fn link(dir: &Path, setup: &Setup, decision: Decision<'_>) -> Run {
+    setup.use_price_feeds(dir);
     let mut child = energy(dir)
         .args([
             "link",
@@ -399,4 +400,176 @@ async fn unlinking_with_delete_history_forgets_the_meter_s_data() {
     )
     .await;
     assert_eq!(gone.code, 3, "{}\n{}", gone.stdout, gone.stderr);
+}
+
+/// `energy compare` on the simulated household after a sync: the year priced on Base, HP/HC and
+/// Tempo at today's regulated prices, on the load curve the simulator drew and with the Tempo
+/// colours its feed published (the sync fetched them from the simulators). The expected figures
+/// are the cost engine's own comparison of the simulator's numbers: what this checks is that the
+/// CLI hands it the synced curve, the meter's windows, the colours and the subscribed power.
+#[tokio::test]
+async fn compare_prices_the_synced_curve_on_each_option() {
+    let activated_days_ago = 12;
+    let setup = Setup::start(activated_days_ago).await;
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let linked = link(dir, &setup, Decision::Accept(HOUSE)).await;
+    assert_eq!(linked.code, 0, "{}", linked.stderr);
+    // Regulated prices depend on the subscribed power, which only the contract tells.
+    let early = run(dir, &["compare"]).await;
+    assert_eq!(early.code, 18, "{}\n{}", early.stdout, early.stderr);
+    assert!(
+        early.stderr.contains("subscribed power"),
+        "{}",
+        early.stderr
+    );
+
+    let synced = run(dir, &["sync"]).await;
+    assert_eq!(synced.code, 0, "{}\n{}", synced.stdout, synced.stderr);
+    assert!(
+        synced
+            .stdout
+            .contains("Regulated prices and Tempo colours updated."),
+        "{}",
+        synced.stdout
+    );
+    assert!(setup.regulator.calls() >= 3, "the three tariff files");
+    assert!(setup.tempo.calls() >= 1, "the Tempo calendar");
+
+    let view = run(dir, &["compare", "--json"]).await;
+    assert_eq!(view.code, 0, "{}\n{}", view.stdout, view.stderr);
+    let view: Value = serde_json::from_str(&view.stdout).unwrap();
+
+    // The days the sync stored whole, from the CLI's own curve.
+    let today = hearth_energy::paris_today();
+    let first = add(today, -activated_days_ago).to_string();
+    let last = add(today, -1).to_string();
+    let curve = run(dir, &["curve", "--from", &first, "--to", &last, "--json"]).await;
+    assert_eq!(curve.code, 0, "{}", curve.stderr);
+    let curve: Value = serde_json::from_str(&curve.stdout).unwrap();
+    let complete: Vec<jiff::civil::Date> = curve["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["missing"] == 0 && d["count"].as_u64() > Some(0))
+        .map(|d| d["date"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(complete.len() >= 5, "{curve}");
+
+    // The same comparison from the simulator's own figures.
+    let house = data::sandbox(HOUSE).unwrap();
+    let mut points = Vec::new();
+    for day in &complete {
+        let halves = data::paris::half_hours(sim_day(*day));
+        let starts = hearth_metering::paris::half_hours(*day).unwrap();
+        assert_eq!(halves.len(), starts.len(), "{day}");
+        for (half, start) in halves.iter().zip(starts) {
+            points.push(hearth_tariff::Point {
+                start,
+                end: start
+                    .checked_add(jiff::SignedDuration::from_mins(30))
+                    .unwrap(),
+                watts: i64::from(data::load_w(house, sim_day(*day), half.slot)),
+            });
+        }
+    }
+    let time = |(h, m): (u8, u8)| {
+        jiff::civil::Time::new(i8::try_from(h).unwrap(), i8::try_from(m).unwrap(), 0, 0).unwrap()
+    };
+    let windows = hearth_tariff::Windows(
+        house
+            .offpeak
+            .iter()
+            .map(|(start, end)| (time(*start), time(*end)))
+            .collect(),
+    );
+    let mut calendar = hearth_tariff::TempoCalendar::new();
+    let seasons =
+        hearth_sim::tempo::season_of(add(today, -400))..=hearth_sim::tempo::season_of(today);
+    for season in seasons {
+        for (day, color) in hearth_sim::tempo::season(season) {
+            calendar.set(
+                day,
+                match color {
+                    hearth_sim::tempo::Color::Blue => hearth_tariff::Color::Blue,
+                    hearth_sim::tempo::Color::White => hearth_tariff::Color::White,
+                    hearth_sim::tempo::Color::Red => hearth_tariff::Color::Red,
+                },
+            );
+        }
+    }
+    let expected = hearth_tariff::compare(
+        &hearth_tariff::RegulatedTariffs::snapshot().unwrap(),
+        &hearth_tariff::OffpeakSchedule::from_meter(windows),
+        &calendar,
+        house.subscribed_kva,
+        &points,
+        today,
+    )
+    .unwrap();
+
+    assert_eq!(view["prm"], HOUSE);
+    assert_eq!(view["subscribed_kva"], house.subscribed_kva, "{view}");
+    assert_eq!(view["windows_origin"], "meter", "{view}");
+    assert_eq!(view["days_compared"], complete.len(), "{view}");
+    assert_eq!(view["days_compared"], expected.days_compared, "{view}");
+    assert_eq!(view["days_in_range"], expected.days_in_range, "{view}");
+    assert_eq!(view["unavailable"], serde_json::json!([]), "{view}");
+    // Too few days of maximum power to say anything about the subscribed power.
+    assert_eq!(view["power_hint"], Value::Null, "{view}");
+    let options = view["options"].as_array().unwrap();
+    assert_eq!(options.len(), 3, "{view}");
+    for (got, want) in options.iter().zip(&expected.options) {
+        assert_eq!(
+            got["option"],
+            serde_json::to_value(want.option).unwrap(),
+            "{view}"
+        );
+        assert_eq!(got["per_year_cents"], want.per_year.cents(), "{view}");
+        assert_eq!(
+            got["more_than_cheapest_cents"],
+            want.more_than_cheapest.cents(),
+            "{view}"
+        );
+        // The meter has off-peak windows: until the user chooses, its offer is taken as HP/HC.
+        assert_eq!(
+            got["current"],
+            want.option == hearth_tariff::TariffOption::HpHc,
+            "{view}"
+        );
+    }
+    assert_eq!(options[0]["more_than_cheapest_cents"], 0, "{view}");
+    assert!(
+        options
+            .windows(2)
+            .all(|w| w[0]["per_year_cents"].as_i64() <= w[1]["per_year_cents"].as_i64()),
+        "cheapest first: {view}"
+    );
+
+    // The table says the same, cheapest first.
+    let text = run(dir, &["compare"]).await;
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    let rows: Vec<&str> = text
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" euros a year"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{}", text.stdout);
+    let cheapest = expected.options[0].per_year;
+    assert!(
+        rows[0].ends_with("cheapest") || rows[0].ends_with("cheapest  (yours)"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        rows[0].contains(&format!(" {cheapest} euros a year")),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("HP/HC priced with the off-peak windows: the meter's contract"),
+        "{}",
+        text.stdout
+    );
 }

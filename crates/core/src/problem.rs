@@ -199,9 +199,14 @@ pub enum Problem {
     EnergyQuota {
         retry_at: String,
     },
-    /// The offer or off-peak windows typed were refused (`detail` says which value).
+    /// The offer or off-peak windows typed were refused: `reason` says what, `period` whose
+    /// price, `value` what was typed (the screen shows it next to its field); `detail` is the
+    /// same in English, for the CLI and the logs.
     EnergyOffer {
         detail: String,
+        reason: crate::energy::costs::OfferReason,
+        period: Option<hearth_tariff::Period>,
+        value: Option<String>,
     },
     /// Regulated prices depend on the subscribed power, which the meter's contract has not
     /// given yet (it comes with the first sync).

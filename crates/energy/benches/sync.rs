@@ -8,6 +8,9 @@
 //! - the time from the screen's command to its answer, read from the history: a year of daily
 //!   values and a week of load curve (goal: under 50 ms), median and max over many runs.
 //!
+//! - the cost bars of a month beside last year's (goal: under 50 ms) and *Compare offers* over 12
+//!   months of load curve (goal: under 500 ms), from the history.
+//!
 //! A missed goal is reported, not fatal: the bench fails only when it cannot run. Figures from a
 //! shared 2-core machine are a floor.
 
@@ -180,6 +183,107 @@ async fn run() -> Result<()> {
         verdict(max < Duration::from_millis(50)),
         ms(cold)
     );
+    costs(&history, today)?;
+    Ok(())
+}
+
+/// The cost screen and *Compare offers* from the history: a month priced from its load curve
+/// beside the same month a year earlier (the bars), and 12 months on Base, HP/HC and Tempo at
+/// today's prices (the comparison), with the Tempo colours of the simulated calendar.
+fn costs(history: &History, today: Date) -> Result<()> {
+    use hearth_tariff::{CostEngine, Offer, Point, TariffOption, compare};
+
+    let colours: Vec<_> = (0..800)
+        .filter_map(|n| {
+            let day = add(today, 1 - n).ok()?;
+            let color = match hearth_sim::tempo::color(day)? {
+                hearth_sim::tempo::Color::Blue => hearth_tariff::Color::Blue,
+                hearth_sim::tempo::Color::White => hearth_tariff::Color::White,
+                hearth_sim::tempo::Color::Red => hearth_tariff::Color::Red,
+            };
+            Some((day, color))
+        })
+        .collect();
+    history.store_tempo(&colours, Timestamp::now())?;
+    let points = |range: DayRange| -> Result<Vec<Point>> {
+        Ok(history
+            .curve(HOUSE, Measure::ConsumptionLoadCurve, range)?
+            .into_iter()
+            .map(|p| Point {
+                start: p.start,
+                end: p.end,
+                watts: p.value,
+            })
+            .collect())
+    };
+    let month = |started: Instant| -> Result<Duration> {
+        let tariffs = hearth_energy::prices::tariffs(history)?;
+        let offpeak = history.offpeak_schedule(HOUSE)?;
+        let tempo = history.tempo_calendar()?;
+        let engine = CostEngine::new(&tariffs, &offpeak, &tempo, 9);
+        let offer = Offer::regulated(TariffOption::Tempo);
+        for start in [add(today, -30)?, add(today, -395)?] {
+            let range = DayRange {
+                start,
+                end: add(start, 30)?,
+            };
+            let daily: Vec<_> = history
+                .daily(HOUSE, Measure::DailyConsumption, range)?
+                .into_iter()
+                .filter_map(|v| Some((v.day, hearth_tariff::Energy::from_wh(v.value?))))
+                .collect();
+            let report = engine.from_curve_or_daily(
+                &offer,
+                &points(range)?,
+                &daily,
+                range.start,
+                range.end,
+            )?;
+            if report.priced_days < 29 {
+                bail!("the month was not priced: {} days", report.priced_days);
+            }
+        }
+        Ok(started.elapsed())
+    };
+    let comparison = |started: Instant| -> Result<Duration> {
+        let tariffs = hearth_energy::prices::tariffs(history)?;
+        let offpeak = history.offpeak_schedule(HOUSE)?;
+        let tempo = history.tempo_calendar()?;
+        let year = DayRange {
+            start: add(today, -366)?,
+            end: today,
+        };
+        let result = compare(&tariffs, &offpeak, &tempo, 9, &points(year)?, today)?;
+        if result.options.len() != 3 || result.days_compared < 300 {
+            bail!("the comparison is incomplete: {result:?}");
+        }
+        Ok(started.elapsed())
+    };
+    for (what, run, goal_ms, runs) in [
+        (
+            "cost bars (a month and the same month a year earlier, Tempo, from the history)",
+            &month as &dyn Fn(Instant) -> Result<Duration>,
+            50,
+            50,
+        ),
+        (
+            "compare offers (12 months of load curve on Base, HP/HC and Tempo)",
+            &comparison,
+            500,
+            10,
+        ),
+    ] {
+        let mut times = (0..runs)
+            .map(|_| run(Instant::now()))
+            .collect::<Result<Vec<_>>>()?;
+        times.sort();
+        println!(
+            "{what}: median {:.1} ms, max {:.1} ms over {runs} runs (goal < {goal_ms} ms: {})",
+            ms(times[runs / 2]),
+            ms(times[runs - 1]),
+            verdict(times[runs - 1] < Duration::from_millis(goal_ms))
+        );
+    }
     Ok(())
 }
 

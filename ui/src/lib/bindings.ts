@@ -96,6 +96,20 @@ export const commands = {
 	energyMaxPower: (prm: string, from: string, to: string) => __TAURI_INVOKE<MaxPowerSeries>("energy_max_power", { prm, from, to }),
 	/**  This month so far against last year's. */
 	energyTotals: (prm: string) => __TAURI_INVOKE<Totals>("energy_totals", { prm }),
+	/**  Each day's cost over `[from, to)` with the meter's offer, the same days a year earlier beside. */
+	energyCosts: (prm: string, from: string, to: string) => __TAURI_INVOKE<CostSeries>("energy_costs", { prm, from, to }),
+	/**  *Compare offers*: the last 12 months on each regulated option at today's prices. */
+	energyCompare: (prm: string) => __TAURI_INVOKE<ComparisonView>("energy_compare", { prm }),
+	/**  The meter's offer, today's prices and its off-peak windows. */
+	energyOffer: (prm: string) => __TAURI_INVOKE<OfferView>("energy_offer", { prm }),
+	/**  Sets the meter's offer (a price Rust cannot read is refused, naming its field). */
+	energySetOffer: (prm: string, choice: OfferChoice) => __TAURI_INVOKE<OfferView>("energy_set_offer", { prm, choice }),
+	/**  The user's off-peak windows from `from` on (`None`: from the first version on). */
+	energySetWindows: (prm: string, from: string | null, windows: TimeRange[]) => __TAURI_INVOKE<OfferView>("energy_set_windows", { prm, from, windows }),
+	/**  Removes the version of the off-peak windows that starts on `from`. */
+	energyRemoveWindows: (prm: string, from: string) => __TAURI_INVOKE<OfferView>("energy_remove_windows", { prm, from }),
+	/**  Shows the Tempo colours in the tray even where no meter's offer is Tempo. */
+	energySetShowTempo: (show: boolean) => __TAURI_INVOKE<null>("energy_set_show_tempo", { show }),
 	/**
 	 *  Starts linking a meter and opens the proxy's page in the system browser (the window shows
 	 *  the code and the QR code whether or not a browser opened).
@@ -133,6 +147,8 @@ export const DEEP_LINK_REDIRECT = "hearth://oauth/callback" as const;
 export const DEFAULT_CLOUD_URL = "https://api.meethue.com/" as const;
 
 export const DEFAULT_LOOPBACK_PORT = 8584 as const;
+
+export const OFFER_OPTIONS = [{"option":"base","periods":["base"]},{"option":"hp_hc","periods":["hc","hp"]},{"option":"tempo","periods":["blue_hc","blue_hp","white_hc","white_hp","red_hc","red_hp"]}] as const;
 
 export const PAIRING_WINDOW_SECS = 30 as const;
 
@@ -243,6 +259,28 @@ export type CertificateView = {
 
 export type Color = "blue" | "white" | "red";
 
+/**
+ *  What the last 12 months would have cost on each regulated option at today's prices, on the
+ *  meter's own load curve, cheapest first.
+ */
+export type ComparisonView = {
+	prm: string,
+	options: OptionCostView[],
+	/**  Options not offered at this power. */
+	unavailable: TariffOption[],
+	/**  Whose windows HP/HC was priced with (the meter's, the user's, or 22:00–06:00). */
+	windows_origin: WindowsOrigin,
+	from: string,
+	to: string,
+	/**  The date whose prices were used (today). */
+	prices_of: string,
+	/**  Days with a complete load curve (the others are left out, and the year scaled up). */
+	days_compared: number,
+	days_in_range: number,
+	subscribed_kva: number,
+	power_hint: PowerHintView | null,
+};
+
 /**  Where the connection to a bridge stands. */
 export type ConnectionState = 
 /**  First connection in progress. */
@@ -253,6 +291,70 @@ export type ConnectionState =
 { state: "reconnecting"; attempt: number; retry_in_ms: number; problem: Problem } | 
 /**  Not trying (no app key, firmware too old) or failing for a while. */
 { state: "offline"; problem: Problem };
+
+/**  One day's cost. */
+export type CostDay = {
+	/**  `YYYY-MM-DD`. */
+	day: string,
+	status: CostStatus,
+	/**  The Tempo day's colour (06:00 that day to 06:00 the next), for a Tempo offer. */
+	color: Color | null,
+	/**  Energy by period, Wh (also on an unpriced day, as far as it was measured). */
+	energy_wh: PeriodValue[],
+	/**  Energy cost by period, cents; empty when the day is not priced. */
+	cost_cents: PeriodValue[],
+	/**  The subscription's share of the day, cents. */
+	subscription_cents: number,
+	/**  Energy and subscription, cents; `None` when the day is not priced. */
+	total_cents: number | null,
+};
+
+/**
+ *  The costs of `[from, to)` and of the same days a year earlier, each day at the prices in
+ *  force that day.
+ */
+export type CostSeries = {
+	prm: string,
+	option: TariffOption,
+	/**  The user's own offer (else the regulated one). */
+	own_offer: boolean,
+	from: string,
+	to: string,
+	/**  The periods of the offer, in the order the bars stack them. */
+	periods: Period[],
+	days: CostDay[],
+	previous: CostDay[],
+	total: CostTotal,
+	previous_total: CostTotal,
+	/**  Whose off-peak windows the HP/HC hours are. */
+	windows_origin: WindowsOrigin,
+};
+
+/**  How far a day's cost can be trusted. */
+export type CostStatus = 
+/**  Every half hour measured and priced. */
+"complete" | 
+/**  Daily energy only (no load curve that day), priced at the Base price. */
+"estimate" | 
+/**  Half hours are missing: not priced (a missing half hour is not a zero). */
+"incomplete" | 
+/**  No regulated price at this power that day. */
+"no_price" | 
+/**  The day's Tempo colour is not known. */
+"unknown_color";
+
+/**  A range's sums (over its priced days; the subscription over every day). */
+export type CostTotal = {
+	energy_wh: PeriodValue[],
+	energy_cents: PeriodValue[],
+	subscription_cents: number,
+	total_cents: number,
+	priced_days: number,
+	/**  Days left out of the sums (incomplete, unknown colour, no price). */
+	unpriced_days: number,
+	/**  Some days are estimates from daily energy. */
+	estimate: boolean,
+};
 
 /**
  *  A day of a load curve: its intervals are `points[first..first + count]` (46, 48 or 50 half
@@ -591,6 +693,64 @@ export type MeterView = {
 /**  Something the user should know that no command of theirs returned (a tray action failed). */
 export type Notice = Problem;
 
+/**  What the user pays, as they choose it. */
+export type OfferChoice = 
+/**  The regulated tariff (EDF's *Tarif Bleu*), row by row as it was in force, with taxes. */
+{ kind: "regulated"; option: TariffOption } | 
+/**
+ *  A supplier's own offer: a price per kWh for each period of `option`, and a subscription
+ *  per month (euros, decimal text).
+ */
+{ kind: "own"; option: TariffOption; prices: PeriodPrice[]; monthly_subscription: string };
+
+/**  What of an offer or windows was refused, as the screen says it next to the field. */
+export type OfferReason = "bad_price" | "bad_subscription" | "missing_price" | "extra_price" | "bad_time" | "no_window";
+
+/**  A meter's offer, as the screen shows and edits it. */
+export type OfferView = {
+	prm: string,
+	/**  What the costs are computed with. */
+	choice: OfferChoice,
+	/**
+	 *  The user chose it; else it is assumed from the contract (HP/HC when the meter has
+	 *  off-peak windows, else Base) until they do.
+	 */
+	chosen: boolean,
+	/**  The contract's subscribed power (kVA): which regulated row applies. */
+	subscribed_kva: number | null,
+	/**  Today's prices of the offer, for each period, with taxes. */
+	prices: PeriodPrice[],
+	/**  Today's subscription per month (euros, decimal text), if known. */
+	monthly_subscription: string | null,
+	/**  The off-peak windows, oldest first (HP/HC costs use them; Tempo's are fixed). */
+	windows: WindowsVersion[],
+	/**  Where today's windows come from. */
+	windows_origin: WindowsOrigin,
+	/**
+	 *  When the regulated prices were last updated from the regulator (an instant); `None`: the
+	 *  prices shipped with the app (as of [`OfferView::snapshot_date`]).
+	 */
+	prices_updated_at: string | null,
+	/**  The last price movement the shipped prices include (`YYYY-MM-DD`). */
+	snapshot_date: string,
+	/**
+	 *  The tray shows the Tempo colours even where no meter's offer is Tempo (one setting for
+	 *  every meter, shown beside the offer).
+	 */
+	show_tempo: boolean,
+};
+
+/**  One option's cost in the comparison. */
+export type OptionCostView = {
+	option: TariffOption,
+	/**  What a year would cost (energy and subscription), cents. */
+	per_year_cents: number,
+	/**  How much more than the cheapest, cents per year (0 for the cheapest). */
+	more_than_cheapest_cents: number,
+	/**  The user's current option. */
+	current: boolean,
+};
+
 /**  What pairing is doing, for the UI. */
 export type PairingProgress = 
 /**  Asking the address who it is. */
@@ -621,6 +781,32 @@ export type PeerCertificate = {
 	common_name: string | null,
 	/**  Whether it chains to one of the trusted roots (else it can only be pinned). */
 	signed_by_ca: boolean,
+};
+
+/**  A pricing period. */
+export type Period = "base" | "hp" | "hc" | "blue_hp" | "blue_hc" | "white_hp" | "white_hc" | "red_hp" | "red_hc";
+
+/**  A period's price per kWh, in euros as decimal text (`"0.19520"`). */
+export type PeriodPrice = {
+	period: Period,
+	euros_per_kwh: string,
+};
+
+/**  A period's amount: cents, Wh, or a price (see where it is used). */
+export type PeriodValue = {
+	period: Period,
+	value: number,
+};
+
+/**  The subscribed power could be lowered. */
+export type PowerHintView = {
+	subscribed_kva: number,
+	suggested_kva: number,
+	/**  The highest power drawn over the days looked at (VA). */
+	max_va: number,
+	days: number,
+	/**  What the lower subscription saves per year at today's regulated prices, cents. */
+	saving_per_year_cents: number | null,
 };
 
 /**  See the module documentation. Serialized as `{"kind": "not_found", "name": "Attic"}`. */
@@ -680,8 +866,12 @@ export type Problem = { kind: "unreachable"; address: string; detail: string } |
 { kind: "energy_outage"; retry_at: string } | 
 /**  Enedis's quota for the proxy is spent; Hearth tries again at `retry_at`. */
 { kind: "energy_quota"; retry_at: string } | 
-/**  The offer or off-peak windows typed were refused (`detail` says which value). */
-{ kind: "energy_offer"; detail: string } | 
+/**
+ *  The offer or off-peak windows typed were refused: `reason` says what, `period` whose
+ *  price, `value` what was typed (the screen shows it next to its field); `detail` is the
+ *  same in English, for the CLI and the logs.
+ */
+{ kind: "energy_offer"; detail: string; reason: OfferReason; period: Period | null; value: string | null } | 
 /**
  *  Regulated prices depend on the subscribed power, which the meter's contract has not
  *  given yet (it comes with the first sync).
@@ -859,6 +1049,12 @@ export type TempoView = {
 /**  The window's colours: the system's (followed live), or always light or dark. */
 export type Theme = "system" | "light" | "dark";
 
+/**  An off-peak window, wall-clock `HH:MM`; `end <= start` crosses midnight. */
+export type TimeRange = {
+	start: string,
+	end: string,
+};
+
 /**  This month so far against the same days a year before, and the whole of last year's month. */
 export type Totals = {
 	prm: string,
@@ -898,6 +1094,23 @@ export type Via =
 "local" | 
 /**  Through the Hue cloud's Remote API, polled. */
 "remote";
+
+/**  Where the off-peak windows used come from. */
+export type WindowsOrigin = 
+/**  The meter's contract (as Enedis gives it). */
+"meter" | 
+/**  The user's correction. */
+"user" | 
+/**  Neither is known: the national 22:00–06:00. */
+"default";
+
+/**  One version of a meter's off-peak windows. */
+export type WindowsVersion = {
+	/**  The first day they apply (`YYYY-MM-DD`); `None`: every earlier day too. */
+	from: string | null,
+	windows: TimeRange[],
+	origin: WindowsOrigin,
+};
 
 /**  A point in the CIE 1931 chromaticity diagram. */
 export type Xy = {

@@ -36,8 +36,12 @@ function sample(kind: string): Problem {
           : key === "reason"
             ? kind === "proxy_setting"
               ? "not_https"
-              : "wrong_state"
-            : "<param>",
+              : kind === "energy_offer"
+                ? "bad_price"
+                : "wrong_state"
+            : key === "period"
+              ? "hp"
+              : "<param>",
     has: () => true,
   });
 }
@@ -87,6 +91,25 @@ describe("the energy proxy's refusals", () => {
       for (const sentence of sentences) expect(sentence).not.toMatch(/undefined/);
       expect(new Set(sentences).size).toBe(reasons.length);
     }
+  });
+});
+
+describe("a refused offer", () => {
+  it("each reason Rust gives has its own sentence, in each language, with the period and value", async () => {
+    const [, union = ""] = declaration("OfferReason").split("=");
+    const reasons = [...union.matchAll(/"([a-z_]+)"/g)].map((match) => match[1] ?? "");
+    expect(reasons).toContain("bad_price");
+    const { fr } = await import("./i18n/fr");
+    for (const catalogue of [en, fr]) {
+      const sentences = reasons.map((reason) =>
+        describeProblem({ kind: "energy_offer", detail: "", reason, period: "red_hp", value: "0,2x" } as Problem, catalogue),
+      );
+      for (const sentence of sentences) expect(sentence).not.toMatch(/undefined|null/);
+      expect(new Set(sentences).size).toBe(reasons.length);
+    }
+    const missing = { kind: "energy_offer", detail: "", reason: "missing_price", period: "red_hp", value: null } as const;
+    expect(describeProblem(missing, en)).toBe("Enter the price of red day, peak.");
+    expect(describeProblem({ ...missing, reason: "bad_price", value: "0,2x" }, fr)).toContain("«\u00a00,2x\u00a0»");
   });
 });
 

@@ -29,6 +29,10 @@ const base = (view) => ({
   energy_load_curve: week,
   energy_max_power: power,
   energy_totals: totals,
+  // The cost chart, the comparison and the offer (their own tests are in costs.test.mjs).
+  energy_costs: fixture("energy-costs"),
+  energy_compare: fixture("energy-compare"),
+  energy_offer: fixture("energy-offer"),
   energy_start_link: fixture("energy-linking"),
   energy_cancel_link: fixture("energy-not-linked"),
   energy_open_link_page: null,

@@ -4,26 +4,34 @@
 //! repeat).
 
 mod args;
+mod costs;
 mod output;
 
 use std::io::{BufRead, IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use hearth_core::energy::{Energy, EnergyOptions, EnergyView, LinkView, MeterState, series};
+use hearth_core::energy::{
+    Energy, EnergyOptions, EnergyView, LinkView, MeterState, OfferChoice, PeriodPrice, TimeRange,
+    series,
+};
 use hearth_core::lights::SECRET_SERVICE;
 use hearth_core::problem::Problem;
 use hearth_core::settings::{EnergyProxy, Settings, SettingsError};
 use hearth_energy::sync::{Pause, SyncEnd};
 use hearth_energy::{History, paris_today};
 use hearth_secret::SecretStore;
+use hearth_tariff::TariffOption;
 use jiff::civil::Date;
 use tokio::sync::watch;
 
 use crate::browser;
 
 pub use args::EnergyArgs;
-use args::{Day, EnergyCommand, ExportMeasure, RangeArgs};
+use args::{
+    CostArgs, CostOffer, Day, EnergyCommand, ExportMeasure, OfferAction, OfferArgs, OfferKind,
+    RangeArgs, SetOffer, WindowsAction,
+};
 
 /// The energy commands' failures, each with its exit code (see `crate::EXIT_CODES`).
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +69,16 @@ pub enum EnergyError {
     Paused { what: String, retry_at: String },
     #[error("{0}: hearth-cli energy link")]
     Relink(String),
+    #[error(
+        "the meter's subscribed power is not known yet, and regulated prices depend on it: its \
+         contract gives it (hearth-cli energy sync), or price with your own offer"
+    )]
+    NoSubscribedPower,
+    #[error(
+        "nothing to compare: no day of the last 12 months has a complete load curve (and a known \
+         Tempo colour); sync the meter, and switch its load curve on at Enedis if it stays empty"
+    )]
+    NothingToCompare,
     #[error("{0}")]
     Other(String),
 }
@@ -79,6 +97,8 @@ impl EnergyError {
             Self::Unreachable(_) => 15,
             Self::Paused { .. } => 16,
             Self::Relink(_) => 17,
+            Self::NoSubscribedPower => 18,
+            Self::NothingToCompare => 19,
         }
     }
 }
@@ -160,6 +180,21 @@ pub async fn run(cli: &crate::Cli, args: &EnergyArgs) -> Result<(), EnergyError>
                 Ok(())
             }
         }
+        EnergyCommand::Offer(args) => offer(&energy, meter, args).await,
+        EnergyCommand::Cost(args) => cost(&energy, meter, *args).await,
+        EnergyCommand::Compare { json } => {
+            let prm = choose_meter(&energy, meter, true).await?;
+            let view = energy.compare(&prm).map_err(from_problem)?;
+            print!(
+                "{}",
+                if *json {
+                    output::json(&view)
+                } else {
+                    costs::comparison_text(&view)
+                }
+            );
+            Ok(())
+        }
         EnergyCommand::Unlink {
             keep_history,
             delete_history,
@@ -219,6 +254,9 @@ fn from_problem(problem: Problem) -> EnergyError {
                 retry_at: retry_at.clone(),
             }
         }
+        Problem::EnergyOffer { detail, .. } => EnergyError::Usage(format!("refused: {detail}")),
+        Problem::EnergyNoSubscribedPower => EnergyError::NoSubscribedPower,
+        Problem::EnergyNothingToCompare => EnergyError::NothingToCompare,
         Problem::Internal { detail } => EnergyError::Other(detail.clone()),
         other => EnergyError::Other(output::problem_text(other)),
     }
@@ -339,6 +377,163 @@ async fn series(
         }
     };
     print!("{text}");
+    Ok(())
+}
+
+/// `energy offer`: shows the meter's offer, after the change asked if any.
+async fn offer(energy: &Energy, meter: Option<&str>, args: &OfferArgs) -> Result<(), EnergyError> {
+    let prm = choose_meter(energy, meter, true).await?;
+    let view = match &args.action {
+        None => energy.offer(&prm),
+        Some(OfferAction::Set(set)) => {
+            let choice = offer_choice(set)?;
+            energy.set_offer(&prm, &choice).await
+        }
+        Some(OfferAction::Windows(WindowsAction::Set { from, windows })) => {
+            let from = from.map(resolve_day).transpose()?;
+            let ranges: Vec<TimeRange> = windows
+                .iter()
+                .map(|w| TimeRange {
+                    start: hhmm(w.start),
+                    end: hhmm(w.end),
+                })
+                .collect();
+            energy.set_windows(&prm, from, &ranges)
+        }
+        Some(OfferAction::Windows(WindowsAction::Remove { from })) => {
+            let from = resolve_day(*from)?;
+            // The model removes nothing silently; a typo in the date is said.
+            let versions = energy.offer(&prm).map_err(from_problem)?.windows;
+            let day = from.to_string();
+            if !versions
+                .iter()
+                .any(|v| v.from.as_deref() == Some(day.as_str()))
+            {
+                return Err(EnergyError::Usage(format!(
+                    "no version of the off-peak windows starts on {day} (hearth-cli energy \
+                     offer lists them; the first one cannot be removed, only replaced)"
+                )));
+            }
+            energy.remove_windows(&prm, from)
+        }
+    }
+    .map_err(from_problem)?;
+    print!(
+        "{}",
+        if args.json {
+            output::json(&view)
+        } else {
+            costs::offer_view_text(&view)
+        }
+    );
+    Ok(())
+}
+
+fn hhmm(time: jiff::civil::Time) -> String {
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
+fn resolve_day(day: Day) -> Result<Date, EnergyError> {
+    day.resolve(paris_today())
+        .ok_or_else(|| EnergyError::Usage("a date is out of range".to_owned()))
+}
+
+/// `offer set …` as the model takes it. The prices' numbers are the model's to check (as the
+/// window's are); which periods an option has is said here in the command line's words.
+fn offer_choice(set: &SetOffer) -> Result<OfferChoice, EnergyError> {
+    let regulated = match set.kind {
+        OfferKind::Base => Some(TariffOption::Base),
+        OfferKind::HpHc => Some(TariffOption::HpHc),
+        OfferKind::Tempo => Some(TariffOption::Tempo),
+        OfferKind::Own => None,
+    };
+    if let Some(option) = regulated {
+        if set.option.is_some() || !set.prices.is_empty() || set.subscription.is_some() {
+            return Err(EnergyError::Usage(
+                "--option, --price and --subscription are for an own offer (offer set own); a \
+                 regulated offer takes the regulator's prices"
+                    .to_owned(),
+            ));
+        }
+        return Ok(OfferChoice::Regulated { option });
+    }
+    let option = set
+        .option
+        .ok_or_else(|| {
+            EnergyError::Usage("an own offer needs --option base|hphc|tempo".to_owned())
+        })?
+        .option();
+    let periods = hearth_core::energy::costs::periods(option);
+    let names = || {
+        periods
+            .iter()
+            .map(|p| costs::period_name(*p))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let key = costs::option_key(option);
+    let mut prices: Vec<PeriodPrice> = Vec::new();
+    for (period, price) in &set.prices {
+        let name = costs::period_name(*period);
+        if !periods.contains(period) {
+            return Err(EnergyError::Usage(format!(
+                "--price {name}: {key} has no {name} period (its periods: {})",
+                names()
+            )));
+        }
+        if prices.iter().any(|p| p.period == *period) {
+            return Err(EnergyError::Usage(format!("--price {name} is given twice")));
+        }
+        prices.push(PeriodPrice {
+            period: *period,
+            euros_per_kwh: price.clone(),
+        });
+    }
+    if let Some(missing) = periods
+        .iter()
+        .find(|p| !prices.iter().any(|g| g.period == **p))
+    {
+        return Err(EnergyError::Usage(format!(
+            "an own {key} offer needs a price for each of {}: --price {}=EUROS is missing",
+            names(),
+            costs::period_name(*missing)
+        )));
+    }
+    let monthly_subscription = set.subscription.clone().ok_or_else(|| {
+        EnergyError::Usage("an own offer needs --subscription EUROS (per month)".to_owned())
+    })?;
+    Ok(OfferChoice::Own {
+        option,
+        prices,
+        monthly_subscription,
+    })
+}
+
+/// `energy cost`: the days of the range priced, and the totals.
+async fn cost(energy: &Energy, meter: Option<&str>, args: CostArgs) -> Result<(), EnergyError> {
+    let (from, to) = range(args.from, args.to, false)?;
+    let prm = choose_meter(energy, meter, true).await?;
+    let choice = match args.offer {
+        CostOffer::Mine => None,
+        CostOffer::Base => Some(TariffOption::Base),
+        CostOffer::HpHc => Some(TariffOption::HpHc),
+        CostOffer::Tempo => Some(TariffOption::Tempo),
+    }
+    .map(|option| OfferChoice::Regulated { option });
+    let (offer, report) = energy
+        .cost_report(&prm, from, to, choice.as_ref())
+        .map_err(from_problem)?;
+    let last = to
+        .yesterday()
+        .map_err(|err| EnergyError::Other(err.to_string()))?;
+    print!(
+        "{}",
+        if args.json {
+            costs::cost_json(&prm, &offer, &report, from, last)
+        } else {
+            costs::cost_text(&prm, &offer, &report)
+        }
+    );
     Ok(())
 }
 
@@ -465,6 +660,13 @@ async fn sync(energy: &Energy, meter: Option<&str>) -> Result<(), EnergyError> {
                 eprintln!("hearth-cli: {err}");
             }
         }
+    }
+    // What the app's background does on its tick: the regulator's files and the Tempo colours
+    // the costs need, fetched when due (from settings.json's `price_feeds`, else the public
+    // sources). A failure is logged and tried again at the next sync: the costs go on with what
+    // is stored.
+    if energy.update_prices(jiff::Timestamp::now(), false).await {
+        println!("Regulated prices and Tempo colours updated.");
     }
     first_error.map_or(Ok(()), Err)
 }

@@ -7,11 +7,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a failed step panics the test with its reason.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use clap::Parser as _;
 use hearth_proxy::Config;
 use hearth_secret::Secret;
 use hearth_sim::enedis::{EnedisSim, EnedisSimHandle};
+use hearth_sim::regulator::{RegulatorSim, RegulatorSimHandle};
+use hearth_sim::tempo::{TempoSim, TempoSimHandle};
 use jiff::civil::Date;
 use jiff::{Span, Timestamp};
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
@@ -57,10 +60,13 @@ pub fn sim_day(date: Date) -> time::Date {
     .unwrap()
 }
 
-/// The simulator and the proxy in front of it; both stop when dropped.
+/// The simulator and the proxy in front of it, and the price feeds' simulators (the regulator's
+/// files, RTE's Tempo calendar); all stop when dropped.
 pub struct Setup {
     pub sim: EnedisSimHandle,
     pub proxy_url: String,
+    pub regulator: RegulatorSimHandle,
+    pub tempo: TempoSimHandle,
     shutdown: Option<oneshot::Sender<()>>,
     _store_dir: tempfile::TempDir,
 }
@@ -137,9 +143,26 @@ impl Setup {
         Self {
             sim,
             proxy_url,
+            regulator: RegulatorSim::start().await.unwrap(),
+            tempo: TempoSim::builder().start().await.unwrap(),
             shutdown: Some(tx),
             _store_dir: store_dir,
         }
+    }
+
+    /// Points the price updates of the configuration in `dir` at the simulators (a sync
+    /// fetches prices and Tempo colours when due, and no test reaches beyond 127.0.0.1).
+    pub fn use_price_feeds(&self, dir: &Path) {
+        let file = dir.join("settings.json");
+        let mut settings: serde_json::Value = std::fs::read_to_string(&file).map_or_else(
+            |_| serde_json::json!({}),
+            |text| serde_json::from_str(&text).unwrap(),
+        );
+        settings["price_feeds"] = serde_json::json!({
+            "regulator": self.regulator.base_url(),
+            "tempo": format!("{}/", self.tempo.base_url()),
+        });
+        std::fs::write(file, settings.to_string()).unwrap();
     }
 
     /// The simulator's upstream call counts (every metering endpoint and the contract's).

@@ -102,6 +102,9 @@ pub struct OfferView {
     pub prices_updated_at: Option<String>,
     /// The last price movement the shipped prices include (`YYYY-MM-DD`).
     pub snapshot_date: String,
+    /// The tray shows the Tempo colours even where no meter's offer is Tempo (one setting for
+    /// every meter, shown beside the offer).
+    pub show_tempo: bool,
 }
 
 /// How far a day's cost can be trusted.
@@ -392,8 +395,8 @@ pub fn time_ranges(windows: &Windows) -> Vec<TimeRange> {
 /// Why an offer or windows the user typed were refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OfferInputError {
-    #[error("not a price per kWh: {0:?}")]
-    Price(String),
+    #[error("not a price per kWh: {1:?}")]
+    Price(Period, String),
     #[error("not an amount in euros: {0:?}")]
     Subscription(String),
     #[error("no price given for {0:?}")]
@@ -404,6 +407,65 @@ pub enum OfferInputError {
     Time(String),
     #[error("no off-peak window given")]
     NoWindow,
+}
+
+/// What of an offer or windows was refused, as the screen says it next to the field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferReason {
+    BadPrice,
+    BadSubscription,
+    MissingPrice,
+    ExtraPrice,
+    BadTime,
+    NoWindow,
+}
+
+impl OfferInputError {
+    pub fn reason(&self) -> OfferReason {
+        match self {
+            Self::Price(..) => OfferReason::BadPrice,
+            Self::Subscription(_) => OfferReason::BadSubscription,
+            Self::MissingPrice(_) => OfferReason::MissingPrice,
+            Self::ExtraPrice(_) => OfferReason::ExtraPrice,
+            Self::Time(_) => OfferReason::BadTime,
+            Self::NoWindow => OfferReason::NoWindow,
+        }
+    }
+
+    /// The period whose price was refused, if it is a price.
+    pub fn period(&self) -> Option<Period> {
+        match self {
+            Self::Price(p, _) | Self::MissingPrice(p) | Self::ExtraPrice(p) => Some(*p),
+            _ => None,
+        }
+    }
+
+    /// What was typed, if a value was refused.
+    pub fn value(&self) -> Option<String> {
+        match self {
+            Self::Price(_, v) | Self::Subscription(v) | Self::Time(v) => Some(v.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Each option with its periods in the order bars stack them (the screen's choices).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
+pub struct OptionPeriods {
+    pub option: TariffOption,
+    pub periods: Vec<Period>,
+}
+
+/// Every option Hearth prices, with its periods.
+pub fn offer_options() -> Vec<OptionPeriods> {
+    [TariffOption::Base, TariffOption::HpHc, TariffOption::Tempo]
+        .into_iter()
+        .map(|option| OptionPeriods {
+            option,
+            periods: periods(option),
+        })
+        .collect()
 }
 
 fn parse_time(text: &str) -> Result<Time, OfferInputError> {
@@ -444,7 +506,7 @@ pub fn own_offer(
         let price = PricePerKwh::parse(p.euros_per_kwh.trim())
             .ok()
             .filter(|v| v.0 >= 0)
-            .ok_or_else(|| OfferInputError::Price(p.euros_per_kwh.clone()))?;
+            .ok_or_else(|| OfferInputError::Price(p.period, p.euros_per_kwh.clone()))?;
         given.insert(p.period, price);
     }
     let get = |period| {
@@ -534,7 +596,19 @@ mod tests {
             }],
             "1",
         );
-        assert!(matches!(negative, Err(OfferInputError::Price(_))));
+        assert_eq!(
+            negative,
+            Err(OfferInputError::Price(Period::Base, "-0.2".into()))
+        );
+        let refused = negative.unwrap_err();
+        assert_eq!(
+            (
+                refused.reason(),
+                refused.period(),
+                refused.value().as_deref()
+            ),
+            (OfferReason::BadPrice, Some(Period::Base), Some("-0.2"))
+        );
     }
 
     #[test]

@@ -18,9 +18,9 @@ use serde::Serialize;
 use crate::problem::Problem;
 
 pub use costs::{
-    ComparisonView, CostDay, CostSeries, CostStatus, CostTotal, OfferChoice, OfferView,
-    OptionCostView, PeriodPrice, PeriodValue, PowerHintView, TempoDay, TempoView, TimeRange,
-    WindowsOrigin, WindowsVersion,
+    ComparisonView, CostDay, CostSeries, CostStatus, CostTotal, OfferChoice, OfferReason,
+    OfferView, OptionCostView, OptionPeriods, PeriodPrice, PeriodValue, PowerHintView, TempoDay,
+    TempoView, TimeRange, WindowsOrigin, WindowsVersion, offer_options,
 };
 pub use model::{
     CONSENT_WARNING_DAYS, Energy, EnergyError, EnergyOptions, data_problem, parse_day,

@@ -3,7 +3,18 @@
 // can hand it another; the app's is `tauriSource`.
 
 import { commands, events } from "../bindings";
-import type { DailySeries, EnergyView, LoadCurve, MaxPowerSeries, Totals } from "../bindings";
+import type {
+  ComparisonView,
+  CostSeries,
+  DailySeries,
+  EnergyView,
+  LoadCurve,
+  MaxPowerSeries,
+  OfferChoice,
+  OfferView,
+  TimeRange,
+  Totals,
+} from "../bindings";
 
 export interface EnergySource {
   view(): Promise<EnergyView>;
@@ -18,6 +29,20 @@ export interface EnergySource {
   maxPower(prm: string, from: string, to: string): Promise<MaxPowerSeries>;
   /** This month so far against last year's. */
   totals(prm: string): Promise<Totals>;
+  /** Each day's cost over `[from, to)` with the meter's offer, the same days a year before beside. */
+  costs(prm: string, from: string, to: string): Promise<CostSeries>;
+  /** The last twelve months on each regulated option at today's prices, cheapest first. */
+  compare(prm: string): Promise<ComparisonView>;
+  /** The meter's offer, today's prices and its off-peak hours. */
+  offer(prm: string): Promise<OfferView>;
+  /** Sets the meter's offer (Rust refuses a price it cannot read, with the field's problem). */
+  setOffer(prm: string, choice: OfferChoice): Promise<OfferView>;
+  /** The user's off-peak hours from `from` on (`null`: from the first version). */
+  setWindows(prm: string, from: string | null, windows: TimeRange[]): Promise<OfferView>;
+  /** Removes the version of the off-peak hours that starts on `from`. */
+  removeWindows(prm: string, from: string): Promise<OfferView>;
+  /** Whether the tray shows the Tempo colours even where no offer is Tempo. */
+  setShowTempo(show: boolean): Promise<void>;
   /** Starts linking a meter: the system browser opens on the proxy's page. */
   startLink(): Promise<EnergyView>;
   /** Opens the link page in the system browser again. */
@@ -39,6 +64,13 @@ export const tauriSource: EnergySource = {
   loadCurve: (prm, from, to) => commands.energyLoadCurve(prm, from, to),
   maxPower: (prm, from, to) => commands.energyMaxPower(prm, from, to),
   totals: (prm) => commands.energyTotals(prm),
+  costs: (prm, from, to) => commands.energyCosts(prm, from, to),
+  compare: (prm) => commands.energyCompare(prm),
+  offer: (prm) => commands.energyOffer(prm),
+  setOffer: (prm, choice) => commands.energySetOffer(prm, choice),
+  setWindows: (prm, from, windows) => commands.energySetWindows(prm, from, windows),
+  removeWindows: (prm, from) => commands.energyRemoveWindows(prm, from),
+  setShowTempo: async (show) => void (await commands.energySetShowTempo(show)),
   startLink: () => commands.energyStartLink(),
   openLinkPage: async () => void (await commands.energyOpenLinkPage()),
   cancelLink: () => commands.energyCancelLink(),

@@ -17,6 +17,18 @@ describe("energy units", () => {
     expect(fr.change(0)).toBe("0\u00a0%");
   });
 
+  it("write money from cents with Intl: a decimal comma and the sign after in French", () => {
+    expect(fr.euros(1234)).toBe("12,34\u00a0€");
+    expect(fr.euros(123456)).toBe("1\u202f234,56\u00a0€");
+    expect(en.euros(123456)).toBe("€1,234.56");
+    expect(en.euros(98765, 0)).toBe("€988");
+    expect(fr.eurosChange(-1230)).toBe("-12,30\u00a0€");
+    expect(en.eurosChange(1230)).toBe("+€12.30");
+    expect(fr.perKwh("0.19520")).toBe("0,1952\u00a0€/kWh");
+    expect(en.perKwh("0.12345")).toBe("€0.12345/kWh");
+    expect(fr.eurosText("15.65")).toBe("15,65\u00a0€");
+  });
+
   it("show days as the meter counts them, whatever the computer's zone (the tests run in UTC)", () => {
     expect(en.dayLong("2026-10-25")).toBe("Sunday, October 25, 2026");
     expect(fr.day("2026-10-01")).toBe("1 oct. 2026");

@@ -14,6 +14,14 @@ export interface EnergyFormats {
   kva: (va: number) => string;
   /** A signed change in %: +5.2 % / −0,6 %. */
   change: (percent: number) => string;
+  /** Cents as euros: €1,234.50 / 1 234,50 € (`digits` decimals, 2 unless told). */
+  euros: (cents: number, digits?: number) => string;
+  /** A signed difference in cents as euros: +€12.30 / +12,30 € (0 unsigned). */
+  eurosChange: (cents: number) => string;
+  /** A price per kWh as Rust sends it (decimal text, `"0.19520"`): €0.1952/kWh / 0,1952 €/kWh. */
+  perKwh: (euros: string) => string;
+  /** A price as Rust sends it (decimal text, euros), with cents: €12.34 / 12,34 €. */
+  eurosText: (euros: string) => string;
   /** A `YYYY-MM-DD` day in full: Sunday, October 25, 2026. */
   dayLong: (day: string) => string;
   /** A `YYYY-MM-DD` day: Oct 25, 2026. */
@@ -38,6 +46,17 @@ export function energyFormats(locale: string, timeZone: string): EnergyFormats {
   const exact = new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
   const kva = number(2);
   const change = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, signDisplay: "exceptZero" });
+  const money = (options: Intl.NumberFormatOptions) =>
+    new Intl.NumberFormat(locale, { style: "currency", currency: "EUR", ...options });
+  const euroFormats = new Map<number, Intl.NumberFormat>();
+  const euros = (cents: number, digits = 2) => {
+    const format = euroFormats.get(digits) ?? money({ minimumFractionDigits: digits, maximumFractionDigits: digits });
+    euroFormats.set(digits, format);
+    return format.format(cents / 100);
+  };
+  const eurosChange = money({ signDisplay: "exceptZero" });
+  // Regulated prices have four or five decimals: all of them are shown.
+  const price = money({ minimumFractionDigits: 4, maximumFractionDigits: 5 });
   const inUtc = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { ...options, timeZone: "UTC" });
   const dayLong = inUtc({ dateStyle: "full" });
   const day = inUtc({ dateStyle: "medium" });
@@ -58,6 +77,11 @@ export function energyFormats(locale: string, timeZone: string): EnergyFormats {
     watts: (w) => `${whole.format(w)}\u00a0W`,
     kva: (va) => `${kva.format(va / 1000)}\u00a0kVA`,
     change: (value) => `${change.format(value)}${percent}`,
+    euros,
+    eurosChange: (cents) => eurosChange.format(cents / 100),
+    // Shown only: the figures themselves are Rust's, computed in integers.
+    perKwh: (text) => `${price.format(Number(text))}/kWh`,
+    eurosText: (text) => euros(Math.round(Number(text) * 100)),
     dayLong: (value) => dayLong.format(noon(value)),
     day: (value) => day.format(noon(value)),
     dayShort: (value) => dayShort.format(noon(value)),

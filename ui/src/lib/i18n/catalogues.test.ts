@@ -29,7 +29,17 @@ function texts(value: object, prefix = ""): [string, string][] {
         {},
         {
           get: (_, name) =>
-            name === "candidates" ? ["a", "b"] : name === "detail" ? "" : name === "reason" ? "malformed" : "X",
+            name === "candidates"
+              ? ["a", "b"]
+              : name === "detail"
+                ? ""
+                : name === "reason"
+                  ? path === "problems.energy_offer"
+                    ? "bad_price"
+                    : "malformed"
+                  : name === "period"
+                    ? "hp"
+                    : "X",
         },
       );
       const args = Array.from({ length: (child as (...a: unknown[]) => string).length }, (_, index) =>

@@ -2,7 +2,7 @@
 // every other language fills in; a Vitest test fails on a key missing in one language or used
 // nowhere.
 
-import type { CallbackProblem, ProxyProblem } from "../bindings";
+import type { CallbackProblem, OfferReason, Period, Problem, ProxyProblem } from "../bindings";
 import { describeShortcut, type KeyNames } from "../hotkeys";
 import type { ProblemTexts } from "./catalogue";
 import { formats } from "./format";
@@ -20,6 +20,28 @@ const callbackProblems: Record<CallbackProblem, (parameter: string | null) => st
   code_and_error: () => "The answer carries both a code and an error.",
   wrong_state: () => "This answer belongs to another sign-in (old, or forged): Hearth ignored it.",
   no_flow_waiting: () => "No sign-in is waiting for an answer.",
+};
+
+const periods: Record<Period, string> = {
+  base: "Base",
+  hp: "Peak hours",
+  hc: "Off-peak hours",
+  blue_hp: "Blue day, peak",
+  blue_hc: "Blue day, off-peak",
+  white_hp: "White day, peak",
+  white_hc: "White day, off-peak",
+  red_hp: "Red day, peak",
+  red_hc: "Red day, off-peak",
+};
+const period = (p: Period | null) => (p === null ? "a period" : periods[p]);
+
+const offerProblems: Record<OfferReason, (p: Extract<Problem, { kind: "energy_offer" }>) => string> = {
+  bad_price: (p) => `Not a price per kWh: “${p.value ?? ""}”. Write it in euros, e.g. 0.1952.`,
+  bad_subscription: (p) => `Not an amount in euros: “${p.value ?? ""}”.`,
+  missing_price: (p) => `Enter the price of ${period(p.period).toLowerCase()}.`,
+  extra_price: (p) => `${period(p.period)} is not a period of this option.`,
+  bad_time: (p) => `Not a time on the hour or half hour (HH:MM): “${p.value ?? ""}”.`,
+  no_window: () => "Enter at least one off-peak window.",
 };
 
 const proxyProblems: Record<ProxyProblem, string> = {
@@ -108,6 +130,11 @@ const problems: ProblemTexts = {
   energy_outage: (p) => `Enedis is unavailable; Hearth tries again on ${f.clock(p.retry_at)}.`,
   energy_quota: (p) =>
     `Enedis's quota for this proxy is used up; Hearth tries again on ${f.clock(p.retry_at)}.`,
+  energy_offer: (p) => offerProblems[p.reason](p),
+  energy_no_subscribed_power: () =>
+    "The meter's subscribed power is not known yet, and the regulated prices depend on it: Hearth reads it from the contract at the next update.",
+  energy_nothing_to_compare: () =>
+    "No load curve from the last 12 months to compare offers with: the comparison needs the half-hourly consumption.",
   proxy_setting: (p) => proxyProblems[p.reason],
   hotkey_taken: (p) =>
     `Another application already uses ${shortcut(p.shortcut)}: choose another combination, or free it in that application.`,
@@ -415,6 +442,99 @@ export const en = {
       peakAt: "peak at",
     },
     files: { consumption: "consumption", production: "production", curve: "load-curve", power: "max-power" },
+    options: { base: "Base", hp_hc: "Peak/off-peak (HP/HC)", tempo: "Tempo" },
+    periods,
+    windowsUsed: {
+      meter: "Off-peak hours: your meter's, as Enedis gives them.",
+      user: "Off-peak hours: the ones you entered.",
+      default: "Off-peak hours: 22:00–06:00 (your meter's are not known).",
+    },
+    costs: {
+      title: (month: string) => `Costs, ${month}`,
+      help: "Left and right arrow keys change the month.",
+      regulated: (option: string) => `Regulated tariff, ${option}`,
+      ownOffer: (option: string) => `Your own offer, ${option}`,
+      energy: "Energy",
+      subscription: "Subscription",
+      total: "Total",
+      lastYear: (month: string) => `Last year (${month})`,
+      lastYearTotal: "Total last year",
+      change: "Change from last year",
+      pricedDays: (priced: number, unpriced: number) =>
+        unpriced === 0
+          ? `${f.number(priced)} ${f.plural(priced) === "one" ? "day" : "days"} priced`
+          : `${f.number(priced)} ${f.plural(priced) === "one" ? "day" : "days"} priced, ${f.number(unpriced)} not (missing data or price)`,
+      lastYearPriced: (priced: string) => `Last year: ${priced}`,
+      estimateNote: "≈ Estimate: a day without load curve is priced from its daily energy at the Base price.",
+      marks: {
+        none: "Priced",
+        estimate: "estimate",
+        gap: "No data",
+        incomplete: "Half hours missing: not priced",
+        unpriced: "No price or Tempo colour known: not priced",
+      },
+      previousMonth: "Previous month",
+      nextMonth: "Next month",
+    },
+    compare: {
+      button: "Compare offers",
+      title: "What the last 12 months would have cost",
+      period: (from: string, to: string, prices: string) =>
+        `From ${from} to ${to}, on your own load curve, at the regulated prices of ${prices}.`,
+      allDays: (days: number) => `${f.number(days)} days compared.`,
+      scaled: (days: number, range: number) =>
+        `Only ${f.number(days)} of ${f.number(range)} days have a complete load curve: the year is scaled up from them.`,
+      option: "Option",
+      perYear: "Per year",
+      difference: "Against the cheapest",
+      yearly: (value: string) => `${value}/year`,
+      cheapest: "Cheapest",
+      more: (value: string) => `+${value}/year`,
+      current: "yours",
+      unavailable: (options: string, kva: string) => `Not offered at ${kva} kVA: ${options}.`,
+      windows: {
+        meter: "HP/HC is priced with your meter's off-peak hours.",
+        user: "HP/HC is priced with the off-peak hours you entered.",
+        default: "HP/HC is priced with 22:00–06:00: your meter's off-peak hours are not known.",
+      },
+      powerHint: (days: number, max: string, kva: string, saving: string | null) =>
+        `Your highest draw in ${f.number(days)} days was ${max}: ${kva} kVA would do` +
+        (saving === null ? "." : `, saving ${saving} a year.`),
+    },
+    offer: {
+      title: "Your offer",
+      regulated: (option: string) => `Regulated tariff, ${option}`,
+      own: (option: string) => `Your own offer, ${option}`,
+      assumed: "(assumed from your contract: choose yours)",
+      power: (kva: string) => `Subscribed power ${kva} kVA`,
+      todaysPrices: "Today's prices",
+      subscription: "Subscription",
+      perMonth: (value: string) => `${value}/month`,
+      noPrices: "No price known for this offer at this power.",
+      shipped: (day: string) => `Regulated prices shipped with Hearth (as of ${day}).`,
+      updated: (time: string) => `Regulated prices updated ${time}.`,
+      change: "Change the offer",
+      choose: "Your offer",
+      mine: "My own offer",
+      option: "Option",
+      pricePer: (period: string) => `${period}, € per kWh`,
+      subscriptionPerMonth: "Subscription, € per month",
+      save: "Save",
+      windows: "Off-peak hours",
+      always: "From the start",
+      fromDay: (day: string) => `From ${day}`,
+      origins: { meter: "from your meter", user: "entered by you", default: "22:00–06:00 (default)" },
+      edit: "Edit",
+      remove: "Remove",
+      newVersion: "Enter off-peak hours",
+      windowsFrom: "From (leave empty for every day before the next change)",
+      windowsFromHelp: "A change from a date keeps the earlier hours for the days before it.",
+      start: "Start",
+      end: "End",
+      removeWindow: (index: number) => `Remove window ${f.number(index)}`,
+      addWindow: "Add a window",
+      showTempo: "Show Tempo colours in the tray",
+    },
   },
   remote: {
     title: "Remote access",

@@ -2,7 +2,7 @@
 // (U+00A0) before « : », a narrow one (U+202F) before « ; », « ? » and « ! », no-break spaces
 // inside guillemets; written as escapes so that they show in review.
 
-import type { ProxyProblem } from "../bindings";
+import type { OfferReason, Period, Problem, ProxyProblem } from "../bindings";
 import type { Catalogue, ProblemTexts } from "./catalogue";
 import { formats } from "./format";
 import { describeShortcut, type KeyNames } from "../hotkeys";
@@ -15,6 +15,29 @@ const seconds = f.seconds;
 const secs = (n: number) => `${f.number(n)}\u00a0s`;
 /** Technical details (an operating system's or a server's own words) are shown as they are. */
 const because = (detail: string) => (detail === "" ? "" : ` (${detail})`);
+
+const periods: Record<Period, string> = {
+  base: "Base",
+  hp: "Heures pleines",
+  hc: "Heures creuses",
+  blue_hp: "Jour bleu, heures pleines",
+  blue_hc: "Jour bleu, heures creuses",
+  white_hp: "Jour blanc, heures pleines",
+  white_hc: "Jour blanc, heures creuses",
+  red_hp: "Jour rouge, heures pleines",
+  red_hc: "Jour rouge, heures creuses",
+};
+const period = (p: Period | null) => (p === null ? "une période" : periods[p]);
+
+const offerProblems: Record<OfferReason, (p: Extract<Problem, { kind: "energy_offer" }>) => string> = {
+  bad_price: (p) =>
+    `Ce n’est pas un prix par kWh\u00a0: «\u00a0${p.value ?? ""}\u00a0». Écrivez-le en euros, par exemple 0,1952.`,
+  bad_subscription: (p) => `Ce n’est pas un montant en euros\u00a0: «\u00a0${p.value ?? ""}\u00a0».`,
+  missing_price: (p) => `Saisissez le prix des ${period(p.period).toLowerCase()}.`,
+  extra_price: (p) => `${period(p.period)}\u00a0: ce n’est pas une période de cette option.`,
+  bad_time: (p) => `Ce n’est pas une heure pile ou une demi-heure (HH:MM)\u00a0: «\u00a0${p.value ?? ""}\u00a0».`,
+  no_window: () => "Saisissez au moins une plage d’heures creuses.",
+};
 
 const proxyProblems: Record<ProxyProblem, string> = {
   malformed: "Ce n’est pas une adresse web complète\u00a0: elle commence par https://.",
@@ -115,6 +138,11 @@ const problems: ProblemTexts = {
   energy_outage: (p) => `Enedis est indisponible\u202f; Hearth réessaie le ${f.clock(p.retry_at)}.`,
   energy_quota: (p) =>
     `Le quota Enedis de ce proxy est épuisé\u202f; Hearth réessaie le ${f.clock(p.retry_at)}.`,
+  energy_offer: (p) => offerProblems[p.reason](p),
+  energy_no_subscribed_power: () =>
+    "La puissance souscrite du compteur n’est pas encore connue, et les prix réglementés en dépendent\u00a0: Hearth la lit dans le contrat à la prochaine mise à jour.",
+  energy_nothing_to_compare: () =>
+    "Aucune courbe de charge des 12 derniers mois pour comparer les offres\u00a0: la comparaison a besoin de la consommation par demi-heure.",
   proxy_setting: (p) => proxyProblems[p.reason],
   hotkey_taken: (p) =>
     `Une autre application utilise déjà ${shortcut(p.shortcut)}\u00a0: choisissez une autre combinaison, ou libérez-la dans cette application.`,
@@ -424,6 +452,100 @@ export const fr: Catalogue = {
       peakAt: "heure du maximum",
     },
     files: { consumption: "consommation", production: "production", curve: "courbe-de-charge", power: "puissance-max" },
+    options: { base: "Base", hp_hc: "Heures pleines/creuses (HP/HC)", tempo: "Tempo" },
+    periods,
+    windowsUsed: {
+      meter: "Heures creuses\u00a0: celles de votre compteur, telles qu’Enedis les donne.",
+      user: "Heures creuses\u00a0: celles que vous avez saisies.",
+      default: "Heures creuses\u00a0: 22:00–06:00 (celles de votre compteur ne sont pas connues).",
+    },
+    costs: {
+      title: (month: string) => `Coûts, ${month}`,
+      help: "Les flèches gauche et droite changent de mois.",
+      regulated: (option: string) => `Tarif réglementé, ${option}`,
+      ownOffer: (option: string) => `Votre offre, ${option}`,
+      energy: "Énergie",
+      subscription: "Abonnement",
+      total: "Total",
+      lastYear: (month: string) => `L’an dernier (${month})`,
+      lastYearTotal: "Total l’an dernier",
+      change: "Écart avec l’an dernier",
+      pricedDays: (priced: number, unpriced: number) =>
+        unpriced === 0
+          ? `${f.number(priced)} ${f.plural(priced) === "one" ? "jour chiffré" : "jours chiffrés"}`
+          : `${f.number(priced)} ${f.plural(priced) === "one" ? "jour chiffré" : "jours chiffrés"}, ${f.number(unpriced)} non (données ou prix manquants)`,
+      lastYearPriced: (priced: string) => `L’an dernier\u00a0: ${priced}`,
+      estimateNote:
+        "≈ Estimation\u00a0: un jour sans courbe de charge est chiffré d’après son énergie du jour, au prix Base.",
+      marks: {
+        none: "Chiffré",
+        estimate: "estimation",
+        gap: "Pas de données",
+        incomplete: "Demi-heures manquantes\u00a0: non chiffré",
+        unpriced: "Prix ou couleur Tempo inconnus\u00a0: non chiffré",
+      },
+      previousMonth: "Mois précédent",
+      nextMonth: "Mois suivant",
+    },
+    compare: {
+      button: "Comparer les offres",
+      title: "Ce qu’auraient coûté les 12 derniers mois",
+      period: (from: string, to: string, prices: string) =>
+        `Du ${from} au ${to}, sur votre propre courbe de charge, aux prix réglementés du ${prices}.`,
+      allDays: (days: number) => `${f.number(days)} jours comparés.`,
+      scaled: (days: number, range: number) =>
+        `Seuls ${f.number(days)} jours sur ${f.number(range)} ont une courbe de charge complète\u00a0: l’année est extrapolée à partir d’eux.`,
+      option: "Option",
+      perYear: "Par an",
+      difference: "Par rapport à la moins chère",
+      yearly: (value: string) => `${value}/an`,
+      cheapest: "La moins chère",
+      more: (value: string) => `+${value}/an`,
+      current: "la vôtre",
+      unavailable: (options: string, kva: string) => `Non proposé à ${kva}\u00a0kVA\u00a0: ${options}.`,
+      windows: {
+        meter: "HP/HC est chiffré avec les heures creuses de votre compteur.",
+        user: "HP/HC est chiffré avec les heures creuses que vous avez saisies.",
+        default: "HP/HC est chiffré avec 22:00–06:00\u00a0: les heures creuses de votre compteur ne sont pas connues.",
+      },
+      powerHint: (days: number, max: string, kva: string, saving: string | null) =>
+        `Votre plus forte puissance en ${f.number(days)} jours a été de ${max}\u00a0: ${kva}\u00a0kVA suffiraient` +
+        (saving === null ? "." : `, soit ${saving} d’économie par an.`),
+    },
+    offer: {
+      title: "Votre offre",
+      regulated: (option: string) => `Tarif réglementé, ${option}`,
+      own: (option: string) => `Votre propre offre, ${option}`,
+      assumed: "(déduite de votre contrat\u00a0: choisissez la vôtre)",
+      power: (kva: string) => `Puissance souscrite ${kva}\u00a0kVA`,
+      todaysPrices: "Prix du jour",
+      subscription: "Abonnement",
+      perMonth: (value: string) => `${value}/mois`,
+      noPrices: "Aucun prix connu pour cette offre à cette puissance.",
+      shipped: (day: string) => `Prix réglementés fournis avec Hearth (au ${day}).`,
+      updated: (time: string) => `Prix réglementés mis à jour le ${time}.`,
+      change: "Changer d’offre",
+      choose: "Votre offre",
+      mine: "Ma propre offre",
+      option: "Option",
+      pricePer: (period: string) => `${period}, € par kWh`,
+      subscriptionPerMonth: "Abonnement, € par mois",
+      save: "Enregistrer",
+      windows: "Heures creuses",
+      always: "Depuis le début",
+      fromDay: (day: string) => `À partir du ${day}`,
+      origins: { meter: "de votre compteur", user: "saisies par vous", default: "22:00–06:00 (par défaut)" },
+      edit: "Modifier",
+      remove: "Retirer",
+      newVersion: "Saisir des heures creuses",
+      windowsFrom: "À partir du (vide pour tous les jours avant le changement suivant)",
+      windowsFromHelp: "Un changement à une date garde les heures précédentes pour les jours d’avant.",
+      start: "Début",
+      end: "Fin",
+      removeWindow: (index: number) => `Retirer la plage ${f.number(index)}`,
+      addWindow: "Ajouter une plage",
+      showTempo: "Afficher les couleurs Tempo dans la barre d’état",
+    },
   },
   remote: {
     title: "Lien à distance",

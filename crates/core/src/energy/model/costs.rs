@@ -52,6 +52,9 @@ impl From<OfferInputError> for Problem {
     fn from(err: OfferInputError) -> Self {
         Problem::EnergyOffer {
             detail: err.to_string(),
+            reason: err.reason(),
+            period: err.period(),
+            value: err.value(),
         }
     }
 }
@@ -225,6 +228,7 @@ impl Energy {
                 .and_then(|t| t.rows().iter().map(|r| r.from).max())
                 .map(date_string)
                 .unwrap_or_default(),
+            show_tempo: lock(&self.inner.parts).prices.show_tempo,
         })
     }
 
@@ -517,17 +521,35 @@ impl Energy {
         self.tempo().ok()?.color(day)
     }
 
-    /// Starts a price update in the background if one is due and none runs.
-    pub(super) fn spawn_price_update(&self, now: Timestamp) {
-        let wanted = {
+    /// Which updates are due: the regulator's files (weekly, retried hourly after a failure),
+    /// the Tempo colours (see [`prices::tempo_due`]).
+    fn prices_due(&self, now: Timestamp) -> (bool, bool) {
+        let (tariffs_tried, tempo_tried) = {
             let parts = lock(&self.inner.parts);
-            !parts.prices.updating && (parts.prices.show_tempo || !self.view().meters.is_empty())
+            (parts.prices.tariffs_tried_at, parts.prices.tempo_tried_at)
         };
-        if !wanted {
+        let hour = std::time::Duration::from_secs(3600);
+        let tariffs = prices::tariffs_due(&self.inner.history, now).unwrap_or(true)
+            && tariffs_tried.is_none_or(|at| now.duration_since(at).unsigned_abs() >= hour);
+        let tempo = prices::tempo_due(&self.tempo().unwrap_or_default(), tempo_tried, now);
+        (tariffs, tempo)
+    }
+
+    /// Starts a price update in the background if one is due and none runs (and a meter is
+    /// linked, or the user asked for Tempo colours).
+    pub(super) fn spawn_price_update(&self, now: Timestamp) {
+        {
+            let parts = lock(&self.inner.parts);
+            let wanted = parts.prices.show_tempo || !self.view().meters.is_empty();
+            if parts.prices.updating || !wanted {
+                return;
+            }
+        }
+        if self.prices_due(now) == (false, false) {
             return;
         }
-        let this = self.clone();
         lock(&self.inner.parts).prices.updating = true;
+        let this = self.clone();
         tokio::spawn(async move {
             this.update_prices(now, false).await;
             lock(&this.inner.parts).prices.updating = false;
@@ -546,16 +568,9 @@ impl Energy {
             }
         };
         let history = &self.inner.history;
-        let hour = std::time::Duration::from_secs(3600);
-        let (tariffs_tried, tempo_tried) = {
-            let parts = lock(&self.inner.parts);
-            (parts.prices.tariffs_tried_at, parts.prices.tempo_tried_at)
-        };
+        let (tariffs_due, tempo_due) = self.prices_due(now);
         let mut changed = false;
-        let retry_ok = |tried: Option<Timestamp>| {
-            tried.is_none_or(|at| now.duration_since(at).unsigned_abs() >= hour)
-        };
-        if force || (prices::tariffs_due(history, now).unwrap_or(true) && retry_ok(tariffs_tried)) {
+        if force || tariffs_due {
             lock(&self.inner.parts).prices.tariffs_tried_at = Some(now);
             match client.update_tariffs(history, now).await {
                 Ok(stored) => {
@@ -567,8 +582,7 @@ impl Energy {
                 Err(err) => tracing::warn!(error = %err, "the regulated prices were not updated"),
             }
         }
-        let calendar = self.tempo().unwrap_or_default();
-        if force || prices::tempo_due(&calendar, tempo_tried, now) {
+        if force || tempo_due {
             lock(&self.inner.parts).prices.tempo_tried_at = Some(now);
             let since = today(now)
                 .checked_sub(jiff::Span::new().months(TEMPO_MONTHS))
