@@ -181,16 +181,6 @@ pub enum TempoLine {
     Tomorrow(Option<Color>),
 }
 
-/// A dot of the colour, to find the line at a glance (the words say it too, for whoever cannot
-/// tell the dots apart or whose font lacks them).
-fn dot(color: Color) -> &'static str {
-    match color {
-        Color::Blue => "\u{1f535}",
-        Color::White => "\u{26aa}",
-        Color::Red => "\u{1f534}",
-    }
-}
-
 fn tempo_en(line: TempoLine) -> String {
     let word = |color| match color {
         Color::Blue => "Blue",
@@ -198,10 +188,10 @@ fn tempo_en(line: TempoLine) -> String {
         Color::Red => "Red",
     };
     match line {
-        TempoLine::Today(Some(color)) => format!("{} Tempo today: {}", dot(color), word(color)),
+        TempoLine::Today(Some(color)) => format!("Tempo today: {}", word(color)),
         TempoLine::Today(None) => "Tempo today: unknown".to_owned(),
         TempoLine::Tomorrow(Some(color)) => {
-            format!("{} Tempo tomorrow: {}", dot(color), word(color))
+            format!("Tempo tomorrow: {}", word(color))
         }
         TempoLine::Tomorrow(None) => "Tempo tomorrow: not published yet".to_owned(),
     }
@@ -215,11 +205,11 @@ fn tempo_fr(line: TempoLine) -> String {
     };
     match line {
         TempoLine::Today(Some(color)) => {
-            format!("{} Tempo aujourd’hui\u{a0}: {}", dot(color), word(color))
+            format!("Tempo aujourd’hui\u{a0}: {}", word(color))
         }
         TempoLine::Today(None) => "Tempo aujourd’hui\u{a0}: inconnu".to_owned(),
         TempoLine::Tomorrow(Some(color)) => {
-            format!("{} Tempo demain\u{a0}: {}", dot(color), word(color))
+            format!("Tempo demain\u{a0}: {}", word(color))
         }
         TempoLine::Tomorrow(None) => "Tempo demain\u{a0}: pas encore publié".to_owned(),
     }
@@ -511,11 +501,11 @@ pub(crate) mod tests {
         let (en, fr) = (Language::English.tray(), Language::French.tray());
         assert_eq!(
             (en.tempo)(TempoLine::Today(Some(Color::Blue))),
-            "\u{1f535} Tempo today: Blue"
+            "Tempo today: Blue"
         );
         assert_eq!(
             (en.tempo)(TempoLine::Tomorrow(Some(Color::Red))),
-            "\u{1f534} Tempo tomorrow: Red"
+            "Tempo tomorrow: Red"
         );
         assert_eq!(
             (en.tempo)(TempoLine::Tomorrow(None)),
@@ -523,7 +513,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             (fr.tempo)(TempoLine::Tomorrow(Some(Color::White))),
-            "\u{26aa} Tempo demain\u{a0}: Blanc"
+            "Tempo demain\u{a0}: Blanc"
         );
         assert_eq!(
             (fr.tempo)(TempoLine::Tomorrow(None)),
@@ -531,7 +521,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             (fr.tempo)(TempoLine::Today(Some(Color::Red))),
-            "\u{1f534} Tempo aujourd’hui\u{a0}: Rouge"
+            "Tempo aujourd’hui\u{a0}: Rouge"
         );
         assert_ne!(
             (en.tempo)(TempoLine::Today(None)),

@@ -903,15 +903,12 @@ mod tests {
         let published = view(Some(Color::Red));
         assert_eq!(
             labels(tempo_entries(&published, &ENGLISH)),
-            [
-                "\u{1f535} Tempo today: Blue",
-                "\u{1f534} Tempo tomorrow: Red"
-            ]
+            ["Tempo today: Blue", "Tempo tomorrow: Red"]
         );
         assert_eq!(
             labels(tempo_entries(&view(None), &crate::texts::FRENCH)),
             [
-                "\u{1f535} Tempo aujourd\u{2019}hui\u{a0}: Bleu",
+                "Tempo aujourd\u{2019}hui\u{a0}: Bleu",
                 "Tempo demain\u{a0}: pas encore publi\u{e9}"
             ]
         );
@@ -924,10 +921,7 @@ mod tests {
         assert_eq!(tray.entries[1], Entry::Separator);
         assert_eq!(
             labels(tray.entries.clone()),
-            [
-                "\u{1f535} Tempo today: Blue",
-                "\u{1f534} Tempo tomorrow: Red"
-            ]
+            ["Tempo today: Blue", "Tempo tomorrow: Red"]
         );
         // Colours not shown (no Tempo offer, not asked for): no line.
         let hidden = EnergyView {
