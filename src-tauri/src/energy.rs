@@ -266,7 +266,8 @@ pub fn energy_totals(state: State<'_, EnergyState>, prm: String) -> Result<Total
 }
 
 /// Each day's cost over `[from, to)` with the meter's offer, the same days a year earlier beside.
-#[tauri::command]
+// Off the main thread: pricing a year of half hours must not hold up the window.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn energy_costs(
     state: State<'_, EnergyState>,
@@ -278,7 +279,8 @@ pub fn energy_costs(
 }
 
 /// *Compare offers*: the last 12 months on each regulated option at today's prices.
-#[tauri::command]
+// Off the main thread: pricing a year of half hours must not hold up the window.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn energy_compare(
     state: State<'_, EnergyState>,

@@ -172,6 +172,11 @@ pub fn builder<R: Runtime>() -> Builder<R> {
         )
         // The options an offer can be, with their periods: the offer form's choices and fields.
         .constant("OFFER_OPTIONS", hearth_core::energy::offer_options())
+        // The national off-peak hours, said by the screens where the meter's are not known.
+        .constant(
+            "DEFAULT_OFFPEAK",
+            hearth_core::energy::costs::default_offpeak(),
+        )
 }
 
 /// The generated TypeScript, as `ui/src/lib/bindings.ts` holds it (its test writes it).

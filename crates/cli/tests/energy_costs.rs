@@ -569,7 +569,7 @@ async fn an_offer_set_here_is_read_by_the_next_process_and_prices_the_month() {
                 "--subscription",
                 "lots",
             ][..],
-            "not an amount in euros: \"lots\"",
+            "not an amount in euros and cents: \"lots\"",
         ),
         (
             &[

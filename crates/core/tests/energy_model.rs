@@ -685,7 +685,7 @@ async fn costs_offers_tempo_colours_and_the_comparison() {
 /// tray, and the red-day warning, which ignores a view naming another "tomorrow") moves on to the
 /// new day's by itself, with no file changed (the background makes the view again every tick).
 #[tokio::test]
-async fn the_tempo_colours_move_on_at_midnight() {
+async fn the_tempo_colours_move_on_at_six_when_the_tempo_day_changes() {
     use hearth_core::energy::{TempoDay, TempoView};
     use hearth_tariff::Color;
 
@@ -729,7 +729,11 @@ async fn the_tempo_colours_move_on_at_midnight() {
     );
 
     tokio::spawn(energy.background());
+    // At 00:30 the Tempo day of the 14th is still in force (its prices apply until 06:00).
     *now.lock().unwrap() = at(next, 0) + jiff::SignedDuration::from_mins(30);
+    energy.refresh().await;
+    assert_eq!(energy.view().tempo.unwrap().today, entry(day, colour(day)));
+    *now.lock().unwrap() = at(next, 6);
     let view = until(&energy, "the new day's colours", |view| {
         view.tempo
             .as_ref()

@@ -171,7 +171,7 @@ impl PriceClient {
 
     /// Fetches the three files; each that parses ([`CreCsv`]) with at least one row is stored
     /// (replacing the cached one), one that does not is refused and the cached copy kept.
-    /// Returns how many files were stored; when a file could not be fetched or was refused,
+    /// Returns how many files changed; when a file could not be fetched or was refused,
     /// the first such error (after storing the others).
     pub async fn update_tariffs(
         &self,
@@ -183,8 +183,15 @@ impl PriceClient {
         for option in [TariffOption::Base, TariffOption::HpHc, TariffOption::Tempo] {
             match self.fetch_tariff(option).await {
                 Ok(body) => {
+                    // Stored again either way (its time says when it was last checked); counted
+                    // only when it changed, so that a weekly check of the same file is no news.
+                    let same = history
+                        .tariff_file(option)?
+                        .is_some_and(|(cached, _)| cached == body);
                     history.store_tariff_file(option, &body, now)?;
-                    stored += 1;
+                    if !same {
+                        stored += 1;
+                    }
                 }
                 Err(err) => {
                     tracing::warn!(?option, "tariff file not updated: {err}");
@@ -228,7 +235,8 @@ impl PriceClient {
 
     /// Today's and tomorrow's colours (`tempoLight`), and every season overlapping
     /// `since..=today` that has missing days in the cache (the season feed), stored. Returns
-    /// how many days were new (or corrected).
+    /// how many days were new (or corrected); when a season could not be fetched, the first
+    /// such error (after storing the others).
     ///
     /// A season is asked again while it has gaps up to today (a colour RTE has not confirmed is
     /// left out, and asked again at the next update); `since` is the oldest day the caller
@@ -249,6 +257,7 @@ impl PriceClient {
         let calendar = history.tempo_calendar()?;
         let today = paris_date(now);
         let mut season = season_start(since.min(today));
+        let mut first_error = None;
         while season <= today {
             let Ok(next) = Date::new(season.year() + 1, 9, 1) else {
                 break;
@@ -263,13 +272,22 @@ impl PriceClient {
                     .map_err(|_| PriceError::BadAddress { feed: Feed::Tempo })?;
                 url.query_pairs_mut()
                     .append_pair("season", &format!("{}-{}", season.year(), next.year()));
-                let days = self.fetch_tempo(url).await?;
-                new += history.store_tempo(&days, now)?;
+                // One season the feed cannot give does not keep the others from being filled.
+                match self.fetch_tempo(url).await {
+                    Ok(days) => new += history.store_tempo(&days, now)?,
+                    Err(err) => {
+                        tracing::warn!(season = season.year(), "Tempo season not fetched: {err}");
+                        first_error.get_or_insert(err);
+                    }
+                }
             }
             season = next;
         }
         tracing::debug!(new, "Tempo colours fetched");
-        Ok(new)
+        match first_error {
+            Some(err) => Err(err),
+            None => Ok(new),
+        }
     }
 
     async fn fetch_tempo(&self, url: Url) -> Result<Vec<(Date, hearth_tariff::Color)>, PriceError> {

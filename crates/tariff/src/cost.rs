@@ -155,7 +155,8 @@ pub struct CostReport {
 }
 
 impl CostReport {
-    fn from_days(days: Vec<DayCost>) -> Self {
+    /// The sums of `days`.
+    pub fn from_days(days: Vec<DayCost>) -> Self {
         let mut cost = BTreeMap::new();
         let mut energy = BTreeMap::new();
         let mut subscription = Money::ZERO;

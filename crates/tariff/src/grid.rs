@@ -294,13 +294,25 @@ impl RegulatedTariffs {
         Self { rows }
     }
 
-    /// Replaces one option's rows with a file's (fetched by the app): the regulator republishes
-    /// the whole history each time. Returns how many rows it read. On error nothing changes.
+    /// Merges a file's rows for one option (fetched by the app): the regulator republishes the
+    /// whole history each time, so from each power's first row in the file on, the file's rows
+    /// replace what was known (correcting the snapshot); older rows, and powers the file lacks,
+    /// are kept, so that a file cut short never loses the past. Returns how many rows it read.
+    /// On error nothing changes.
     pub fn update(&mut self, parser: &dyn GridParser, bytes: &[u8]) -> Result<usize, TariffError> {
         let fresh = parser.parse(bytes)?;
         let option = parser.option();
+        let mut first: std::collections::HashMap<u32, Date> = std::collections::HashMap::new();
+        for row in &fresh {
+            first
+                .entry(row.kva)
+                .and_modify(|d| *d = (*d).min(row.from))
+                .or_insert(row.from);
+        }
         let count = fresh.len();
-        self.rows.retain(|row| row.option != option);
+        self.rows.retain(|row| {
+            row.option != option || first.get(&row.kva).is_none_or(|start| row.from < *start)
+        });
         self.rows.extend(fresh);
         Ok(count)
     }
@@ -325,6 +337,54 @@ mod tests {
     use jiff::civil::date;
 
     use super::*;
+
+    #[test]
+    fn an_update_corrects_what_it_covers_and_keeps_what_it_lacks() {
+        let mut tariffs = RegulatedTariffs::snapshot().unwrap();
+        let before = tariffs
+            .row(TariffOption::Base, 6, date(2020, 3, 1))
+            .cloned();
+        assert!(before.is_some());
+        // A file cut short: 6 kVA from 01/08/2026 only, at a corrected price.
+        let short = "DATE_DEBUT;DATE_FIN;P_SOUSCRITE;PART_FIXE_HT;PART_FIXE_TTC;PART_VARIABLE_HT;PART_VARIABLE_TTC\n\
+01/08/2026;;6;100;150;0,1;0,2\n";
+        assert_eq!(
+            tariffs
+                .update(&CreCsv::new(TariffOption::Base), short.as_bytes())
+                .unwrap(),
+            1
+        );
+        let now = tariffs
+            .row(TariffOption::Base, 6, date(2026, 9, 1))
+            .unwrap();
+        assert_eq!(
+            now.prices(Taxes::Ttc).unwrap().energy,
+            EnergyPrices::Base(PricePerKwh(20_000))
+        );
+        // The past, and the powers the file does not list, are still priced.
+        assert_eq!(
+            tariffs
+                .row(TariffOption::Base, 6, date(2020, 3, 1))
+                .cloned(),
+            before
+        );
+        assert!(
+            tariffs
+                .row(TariffOption::Base, 9, date(2026, 9, 1))
+                .is_some()
+        );
+        assert_eq!(
+            tariffs
+                .rows()
+                .iter()
+                .filter(|r| r.option == TariffOption::Base
+                    && r.kva == 6
+                    && r.from >= date(2026, 8, 1))
+                .count(),
+            1,
+            "the snapshot's row of that date was replaced, not doubled"
+        );
+    }
 
     #[test]
     fn a_bom_crlf_and_reordered_columns_still_read() {

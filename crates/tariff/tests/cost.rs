@@ -47,7 +47,13 @@ const TEST_HPHC: &str = "DATE_DEBUT;DATE_FIN;P_SOUSCRITE;PART_FIXE_HT;PART_FIXE_
 01/02/2026;;6;120;156,12;0,1;0,16;0,13;0,21\n";
 
 fn tariffs() -> RegulatedTariffs {
-    let mut t = RegulatedTariffs::snapshot().unwrap();
+    // The snapshot's HP/HC rows removed first: an update keeps the rows a file lacks.
+    let snapshot = RegulatedTariffs::snapshot().unwrap();
+    let others = snapshot
+        .rows()
+        .iter()
+        .filter(|r| r.option != TariffOption::HpHc);
+    let mut t = RegulatedTariffs::from_rows(others.cloned().collect());
     t.update(&CreCsv::new(TariffOption::HpHc), TEST_HPHC.as_bytes())
         .unwrap();
     t

@@ -148,6 +148,8 @@ export const DEFAULT_CLOUD_URL = "https://api.meethue.com/" as const;
 
 export const DEFAULT_LOOPBACK_PORT = 8584 as const;
 
+export const DEFAULT_OFFPEAK = [{"end":"06:00","start":"22:00"}] as const;
+
 export const OFFER_OPTIONS = [{"option":"base","periods":["base"]},{"option":"hp_hc","periods":["hc","hp"]},{"option":"tempo","periods":["blue_hc","blue_hp","white_hc","white_hp","red_hc","red_hp"]}] as const;
 
 export const PAIRING_WINDOW_SECS = 30 as const;
@@ -292,6 +294,14 @@ export type ConnectionState =
 /**  Not trying (no app key, firmware too old) or failing for a while. */
 { state: "offline"; problem: Problem };
 
+/**  This year against last year, over the days priced in both. */
+export type CostChange = {
+	/**  Days priced in both years. */
+	days: number,
+	/**  This year's cost of those days minus last year's (energy and subscription), cents. */
+	cents: number,
+};
+
 /**  One day's cost. */
 export type CostDay = {
 	/**  `YYYY-MM-DD`. */
@@ -311,7 +321,7 @@ export type CostDay = {
 
 /**
  *  The costs of `[from, to)` and of the same days a year earlier, each day at the prices in
- *  force that day.
+ *  force that day. The totals stop at today: days to come owe nothing yet.
  */
 export type CostSeries = {
 	prm: string,
@@ -324,8 +334,12 @@ export type CostSeries = {
 	periods: Period[],
 	days: CostDay[],
 	previous: CostDay[],
+	/**  The range's days up to today. */
 	total: CostTotal,
+	/**  The same days a year earlier. */
 	previous_total: CostTotal,
+	/**  `None` when no day is priced in both years. */
+	change: CostChange | null,
 	/**  Whose off-peak windows the HP/HC hours are. */
 	windows_origin: WindowsOrigin,
 };
@@ -704,7 +718,9 @@ export type OfferChoice =
 { kind: "own"; option: TariffOption; prices: PeriodPrice[]; monthly_subscription: string };
 
 /**  What of an offer or windows was refused, as the screen says it next to the field. */
-export type OfferReason = "bad_price" | "bad_subscription" | "missing_price" | "extra_price" | "bad_time" | "no_window";
+export type OfferReason = "bad_price" | "bad_subscription" | "missing_price" | "extra_price" | "bad_time" | "no_window" | 
+/**  The version of the windows to remove is not (any longer) there. */
+"no_version";
 
 /**  A meter's offer, as the screen shows and edits it. */
 export type OfferView = {
@@ -1040,7 +1056,10 @@ export type TempoDay = {
 	color: Color | null,
 };
 
-/**  Today's and tomorrow's Tempo colours (tomorrow's is published around 10:40). */
+/**
+ *  Today's and tomorrow's Tempo colours (tomorrow's is published around 10:40). "Today" is the
+ *  Tempo day in force: until 06:00 it is the previous calendar day's.
+ */
 export type TempoView = {
 	today: TempoDay,
 	tomorrow: TempoDay,

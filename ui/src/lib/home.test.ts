@@ -33,7 +33,12 @@ const ipc = vi.hoisted(() => {
     },
   };
 });
-vi.mock("./bindings", () => ({ events: ipc.events, commands: ipc.commands }));
+// The IPC mocked; the constants Rust generates kept as they are.
+vi.mock("./bindings", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  events: ipc.events,
+  commands: ipc.commands,
+}));
 
 const { follow, home } = await import("./home.svelte");
 

@@ -130,9 +130,11 @@ test("the month's totals, the subscription apart, and last year's with the chang
     (total.total_cents - total.subscription_cents) / 100,
   );
   assert.equal(euros(await text(page.getByTestId("energy-costs-last-year"))), costs.previous_total.total_cents / 100);
+  // The change is over the days priced in both years, as Rust counted them, not the totals'.
   const change = await text(page.getByTestId("energy-costs-change"));
-  assert.equal(euros(change), (total.total_cents - costs.previous_total.total_cents) / 100);
-  assert.match(change, /^-€\d+\.\d\d$/);
+  assert.equal(euros(change), costs.change.cents / 100);
+  assert.match(change, /^[-+]€\d+\.\d\d$/);
+  assert.match(await text(page.locator("dt", { hasText: "Change over" })), new RegExp(`^Change over the ${costs.change.days} days`));
   assert.equal(await text(page.getByTestId("energy-costs-month")), "Costs, October 2026");
   assert.equal(
     await text(page.getByTestId("energy-costs-priced")),
@@ -154,7 +156,7 @@ test("in French: euros with a decimal comma, the sign after, narrow spaces, Fren
   assert.match(shown, /^\d{1,3}(\u202f\d{3})*,\d\d\u00a0€$/, JSON.stringify(shown));
   assert.equal(euros(shown, "fr"), costs.total.total_cents / 100);
   const change = await text(page.getByTestId("energy-costs-change"));
-  assert.equal(euros(change, "fr"), (costs.total.total_cents - costs.previous_total.total_cents) / 100);
+  assert.equal(euros(change, "fr"), costs.change.cents / 100);
   assert.equal(await text(page.getByTestId("energy-costs-month")), "Coûts, octobre 2026");
   // The table in French: each priced day's total, the 22nd "non chiffré".
   await page.getByTestId("energy-table-toggle").click();
@@ -324,14 +326,16 @@ test("the off-peak hours: listed with their origin; the editor sends what was ty
     "From the start: 22:30–06:30 from your meter Edit",
     "From Nov 1, 2026: 23:00–07:00, 12:30–14:30 entered by you Edit Remove",
   ]);
-  // A new version from a date, two windows, typed.
+  // A new version from a date: it starts from the hours in force (the latest version's two
+  // windows), which are typed over.
   await panel.getByTestId("energy-windows-new").click();
   const form = panel.getByTestId("energy-windows-form");
   await form.getByTestId("energy-windows-from").fill("2027-01-01");
   const rows = form.getByTestId("energy-windows-row");
+  assert.equal(await rows.count(), 2);
+  assert.equal(await rows.nth(1).locator('input[type="time"]').nth(0).inputValue(), "12:30");
   await rows.nth(0).locator('input[type="time"]').nth(0).fill("23:30");
   await rows.nth(0).locator('input[type="time"]').nth(1).fill("07:30");
-  await form.getByTestId("energy-windows-add").click();
   await rows.nth(1).locator('input[type="time"]').nth(0).fill("12:00");
   await rows.nth(1).locator('input[type="time"]').nth(1).fill("14:00");
   await form.getByTestId("energy-windows-save").click();
@@ -357,6 +361,24 @@ test("the off-peak hours: listed with their origin; the editor sends what was ty
   await panel.getByTestId("energy-windows").locator("li").nth(1).getByRole("button", { name: "Remove" }).click();
   await page.waitForFunction(() => window.__ipc.calls.some((c) => c.cmd === "energy_remove_windows"));
   assert.deepEqual((await callsTo(page, "energy_remove_windows"))[0].args, { prm, from: "2026-11-01" });
+  // A version moved to another date replaces the one it was (a row added and taken back first).
+  await panel.getByTestId("energy-windows").locator("li").nth(1).getByRole("button", { name: "Edit" }).click();
+  await form.getByTestId("energy-windows-add").click();
+  assert.equal(await rows.count(), 3);
+  await rows.nth(2).getByRole("button").click();
+  assert.equal(await rows.count(), 2);
+  await form.getByTestId("energy-windows-from").fill("2026-12-01");
+  await form.getByTestId("energy-windows-save").click();
+  await page.waitForFunction(() => window.__ipc.calls.filter((c) => c.cmd === "energy_remove_windows").length >= 2);
+  assert.deepEqual((await callsTo(page, "energy_set_windows"))[2].args, {
+    prm,
+    from: "2026-12-01",
+    windows: [
+      { start: "23:00", end: "07:00" },
+      { start: "12:30", end: "14:30" },
+    ],
+  });
+  assert.deepEqual((await callsTo(page, "energy_remove_windows"))[1].args, { prm, from: "2026-11-01" });
   // The costs are asked again after each change.
   assert.ok((await callsTo(page, "energy_costs")).length >= 3);
   assert.deepEqual(problems, []);

@@ -280,8 +280,14 @@ pub fn cost_json(
 /// then the totals by period.
 pub fn cost_text(prm: &str, offer: &Offer, report: &CostReport) -> String {
     let mut out = String::new();
-    // The window's order (off-peak first, as the bars stack).
-    let periods = costs::periods(offer.option());
+    // The window's order (off-peak first, as the bars stack), and Base after them when an
+    // estimate day was priced at the Base price.
+    let mut periods = costs::periods(offer.option());
+    for period in report.energy.keys() {
+        if !periods.contains(period) {
+            periods.push(*period);
+        }
+    }
     let _ = writeln!(out, "Meter {prm}: {}", offer_text(offer));
     // As wide as the widest header (`white_hc kWh`), at least 10.
     let width = periods

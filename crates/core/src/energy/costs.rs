@@ -155,8 +155,17 @@ pub struct CostTotal {
     pub estimate: bool,
 }
 
+/// This year against last year, over the days priced in both.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
+pub struct CostChange {
+    /// Days priced in both years.
+    pub days: u32,
+    /// This year's cost of those days minus last year's (energy and subscription), cents.
+    pub cents: i32,
+}
+
 /// The costs of `[from, to)` and of the same days a year earlier, each day at the prices in
-/// force that day.
+/// force that day. The totals stop at today: days to come owe nothing yet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 pub struct CostSeries {
     pub prm: String,
@@ -169,8 +178,12 @@ pub struct CostSeries {
     pub periods: Vec<Period>,
     pub days: Vec<CostDay>,
     pub previous: Vec<CostDay>,
+    /// The range's days up to today.
     pub total: CostTotal,
+    /// The same days a year earlier.
     pub previous_total: CostTotal,
+    /// `None` when no day is priced in both years.
+    pub change: Option<CostChange>,
     /// Whose off-peak windows the HP/HC hours are.
     pub windows_origin: WindowsOrigin,
 }
@@ -228,7 +241,8 @@ pub struct TempoDay {
     pub color: Option<Color>,
 }
 
-/// Today's and tomorrow's Tempo colours (tomorrow's is published around 10:40).
+/// Today's and tomorrow's Tempo colours (tomorrow's is published around 10:40). "Today" is the
+/// Tempo day in force: until 06:00 it is the previous calendar day's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
 pub struct TempoView {
     pub today: TempoDay,
@@ -397,7 +411,7 @@ pub fn time_ranges(windows: &Windows) -> Vec<TimeRange> {
 pub enum OfferInputError {
     #[error("not a price per kWh: {1:?}")]
     Price(Period, String),
-    #[error("not an amount in euros: {0:?}")]
+    #[error("not an amount in euros and cents: {0:?}")]
     Subscription(String),
     #[error("no price given for {0:?}")]
     MissingPrice(Period),
@@ -407,6 +421,8 @@ pub enum OfferInputError {
     Time(String),
     #[error("no off-peak window given")]
     NoWindow,
+    #[error("no off-peak hours start on {0}")]
+    NoVersion(String),
 }
 
 /// What of an offer or windows was refused, as the screen says it next to the field.
@@ -419,6 +435,8 @@ pub enum OfferReason {
     ExtraPrice,
     BadTime,
     NoWindow,
+    /// The version of the windows to remove is not (any longer) there.
+    NoVersion,
 }
 
 impl OfferInputError {
@@ -430,6 +448,7 @@ impl OfferInputError {
             Self::ExtraPrice(_) => OfferReason::ExtraPrice,
             Self::Time(_) => OfferReason::BadTime,
             Self::NoWindow => OfferReason::NoWindow,
+            Self::NoVersion(_) => OfferReason::NoVersion,
         }
     }
 
@@ -466,6 +485,12 @@ pub fn offer_options() -> Vec<OptionPeriods> {
             periods: periods(option),
         })
         .collect()
+}
+
+/// The national off-peak hours (22:00–06:00): what HP/HC is priced with when the meter's are not
+/// known, and where a first version of the user's starts.
+pub fn default_offpeak() -> Vec<TimeRange> {
+    time_ranges(&Windows::default_night())
 }
 
 fn parse_time(text: &str) -> Result<Time, OfferInputError> {
@@ -532,7 +557,9 @@ pub fn own_offer(
     };
     let monthly_subscription = Money::parse_euros(monthly_subscription.trim())
         .ok()
-        .filter(|m| m.0 >= 0)
+        // Whole cents, as a bill writes it and as the offer is shown back (so that saving it
+        // unchanged changes nothing).
+        .filter(|m| m.0 >= 0 && m.0 % 1_000_000 == 0)
         .ok_or_else(|| OfferInputError::Subscription(monthly_subscription.to_owned()))?;
     Ok(hearth_tariff::OwnOffer {
         energy,
@@ -577,6 +604,17 @@ mod tests {
             })
         );
         assert_eq!(own.monthly_subscription, Money(1_565_000_000));
+        assert!(matches!(
+            own_offer(
+                TariffOption::Base,
+                &[PeriodPrice {
+                    period: Period::Base,
+                    euros_per_kwh: "0.2".into(),
+                }],
+                "15.655"
+            ),
+            Err(OfferInputError::Subscription(_))
+        ));
         let missing = own_offer(TariffOption::HpHc, &[], "1");
         assert!(matches!(missing, Err(OfferInputError::MissingPrice(_))));
         let extra = own_offer(

@@ -3,7 +3,7 @@
 // why, and how each period is drawn (its colour and, for off-peak hours, a hatch: never colour
 // alone).
 
-import type { CostDay, Period } from "../bindings";
+import { type CostDay, DEFAULT_OFFPEAK, type Period, type TimeRange } from "../bindings";
 
 /** How a period is drawn: a colour class, hatched when it is off-peak hours. */
 export interface PeriodLook {
@@ -98,3 +98,10 @@ export function stack(day: CostDay, periods: readonly Period[], top: number, hei
 /** The sum of a total's energy costs by period, in cents. */
 export const sumCents = (values: readonly { value: number }[]): number =>
   values.reduce((sum, entry) => sum + entry.value, 0);
+
+/** Off-peak windows as the screens write them: "22:30–06:30, 12:30–14:30". */
+export const hoursText = (ranges: readonly TimeRange[]): string =>
+  ranges.map((range) => `${range.start}–${range.end}`).join(", ");
+
+/** The national off-peak hours (Rust's), said where the meter's are not known. */
+export const nationalHours = hoursText(DEFAULT_OFFPEAK);

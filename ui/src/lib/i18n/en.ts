@@ -5,6 +5,7 @@
 import type { CallbackProblem, OfferReason, Period, Problem, ProxyProblem } from "../bindings";
 import { describeShortcut, type KeyNames } from "../hotkeys";
 import type { ProblemTexts } from "./catalogue";
+import { nationalHours } from "../energy/costs";
 import { formats } from "./format";
 
 const keyNames: KeyNames = { control: "Ctrl", alt: "Alt", shift: "Shift", super: "Super" };
@@ -37,11 +38,12 @@ const period = (p: Period | null) => (p === null ? "a period" : periods[p]);
 
 const offerProblems: Record<OfferReason, (p: Extract<Problem, { kind: "energy_offer" }>) => string> = {
   bad_price: (p) => `Not a price per kWh: “${p.value ?? ""}”. Write it in euros, e.g. 0.1952.`,
-  bad_subscription: (p) => `Not an amount in euros: “${p.value ?? ""}”.`,
+  bad_subscription: (p) => `Not an amount in euros and cents: “${p.value ?? ""}”, e.g. 15.65.`,
   missing_price: (p) => `Enter the price of ${period(p.period).toLowerCase()}.`,
   extra_price: (p) => `${period(p.period)} is not a period of this option.`,
   bad_time: (p) => `Not a time on the hour or half hour (HH:MM): “${p.value ?? ""}”.`,
   no_window: () => "Enter at least one off-peak window.",
+  no_version: () => "These off-peak hours are no longer in the list.",
 };
 
 const proxyProblems: Record<ProxyProblem, string> = {
@@ -447,7 +449,7 @@ export const en = {
     windowsUsed: {
       meter: "Off-peak hours: your meter's, as Enedis gives them.",
       user: "Off-peak hours: the ones you entered.",
-      default: "Off-peak hours: 22:00–06:00 (your meter's are not known).",
+      default: `Off-peak hours: ${nationalHours} (your meter's are not known).`,
     },
     costs: {
       title: (month: string) => `Costs, ${month}`,
@@ -459,7 +461,7 @@ export const en = {
       total: "Total",
       lastYear: (month: string) => `Last year (${month})`,
       lastYearTotal: "Total last year",
-      change: "Change from last year",
+      change: (days: number) => `Change over the ${f.number(days)} ${f.plural(days) === "one" ? "day" : "days"} priced in both years`,
       pricedDays: (priced: number, unpriced: number) =>
         unpriced === 0
           ? `${f.number(priced)} ${f.plural(priced) === "one" ? "day" : "days"} priced`
@@ -495,7 +497,7 @@ export const en = {
       windows: {
         meter: "HP/HC is priced with your meter's off-peak hours.",
         user: "HP/HC is priced with the off-peak hours you entered.",
-        default: "HP/HC is priced with 22:00–06:00: your meter's off-peak hours are not known.",
+        default: `HP/HC is priced with ${nationalHours}: your meter's off-peak hours are not known.`,
       },
       powerHint: (days: number, max: string, kva: string, saving: string | null) =>
         `Your highest draw in ${f.number(days)} days was ${max}: ${kva} kVA would do` +
@@ -523,7 +525,7 @@ export const en = {
       windows: "Off-peak hours",
       always: "From the start",
       fromDay: (day: string) => `From ${day}`,
-      origins: { meter: "from your meter", user: "entered by you", default: "22:00–06:00 (default)" },
+      origins: { meter: "from your meter", user: "entered by you", default: `${nationalHours} (default)` },
       edit: "Edit",
       remove: "Remove",
       newVersion: "Enter off-peak hours",

@@ -4,6 +4,7 @@
 
 import type { OfferReason, Period, Problem, ProxyProblem } from "../bindings";
 import type { Catalogue, ProblemTexts } from "./catalogue";
+import { nationalHours } from "../energy/costs";
 import { formats } from "./format";
 import { describeShortcut, type KeyNames } from "../hotkeys";
 
@@ -32,11 +33,12 @@ const period = (p: Period | null) => (p === null ? "une période" : periods[p]);
 const offerProblems: Record<OfferReason, (p: Extract<Problem, { kind: "energy_offer" }>) => string> = {
   bad_price: (p) =>
     `Ce n’est pas un prix par kWh\u00a0: «\u00a0${p.value ?? ""}\u00a0». Écrivez-le en euros, par exemple 0,1952.`,
-  bad_subscription: (p) => `Ce n’est pas un montant en euros\u00a0: «\u00a0${p.value ?? ""}\u00a0».`,
+  bad_subscription: (p) => `Ce n’est pas un montant en euros et centimes\u00a0: «\u00a0${p.value ?? ""}\u00a0», par exemple 15,65.`,
   missing_price: (p) => `Saisissez le prix des ${period(p.period).toLowerCase()}.`,
   extra_price: (p) => `${period(p.period)}\u00a0: ce n’est pas une période de cette option.`,
   bad_time: (p) => `Ce n’est pas une heure pile ou une demi-heure (HH:MM)\u00a0: «\u00a0${p.value ?? ""}\u00a0».`,
   no_window: () => "Saisissez au moins une plage d’heures creuses.",
+  no_version: () => "Ces heures creuses ne sont plus dans la liste.",
 };
 
 const proxyProblems: Record<ProxyProblem, string> = {
@@ -457,7 +459,7 @@ export const fr: Catalogue = {
     windowsUsed: {
       meter: "Heures creuses\u00a0: celles de votre compteur, telles qu’Enedis les donne.",
       user: "Heures creuses\u00a0: celles que vous avez saisies.",
-      default: "Heures creuses\u00a0: 22:00–06:00 (celles de votre compteur ne sont pas connues).",
+      default: `Heures creuses\u00a0: ${nationalHours} (celles de votre compteur ne sont pas connues).`,
     },
     costs: {
       title: (month: string) => `Coûts, ${month}`,
@@ -469,7 +471,8 @@ export const fr: Catalogue = {
       total: "Total",
       lastYear: (month: string) => `L’an dernier (${month})`,
       lastYearTotal: "Total l’an dernier",
-      change: "Écart avec l’an dernier",
+      change: (days: number) =>
+        `Écart sur les ${f.number(days)} ${f.plural(days) === "one" ? "jour chiffré" : "jours chiffrés"} les deux années`,
       pricedDays: (priced: number, unpriced: number) =>
         unpriced === 0
           ? `${f.number(priced)} ${f.plural(priced) === "one" ? "jour chiffré" : "jours chiffrés"}`
@@ -506,7 +509,7 @@ export const fr: Catalogue = {
       windows: {
         meter: "HP/HC est chiffré avec les heures creuses de votre compteur.",
         user: "HP/HC est chiffré avec les heures creuses que vous avez saisies.",
-        default: "HP/HC est chiffré avec 22:00–06:00\u00a0: les heures creuses de votre compteur ne sont pas connues.",
+        default: `HP/HC est chiffré avec ${nationalHours}\u00a0: les heures creuses de votre compteur ne sont pas connues.`,
       },
       powerHint: (days: number, max: string, kva: string, saving: string | null) =>
         `Votre plus forte puissance en ${f.number(days)} jours a été de ${max}\u00a0: ${kva}\u00a0kVA suffiraient` +
@@ -534,7 +537,7 @@ export const fr: Catalogue = {
       windows: "Heures creuses",
       always: "Depuis le début",
       fromDay: (day: string) => `À partir du ${day}`,
-      origins: { meter: "de votre compteur", user: "saisies par vous", default: "22:00–06:00 (par défaut)" },
+      origins: { meter: "de votre compteur", user: "saisies par vous", default: `${nationalHours} (par défaut)` },
       edit: "Modifier",
       remove: "Retirer",
       newVersion: "Saisir des heures creuses",

@@ -18,16 +18,16 @@ use hearth_metering::paris;
 use hearth_tariff::grid::Taxes;
 use hearth_tariff::tempo::tempo_slot;
 use hearth_tariff::{
-    Color, CostEngine, CostReport, Energy as Wmin, Offer, OffpeakSchedule, Point, RegulatedTariffs,
-    TariffOption, TempoCalendar, compare, power_hint,
+    CostEngine, CostReport, DayCost, Energy as Wmin, Money, Offer, OffpeakSchedule, Point,
+    RegulatedTariffs, TariffOption, TempoCalendar, compare, power_hint,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
 
 use super::{Energy, add_days, internal, kva, lock};
 use crate::energy::costs::{
-    self, ComparisonView, CostSeries, OfferChoice, OfferInputError, OfferView, TempoDay, TempoView,
-    TimeRange, WindowsOrigin, WindowsVersion,
+    self, ComparisonView, CostChange, CostSeries, OfferChoice, OfferInputError, OfferView,
+    TempoDay, TempoView, TimeRange, WindowsOrigin, WindowsVersion,
 };
 use crate::energy::series::{date_string, instant_string, year_before};
 use crate::problem::Problem;
@@ -160,6 +160,22 @@ impl Energy {
         Ok((Offer::regulated(option), false))
     }
 
+    /// Whose off-peak windows apply on `day`: the version the engine uses (the latest started,
+    /// or for days before the first version, the first).
+    fn windows_origin(&self, prm: &str, day: Date) -> Result<WindowsOrigin, Problem> {
+        let versions = self
+            .inner
+            .history
+            .offpeak_versions(prm)
+            .map_err(|e| internal(&e))?;
+        Ok(versions
+            .iter()
+            .rev()
+            .find(|v| v.from <= day)
+            .or(versions.first())
+            .map_or(WindowsOrigin::Default, |v| origin(v.source)))
+    }
+
     /// The option a meter is priced with (the tray shows Tempo colours for a Tempo one).
     pub(super) fn option_of(&self, prm: &str) -> Option<TariffOption> {
         self.offer_and_choice(prm).ok().map(|(o, _)| o.option())
@@ -194,11 +210,7 @@ impl Energy {
             .history
             .offpeak_versions(prm)
             .map_err(|e| internal(&e))?;
-        let windows_origin = versions
-            .iter()
-            .rev()
-            .find(|v| v.from <= day)
-            .map_or(WindowsOrigin::Default, |v| origin(v.source));
+        let windows_origin = self.windows_origin(prm, day)?;
         let windows = versions
             .iter()
             .enumerate()
@@ -299,10 +311,14 @@ impl Energy {
 
     /// Removes the version of the windows starting on `from`.
     pub fn remove_windows(&self, prm: &str, from: Date) -> Result<OfferView, Problem> {
-        self.inner
+        let removed = self
+            .inner
             .history
             .remove_offpeak(prm, from)
             .map_err(|e| internal(&e))?;
+        if !removed {
+            return Err(OfferInputError::NoVersion(date_string(from)).into());
+        }
         self.offer(prm)
     }
 
@@ -366,6 +382,11 @@ impl Energy {
             Some(choice) => offer_of(choice)?,
             None => self.offer_and_choice(prm)?.0,
         };
+        let report = self.price(prm, from, to, &offer)?;
+        Ok((offer, report))
+    }
+
+    fn price(&self, prm: &str, from: Date, to: Date, offer: &Offer) -> Result<CostReport, Problem> {
         let kva = self.subscribed_kva(prm)?;
         if kva.is_none() && matches!(offer, Offer::Regulated { .. }) {
             return Err(Problem::EnergyNoSubscribedPower);
@@ -374,28 +395,22 @@ impl Energy {
         let schedule = self.schedule(prm)?;
         let tempo = self.tempo()?;
         let engine = CostEngine::new(&tariffs, &schedule, &tempo, kva.unwrap_or(0));
-        let report = engine
+        engine
             .from_curve_or_daily(
-                &offer,
+                offer,
                 &self.points(prm, from, to)?,
                 &self.daily_energy(prm, from, to)?,
                 from,
                 to,
             )
-            .map_err(|e| internal(&e))?;
-        Ok((offer, report))
+            .map_err(|e| internal(&e))
     }
 
     /// The energy screen's cost bars: `[from, to)` beside the same days a year earlier.
     pub fn costs(&self, prm: &str, from: Date, to: Date) -> Result<CostSeries, Problem> {
         let (offer, report) = self.cost_report(prm, from, to, None)?;
         let before = |d| year_before(d).map_err(|e| Problem::from(&e));
-        let (_, previous) = self.cost_report(
-            prm,
-            before(from)?,
-            before(to.max(from))?,
-            Some(&choice_of(&offer)),
-        )?;
+        let previous = self.price(prm, before(from)?, before(to.max(from))?, &offer)?;
         let tempo = self.tempo()?;
         let option = offer.option();
         let color = |day: Date| {
@@ -403,7 +418,28 @@ impl Energy {
                 .then(|| tempo.color(day))
                 .flatten()
         };
-        let windows_origin = self.offer(prm)?.windows_origin;
+        // The totals stop at today, the year before at the same days; the change counts the
+        // days priced in both years only, so that a missing day on either side does not count
+        // as a saving.
+        let today = today(self.now());
+        let previous_of: BTreeMap<Date, &DayCost> =
+            previous.days.iter().map(|d| (d.day, d)).collect();
+        let mut counted = Vec::new();
+        let mut counted_before = Vec::new();
+        let (mut both, mut change) = (0_u32, Money::ZERO);
+        for day in report.days.iter().filter(|d| d.day <= today) {
+            counted.push(day.clone());
+            let Some(&before) = year_before(day.day).ok().and_then(|d| previous_of.get(&d)) else {
+                continue;
+            };
+            counted_before.push(before.clone());
+            if day.status.is_priced() && before.status.is_priced() {
+                both += 1;
+                change += day.energy_cost() + day.subscription
+                    - before.energy_cost()
+                    - before.subscription;
+            }
+        }
         Ok(CostSeries {
             prm: prm.to_owned(),
             option,
@@ -421,10 +457,14 @@ impl Energy {
                 .iter()
                 .map(|d| costs::cost_day(d, color(d.day)))
                 .collect(),
-            total: costs::cost_total(&report),
-            previous_total: costs::cost_total(&previous),
+            total: costs::cost_total(&CostReport::from_days(counted)),
+            previous_total: costs::cost_total(&CostReport::from_days(counted_before)),
+            change: (both > 0).then(|| CostChange {
+                days: both,
+                cents: costs::cents(change),
+            }),
             windows_origin: if option == TariffOption::HpHc {
-                windows_origin
+                self.windows_origin(prm, today)?
             } else {
                 WindowsOrigin::Default
             },
@@ -482,7 +522,7 @@ impl Energy {
                 .map(|(now, lower)| now - lower);
             costs::power_hint_view(&hint, saving)
         });
-        let windows_origin = self.offer(prm)?.windows_origin;
+        let windows_origin = self.windows_origin(prm, day)?;
         Ok(costs::comparison_view(
             prm,
             &comparison,
@@ -502,8 +542,13 @@ impl Energy {
         if !shown {
             return None;
         }
-        let calendar = self.tempo().unwrap_or_default();
-        let day = today(now);
+        let calendar = self.tempo().unwrap_or_else(|err| {
+            tracing::warn!(error = ?err, "the Tempo colours could not be read");
+            TempoCalendar::default()
+        });
+        // The Tempo day in force (06:00 to 06:00): before 06:00 it is the previous calendar
+        // day's, whose prices still apply.
+        let (day, _) = tempo_slot(now);
         let tomorrow = day.tomorrow().ok()?;
         let entry = |day: Date| TempoDay {
             day: date_string(day),
@@ -513,12 +558,6 @@ impl Energy {
             today: entry(day),
             tomorrow: entry(tomorrow),
         })
-    }
-
-    /// The Tempo colour now (the Tempo day runs 06:00 to 06:00).
-    pub fn tempo_color_now(&self) -> Option<Color> {
-        let (day, _) = tempo_slot(self.now());
-        self.tempo().ok()?.color(day)
     }
 
     /// Which updates are due: the regulator's files (weekly, retried hourly after a failure),
@@ -572,13 +611,12 @@ impl Energy {
         let mut changed = false;
         if force || tariffs_due {
             lock(&self.inner.parts).prices.tariffs_tried_at = Some(now);
-            match client.update_tariffs(history, now).await {
-                Ok(stored) => {
-                    if stored > 0 {
-                        lock(&self.inner.parts).prices.tariffs = None;
-                        changed = true;
-                    }
-                }
+            let result = client.update_tariffs(history, now).await;
+            // Made again from the files at the next use: a failed update may still have stored
+            // the other files.
+            lock(&self.inner.parts).prices.tariffs = None;
+            match result {
+                Ok(stored) => changed |= stored > 0,
                 Err(err) => tracing::warn!(error = %err, "the regulated prices were not updated"),
             }
         }
