@@ -41,7 +41,12 @@ fn ours(color: sim::Color) -> Color {
 }
 
 fn client(regulator: Option<&RegulatorSimHandle>, tempo: Option<&TempoSimHandle>) -> PriceClient {
-    let mut feeds = PriceFeeds::default();
+    // A feed the test does not simulate points where nothing listens, never at a public host.
+    let nowhere: url::Url = "http://127.0.0.1:9/".parse().unwrap();
+    let mut feeds = PriceFeeds {
+        regulator: nowhere.clone(),
+        tempo: nowhere,
+    };
     if let Some(regulator) = regulator {
         feeds.regulator = regulator.base_url().parse().unwrap();
     }

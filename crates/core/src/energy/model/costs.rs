@@ -9,7 +9,7 @@
 //!   Tempo colours.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use hearth_energy::history::WindowsSource;
 use hearth_energy::prices::{self, PriceClient, PriceFeeds};
@@ -86,6 +86,19 @@ fn origin(source: WindowsSource) -> WindowsOrigin {
         WindowsSource::Meter => WindowsOrigin::Meter,
         WindowsSource::User => WindowsOrigin::User,
     }
+}
+
+/// The last price movement the shipped snapshot includes (read once: it never changes).
+fn snapshot_date() -> Result<Date, Problem> {
+    static DATE: OnceLock<Option<Date>> = OnceLock::new();
+    DATE.get_or_init(|| {
+        RegulatedTariffs::snapshot()
+            .ok()
+            .and_then(|t| t.rows().iter().map(|r| r.from).max())
+    })
+    .ok_or_else(|| Problem::Internal {
+        detail: "the shipped tariff snapshot does not read".to_owned(),
+    })
 }
 
 fn today(now: Timestamp) -> Date {
@@ -220,11 +233,15 @@ impl Energy {
                 origin: origin(v.source),
             })
             .collect();
-        let updated = [TariffOption::Base, TariffOption::HpHc, TariffOption::Tempo]
-            .into_iter()
-            .filter_map(|o| self.inner.history.tariff_file(o).ok().flatten())
-            .map(|(_, at)| at)
-            .max();
+        let mut updated = None;
+        for option in [TariffOption::Base, TariffOption::HpHc, TariffOption::Tempo] {
+            let file = self
+                .inner
+                .history
+                .tariff_file(option)
+                .map_err(|e| internal(&e))?;
+            updated = updated.max(file.map(|(_, at)| at));
+        }
         Ok(OfferView {
             prm: prm.to_owned(),
             choice: choice_of(&offer),
@@ -235,11 +252,7 @@ impl Energy {
             windows,
             windows_origin,
             prices_updated_at: updated.map(instant_string),
-            snapshot_date: RegulatedTariffs::snapshot()
-                .ok()
-                .and_then(|t| t.rows().iter().map(|r| r.from).max())
-                .map(date_string)
-                .unwrap_or_default(),
+            snapshot_date: date_string(snapshot_date()?),
             show_tempo: lock(&self.inner.parts).prices.show_tempo,
         })
     }
@@ -501,7 +514,7 @@ impl Energy {
             .max_power(
                 prm,
                 DayRange {
-                    start: from,
+                    start: comparison.from,
                     end: day,
                 },
             )
