@@ -230,6 +230,20 @@ test("Compare offers: cheapest first, the difference per year, the current optio
   await page.close();
 });
 
+test("an open comparison is made again when the offer changes", async () => {
+  const { page, problems } = await openCosts();
+  await page.getByTestId("energy-compare-button").click();
+  await page.getByTestId("energy-compare-table").waitFor();
+  assert.equal((await callsTo(page, "energy_compare")).length, 1);
+  const panel = page.getByTestId("energy-offer");
+  await panel.getByTestId("energy-offer-change").click();
+  await panel.getByTestId("energy-offer-save").click();
+  await page.waitForFunction(() => window.__ipc.calls.filter((c) => c.cmd === "energy_compare").length >= 2);
+  assert.equal((await callsTo(page, "energy_set_offer")).length, 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("in French, the comparison and its hint; with nothing to compare, the problem in words", async () => {
   const { page } = await openCosts({}, { locale: "fr-FR" });
   await page.getByTestId("energy-compare-button").click();
