@@ -4,9 +4,9 @@
 //! - Offers and the Tempo switch live in `settings.json` (shared with `hearth-cli`; in memory in
 //!   the demo); off-peak windows, Tempo colours and the regulator's files in the history.
 //! - Prices are the snapshot shipped with the app, updated with the regulator's files fetched
-//!   weekly; Tempo colours are fetched when tomorrow's is due (from 10:40) and for the seasons the
-//!   stored load curve covers. Nothing is fetched until a meter is linked or the user asks for
-//!   Tempo colours.
+//!   weekly; Tempo colours are fetched when tomorrow's is due (from 10:40), and the seasons of
+//!   the last [`TEMPO_MONTHS`] months while they have gaps. Nothing is fetched until a meter is
+//!   linked or the user asks for Tempo colours.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
