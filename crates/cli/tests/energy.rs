@@ -11,36 +11,11 @@ mod energy_sim;
 use std::path::Path;
 use std::process::Stdio;
 
-use common::{PATIENCE, Run};
+use common::{PATIENCE, Run, energy, run_energy as run};
 use energy_sim::{Browser, CLIENT_ID, Decision, HOUSE, Setup, add, sim_day, today};
 use hearth_sim::enedis::data;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt as _, BufReader};
-use tokio::process::Command;
-
-/// The CLI with `dir` as its configuration and data folders.
-fn energy(dir: &Path) -> Command {
-    let mut command = common::cli(dir);
-    command
-        .env("HEARTH_DATA_DIR", dir.join("data"))
-        .arg("energy");
-    command
-}
-
-async fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = tokio::time::timeout(
-        PATIENCE,
-        energy(dir).args(args).stdin(Stdio::null()).output(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 /// Runs `energy link` (with the proxy given), answers the page it prints as `decision` says,
 /// and returns how the CLI ended.
@@ -488,14 +463,7 @@ async fn compare_prices_the_synced_curve_on_each_option() {
         hearth_sim::tempo::season_of(add(today, -400))..=hearth_sim::tempo::season_of(today);
     for season in seasons {
         for (day, color) in hearth_sim::tempo::season(season) {
-            calendar.set(
-                day,
-                match color {
-                    hearth_sim::tempo::Color::Blue => hearth_tariff::Color::Blue,
-                    hearth_sim::tempo::Color::White => hearth_tariff::Color::White,
-                    hearth_sim::tempo::Color::Red => hearth_tariff::Color::Red,
-                },
-            );
+            calendar.set(day, hearth_tariff::Color::from_rte(color.rte()).unwrap());
         }
     }
     let expected = hearth_tariff::compare(

@@ -11,16 +11,14 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
-use common::{PATIENCE, Run};
+use common::run_energy as run;
 use hearth_energy::{DayRange, History, Measure};
 use hearth_metering::{Contract, IntervalReading, MeterReading, ReadingType};
 use hearth_tariff::{Color, Money};
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
 use serde_json::Value;
-use tokio::process::Command;
 
 /// The fixture's meter (any PRM: the fixture names none).
 const PRM: &str = "30002461357913";
@@ -39,30 +37,6 @@ fn rows(text: &str, header: &str) -> Vec<Vec<String>> {
     lines
         .map(|l| l.split(';').map(|c| c.trim().to_owned()).collect())
         .collect()
-}
-
-/// The CLI with `dir` as its configuration folder and `dir/data` as its data folder.
-fn energy(dir: &Path) -> Command {
-    let mut command = common::cli(dir);
-    command
-        .env("HEARTH_DATA_DIR", dir.join("data"))
-        .arg("energy");
-    command
-}
-
-async fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = tokio::time::timeout(
-        PATIENCE,
-        energy(dir).args(args).stdin(Stdio::null()).output(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
 }
 
 async fn json(dir: &Path, args: &[&str]) -> Value {

@@ -619,13 +619,7 @@ async fn costs_offers_tempo_colours_and_the_comparison() {
         option: TariffOption::Tempo,
     };
     energy.set_offer(HOUSE, &tempo).await.unwrap();
-    let color = |d: Date| {
-        hearth_sim::tempo::color(d).map(|c| match c {
-            hearth_sim::tempo::Color::Blue => Color::Blue,
-            hearth_sim::tempo::Color::White => Color::White,
-            hearth_sim::tempo::Color::Red => Color::Red,
-        })
-    };
+    let color = |day: Date| hearth_sim::tempo::color(day).and_then(|c| Color::from_rte(c.rte()));
     let view = energy.view();
     let shown = view.tempo.expect("Tempo colours shown for a Tempo offer");
     assert_eq!(shown.today.color, color(today));
@@ -689,13 +683,7 @@ async fn the_tempo_colours_move_on_at_six_when_the_tempo_day_changes() {
     use hearth_core::energy::{TempoDay, TempoView};
     use hearth_tariff::Color;
 
-    let colour = |day: Date| {
-        hearth_sim::tempo::color(day).map(|c| match c {
-            hearth_sim::tempo::Color::Blue => Color::Blue,
-            hearth_sim::tempo::Color::White => Color::White,
-            hearth_sim::tempo::Color::Red => Color::Red,
-        })
-    };
+    let colour = |day: Date| hearth_sim::tempo::color(day).and_then(|c| Color::from_rte(c.rte()));
     let day = Date::new(2026, 1, 14).unwrap();
     let next = add(day, 1);
     let tempo_sim = hearth_sim::tempo::TempoSim::builder()

@@ -196,11 +196,7 @@ fn costs(history: &History, today: Date) -> Result<()> {
     let colours: Vec<_> = (0..800)
         .filter_map(|n| {
             let day = add(today, 1 - n).ok()?;
-            let color = match hearth_sim::tempo::color(day)? {
-                hearth_sim::tempo::Color::Blue => hearth_tariff::Color::Blue,
-                hearth_sim::tempo::Color::White => hearth_tariff::Color::White,
-                hearth_sim::tempo::Color::Red => hearth_tariff::Color::Red,
-            };
+            let color = hearth_tariff::Color::from_rte(hearth_sim::tempo::color(day)?.rte())?;
             Some((day, color))
         })
         .collect();

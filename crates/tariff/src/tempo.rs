@@ -18,6 +18,19 @@ pub enum Color {
     Red,
 }
 
+impl Color {
+    /// A colour as the grid operator's feeds write it (`BLUE`, or the French `BLEU`,
+    /// `TEMPO_BLEU`…), in any case.
+    pub fn from_rte(word: &str) -> Option<Color> {
+        match word.to_ascii_uppercase().as_str() {
+            "BLUE" | "BLEU" | "TEMPO_BLEU" => Some(Color::Blue),
+            "WHITE" | "BLANC" | "TEMPO_BLANC" => Some(Color::White),
+            "RED" | "ROUGE" | "TEMPO_ROUGE" => Some(Color::Red),
+            _ => None,
+        }
+    }
+}
+
 /// Days of each colour in a season (1 September to 31 August): 22 red, 43 white, the rest blue
 /// (300, or 301 in a season with a 29 February).
 pub const RED_DAYS: u32 = 22;
@@ -138,13 +151,11 @@ impl TempoFeedParser for RteOpenData {
             if unconfirmed(key) {
                 continue;
             }
-            let color = match value.as_str().map(str::to_ascii_uppercase).as_deref() {
-                Some("BLUE" | "BLEU" | "TEMPO_BLEU") => Color::Blue,
-                Some("WHITE" | "BLANC" | "TEMPO_BLANC") => Color::White,
-                Some("RED" | "ROUGE" | "TEMPO_ROUGE") => Color::Red,
-                // RTE writes nothing else for a published day; anything else is not a colour.
-                _ => return Err(TariffError::BadFeed(format!("{key}: {value}"))),
-            };
+            // RTE writes nothing else for a published day; anything else is not a colour.
+            let color = value
+                .as_str()
+                .and_then(Color::from_rte)
+                .ok_or_else(|| TariffError::BadFeed(format!("{key}: {value}")))?;
             out.push((day, color));
         }
         Ok(out)

@@ -46,7 +46,25 @@ pub struct Run {
 
 /// Runs the CLI to its end, with nothing on standard input.
 pub async fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = tokio::time::timeout(PATIENCE, cli(dir).args(args).stdin(Stdio::null()).output())
+    finish(cli(dir), args).await
+}
+
+/// `hearth-cli energy` with `dir` as its configuration folder and `dir/data` as its data folder.
+pub fn energy(dir: &Path) -> Command {
+    let mut command = cli(dir);
+    command
+        .env("HEARTH_DATA_DIR", dir.join("data"))
+        .arg("energy");
+    command
+}
+
+/// Runs `hearth-cli energy ARGS` (see [`energy`]) to its end, with nothing on standard input.
+pub async fn run_energy(dir: &Path, args: &[&str]) -> Run {
+    finish(energy(dir), args).await
+}
+
+async fn finish(mut command: Command, args: &[&str]) -> Run {
+    let output = tokio::time::timeout(PATIENCE, command.args(args).stdin(Stdio::null()).output())
         .await
         .unwrap()
         .unwrap();
