@@ -535,7 +535,7 @@ export const en = {
       end: "End",
       removeWindow: (index: number) => `Remove window ${f.number(index)}`,
       addWindow: "Add a window",
-      showTempo: "Show Tempo colours in the tray",
+      showTempo: "Show Tempo colours in the tray with any offer (a Tempo offer shows them anyway)",
     },
   },
   remote: {

@@ -547,7 +547,7 @@ export const fr: Catalogue = {
       end: "Fin",
       removeWindow: (index: number) => `Retirer la plage ${f.number(index)}`,
       addWindow: "Ajouter une plage",
-      showTempo: "Afficher les couleurs Tempo dans la barre d’état",
+      showTempo: "Afficher les couleurs Tempo dans la barre d’état quelle que soit l’offre (une offre Tempo les affiche toujours)",
     },
   },
   remote: {
